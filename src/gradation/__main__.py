@@ -1,0 +1,3 @@
+from gradation.cli import main
+
+main()

@@ -1,0 +1,92 @@
+"""Reference cases: answers -> the level and resources that `orient` must conclude."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .engine import decide
+from .errors import GradationError, LoadError, Problem, display_path
+from .loader import Grid, Territory, load_territory
+from .yamlio import ProblemsFound, read_yaml
+
+
+@dataclass(frozen=True, slots=True)
+class CaseOutcome:
+    name: str
+    passed: bool
+    detail: str = ""
+
+
+def _ids(items: list[Any]) -> list[str]:
+    return [r.id for r in items]
+
+
+def check_case(case: dict[str, Any], grid: Grid, territory: Territory,
+               today: dt.date | None = None) -> str:
+    """'' when the case passes, else its first difference in French."""
+    expect = case.get("expect") or {}
+    try:
+        result = decide(grid, grid.situation(str(case.get("situation"))),
+                        case.get("answers") or {}, territory, today)
+    except GradationError as exc:
+        if expect.get("exit") != exc.exit_code:
+            return f"refusé (code {exc.exit_code}) : {exc.message.splitlines()[0]}"
+        absent = [m for m in expect.get("missing", []) if m not in exc.message]
+        if absent:
+            return f"le message ne nomme pas {', '.join(absent)} : {exc.message}"
+        return ""
+    if "exit" in expect:
+        return f"attendu un refus (code {expect['exit']}), obtenu le niveau {result.level}"
+    got: dict[str, Any] = {
+        "level": result.level,
+        "resources": _ids(result.resources),
+        "bridge": _ids(result.bridge),
+        "alongside": _ids(result.alongside),
+    }
+    for key in ("level", "resources", "bridge", "alongside"):
+        if key in expect and [*map(str, expect[key])] != got[key] and key != "level":
+            return f"{key} : attendu {expect[key]}, obtenu {got[key]}"
+        if key == "level" and key in expect and str(expect[key]) != got[key]:
+            return f"niveau : attendu {expect[key]}, obtenu {got[key]}"
+    for key, values in (("ignored", result.ignored), ("unanswered", result.unanswered)):
+        if key in expect and sorted(expect[key]) != sorted(values):
+            return f"{key} : attendu {expect[key]}, obtenu {values}"
+    if "numbers" in expect:
+        shown = [n.number for n in result.numbers]
+        wanted = [str(n) for n in expect["numbers"]]
+        missing = [n for n in wanted if n not in shown]
+        extra = [n for n in ("3114", "119") if n in shown and n not in wanted]
+        if missing or extra:
+            return f"numéros : attendu {wanted}, obtenu {shown}"
+    return ""
+
+
+def run_cases(path: Path, grid: Grid, today: dt.date | None = None) -> Iterator[CaseOutcome]:
+    name = display_path(path)
+    try:
+        data, problems = read_yaml(path, name)
+    except ProblemsFound as exc:
+        raise LoadError(exc.problems, "fichier de cas") from None
+    if problems:
+        raise LoadError(problems, "fichier de cas")
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+        raise LoadError([Problem(name, 1, 1, "clé « cases » (liste de cas) attendue")],
+                        "fichier de cas")
+    territory_path = data.get("territory")
+    territory = None
+    if territory_path:
+        territory = load_territory(path.parent / str(territory_path), grid, today)
+    for i, case in enumerate(data["cases"]):
+        if not isinstance(case, dict):
+            yield CaseOutcome(f"cas n° {i + 1}", False, "un cas est un ensemble de clés")
+            continue
+        title = str(case.get("name") or f"cas n° {i + 1}")
+        if territory is None:
+            yield CaseOutcome(title, False, "aucun territoire (clé « territory »)")
+            continue
+        detail = check_case(case, grid, territory, today)
+        yield CaseOutcome(title, not detail, detail)

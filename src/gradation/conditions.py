@@ -1,0 +1,272 @@
+"""The small condition language of the grids: `phq9 >= 20`, `decompensation and retentissement = severe`.
+
+Grammar (keywords are English, like the schema keys):
+
+    expr    := or
+    or      := and ("or" and)*
+    and     := unary ("and" unary)*
+    unary   := "not" unary | "(" expr ")" | compare
+    compare := QUESTION [("=" | "!=" | ">=" | "<=" | ">" | "<") VALUE]
+
+A bare question id means "answered oui". Choices compare in their listed order (least severe
+first); an unordered choice only takes `=` and `!=`. Evaluation is three-valued: a comparison on
+an unanswered question is unknown, `and`/`or`/`not` follow Kleene's logic, and a condition
+holds only when it is true. Nothing is ever evaluated as Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+OPS = ("=", "!=", ">=", "<=", ">", "<")
+ORDER_OPS = (">=", "<=", ">", "<")
+
+
+class QuestionLike(Protocol):
+    id: str
+    type: str
+    ordered: bool
+
+    def choice_ids(self) -> list[str]: ...
+
+
+class ConditionError(ValueError):
+    def __init__(self, message: str, offset: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    question: str
+    op: str
+    value: Any  # bool, int or a choice id
+    rank: Mapping[str, int] | None = field(default=None, compare=False, hash=False)
+
+    def evaluate(self, answers: Mapping[str, Any]) -> bool | None:
+        given = answers.get(self.question)
+        if given is None:
+            return None
+        left, right = given, self.value
+        if self.rank is not None:
+            left, right = self.rank.get(given), self.rank[right]
+            if left is None:
+                return None
+        if self.op == "=":
+            return left == right
+        if self.op == "!=":
+            return left != right
+        if self.op == ">=":
+            return left >= right
+        if self.op == "<=":
+            return left <= right
+        if self.op == ">":
+            return left > right
+        return left < right
+
+    def __str__(self) -> str:
+        if self.op == "=" and self.value is True:
+            return self.question
+        shown = {True: "oui", False: "non"}.get(self.value, self.value) if isinstance(
+            self.value, bool
+        ) else self.value
+        return f"{self.question} {self.op} {shown}"
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Condition
+
+    def evaluate(self, answers: Mapping[str, Any]) -> bool | None:
+        value = self.item.evaluate(answers)
+        return None if value is None else not value
+
+    def __str__(self) -> str:
+        return f"not {_wrap(self.item)}"
+
+
+@dataclass(frozen=True, slots=True)
+class All:
+    items: tuple[Condition, ...]
+
+    def evaluate(self, answers: Mapping[str, Any]) -> bool | None:
+        unknown = False
+        for item in self.items:
+            value = item.evaluate(answers)
+            if value is False:
+                return False
+            unknown |= value is None
+        return None if unknown else True
+
+    def __str__(self) -> str:
+        return " and ".join(_wrap(i) for i in self.items)
+
+
+@dataclass(frozen=True, slots=True)
+class Any_:
+    items: tuple[Condition, ...]
+
+    def evaluate(self, answers: Mapping[str, Any]) -> bool | None:
+        unknown = False
+        for item in self.items:
+            value = item.evaluate(answers)
+            if value is True:
+                return True
+            unknown |= value is None
+        return None if unknown else False
+
+    def __str__(self) -> str:
+        return " or ".join(_wrap(i) for i in self.items)
+
+
+Condition = Compare | Not | All | Any_
+
+
+def _wrap(cond: Condition) -> str:
+    return f"({cond})" if isinstance(cond, All | Any_) else str(cond)
+
+
+def comparisons(cond: Condition) -> Iterator[Compare]:
+    """Every comparison of a condition (for analysis: questions read, thresholds)."""
+    if isinstance(cond, Compare):
+        yield cond
+    elif isinstance(cond, Not):
+        yield from comparisons(cond.item)
+    else:
+        for item in cond.items:
+            yield from comparisons(item)
+
+
+def holds(cond: Condition | None, answers: Mapping[str, Any]) -> bool:
+    """True only when the condition is known to hold (no condition always holds)."""
+    return cond is None or cond.evaluate(answers) is True
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>-?\d+)|(?P<word>[A-Za-z_][A-Za-z0-9_-]*)|(?P<op>>=|<=|!=|=|<|>)"
+    r"|(?P<paren>[()])|(?P<bad>\S))"
+)
+_BOOLEAN_WORDS = {"oui": True, "non": False, "true": True, "false": False}
+
+
+def parse(text: str, questions: Mapping[str, QuestionLike]) -> Condition:
+    """Parse and check a condition against the questions it may read."""
+    tokens: list[tuple[str, str, int]] = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind is None:
+            continue
+        value = match.group(kind)
+        if kind == "bad":
+            raise ConditionError(f"caractère inattendu « {value} »", match.start(kind))
+        tokens.append((kind, value, match.start(kind)))
+    if not tokens:
+        raise ConditionError("condition vide")
+    parser = _Parser(text, tokens, questions)
+    cond = parser.expr()
+    if parser.index < len(tokens):
+        kind, value, offset = tokens[parser.index]
+        raise ConditionError(f"« {value} » inattendu (and / or attendu)", offset)
+    return cond
+
+
+class _Parser:
+    def __init__(
+        self, text: str, tokens: list[tuple[str, str, int]], questions: Mapping[str, QuestionLike]
+    ) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.index = 0
+        self.questions = questions
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str, int]:
+        token = self.peek()
+        if token is None:
+            raise ConditionError("condition incomplète", len(self.text))
+        self.index += 1
+        return token
+
+    def expr(self) -> Condition:
+        items = [self.conjunction()]
+        while (t := self.peek()) and t[:2] == ("word", "or"):
+            self.index += 1
+            items.append(self.conjunction())
+        return items[0] if len(items) == 1 else Any_(tuple(items))
+
+    def conjunction(self) -> Condition:
+        items = [self.unary()]
+        while (t := self.peek()) and t[:2] == ("word", "and"):
+            self.index += 1
+            items.append(self.unary())
+        return items[0] if len(items) == 1 else All(tuple(items))
+
+    def unary(self) -> Condition:
+        kind, value, offset = self.take()
+        if (kind, value) == ("word", "not"):
+            return Not(self.unary())
+        if (kind, value) == ("paren", "("):
+            inner = self.expr()
+            closing = self.take()
+            if closing[:2] != ("paren", ")"):
+                raise ConditionError("« ) » attendue", closing[2])
+            return inner
+        if kind != "word":
+            raise ConditionError(f"identifiant de question attendu, « {value} » trouvé", offset)
+        return self.compare(value, offset)
+
+    def compare(self, qid: str, offset: int) -> Compare:
+        question = self.questions.get(qid)
+        if question is None:
+            raise ConditionError(
+                f"question « {qid} » inconnue{suggest(qid, self.questions)}", offset
+            )
+        token = self.peek()
+        if token is None or token[0] != "op":
+            if question.type != "boolean":
+                raise ConditionError(
+                    f"« {qid} » n'est pas une question oui/non : comparez-la (ex. {qid} = …)",
+                    offset,
+                )
+            return Compare(qid, "=", True)
+        self.index += 1
+        op = token[1]
+        kind, raw, value_offset = self.take()
+        if question.type == "boolean":
+            if op not in ("=", "!=") or raw not in _BOOLEAN_WORDS:
+                raise ConditionError(f"« {qid} » se compare à oui ou non avec = ou !=", offset)
+            return Compare(qid, op, _BOOLEAN_WORDS[raw])
+        if question.type == "choice":
+            choices = question.choice_ids()
+            if raw not in choices:
+                raise ConditionError(
+                    f"« {raw} » n'est pas une valeur de « {qid} » "
+                    f"(valeurs : {', '.join(choices)}){suggest(raw, choices)}",
+                    value_offset,
+                )
+            if op in ORDER_OPS and not question.ordered:
+                raise ConditionError(
+                    f"« {qid} » n'est pas ordonnée : utilisez = ou !=", offset
+                )
+            return Compare(qid, op, raw, {c: i for i, c in enumerate(choices)})
+        if question.type in ("integer", "score"):
+            if kind != "num":
+                raise ConditionError(f"« {qid} » se compare à un nombre entier", value_offset)
+            return Compare(qid, op, int(raw))
+        if op not in ("=", "!="):
+            raise ConditionError(f"« {qid} » se compare avec = ou !=", offset)
+        return Compare(qid, op, raw)
+
+
+def suggest(name: str, candidates: Any) -> str:
+    """' — vouliez-vous dire « x » ?' for the closest candidate, or ''."""
+    import difflib
+
+    close = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1, cutoff=0.6)
+    return f" — vouliez-vous dire « {close[0]} » ?" if close else ""

@@ -1,0 +1,64 @@
+"""The one error type shown to users, and the located problems of a file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_INVALID = 1  # validation found errors (coordinator commands)
+EXIT_USAGE = 2  # bad usage or bad answer
+EXIT_GRID = 3  # a grid or territory does not load
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One located problem of a file: an error, or a warning that does not block loading."""
+
+    file: str
+    line: int  # 1-based; 0 when unknown
+    column: int  # 1-based; 0 when unknown
+    message: str
+    severity: str = "erreur"  # "erreur" or "avertissement"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "erreur"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}:{self.column}"
+        prefix = "" if self.is_error else "avertissement : "
+        return f"{where}: {prefix}{self.message}"
+
+
+class GradationError(Exception):
+    """An error meant for the user: a French message and an exit code. No traceback."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+class LoadError(GradationError):
+    """A grid or territory file that does not load; carries every problem found."""
+
+    def __init__(self, problems: list[Problem], what: str = "fichier") -> None:
+        errors = [p for p in problems if p.is_error]
+        lines = [str(p) for p in problems]
+        count = len(errors)
+        plural = "s" if count > 1 else ""
+        lines.append(f"{count} erreur{plural} : le {what} ne peut pas être chargé.")
+        super().__init__("\n".join(lines), EXIT_GRID)
+        self.problems = problems
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

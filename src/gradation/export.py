@@ -1,0 +1,50 @@
+"""Results as data: the JSON object of the contract (no terminal, no I/O)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .engine import Result
+from .loader import Grid
+from .schema import Resource
+
+
+def resource_json(res: Resource, grid: Grid) -> dict[str, Any]:
+    data = res.model_dump(mode="json", exclude_none=True)
+    data["wait_weeks"] = res.wait_weeks
+    data["kind_label"] = grid.kind_label(res.kind)
+    return data
+
+
+def result_json(result: Result, grid: Grid) -> dict[str, Any]:
+    territory = result.territory
+    return {
+        "situation": result.situation.id,
+        "situation_label": result.situation.label,
+        "level": result.level,
+        "level_label": grid.level_label(result.level),
+        "reasons": [
+            {"rule": r.rule, "text": r.text, "source": r.source, "level": r.level}
+            for r in result.reasons
+        ],
+        "resources": [resource_json(r, grid) for r in result.resources],
+        "looked_for": result.looked_for,
+        "bridge": [resource_json(r, grid) for r in result.bridge],
+        "bridge_reason": result.bridge_reason,
+        "alongside": [resource_json(r, grid) for r in result.alongside],
+        "numbers": [
+            {"number": n.number, "label": n.label, **({"note": n.note} if n.note else {})}
+            for n in result.numbers
+        ],
+        "unanswered": result.unanswered,
+        "could_raise": result.could_raise,
+        "ignored": result.ignored,
+        "warnings": result.warnings,
+        "answers": result.answers,
+        "grid": {
+            "version": result.grid_version,
+            "name": grid.model.name,
+            "territory": territory.id if territory else None,
+            "territory_name": territory.name if territory else None,
+        },
+    }

@@ -1,0 +1,639 @@
+"""From YAML files to the typed model: every problem reported with its file, line and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import conditions as cond
+from .conditions import suggest
+from .errors import LoadError, Problem, display_path
+from .schema import (
+    CommonFile,
+    ModelFile,
+    Question,
+    RedFlag,
+    Resource,
+    Rule,
+    SituationFile,
+    TerritoryFile,
+)
+from .yamlio import MarkedDict, MarkedList, ProblemsFound, key_position, position, read_yaml
+
+# The red flags that lead to `urgence` whatever a grid says: the engine applies them itself, and
+# a grid that drops or retypes one of these questions does not load.
+SAFETY_RED_FLAGS: tuple[tuple[str, Any], ...] = (
+    ("risque_suicidaire", "eleve"),
+    ("danger_autrui", True),
+    ("agitation", True),
+    ("confusion", True),
+    ("intoxication_aigue", True),
+    ("enfant_en_danger", True),
+)
+SAFETY_REASONS = {
+    "risque_suicidaire": "Risque suicidaire à urgence élevée",
+    "danger_autrui": "Danger pour autrui",
+    "agitation": "Agitation sévère ou état délirant aigu",
+    "confusion": "Confusion ou suspicion de cause somatique",
+    "intoxication_aigue": "Intoxication aiguë sévère ou surdosage",
+    "enfant_en_danger": "Suspicion de maltraitance : enfant en danger",
+}
+
+
+# --- Compiled grid ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    id: str
+    level: str  # "2", "3" or "urgence"
+    condition: cond.Condition
+    reason: str
+    source: str
+
+
+@dataclass(slots=True)
+class Situation:
+    spec: SituationFile
+    questions: list[Question]  # common questions first, then the situation's own
+    conditions: dict[str, cond.Condition | None]  # question id -> when it is asked
+    rules: list[CompiledRule]  # levels 2 and 3
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+    def question(self, qid: str) -> Question | None:
+        return next((q for q in self.questions if q.id == qid), None)
+
+    def kinds(self, level: str, grid: Grid) -> list[str]:
+        if level == "urgence":
+            return list(grid.model.urgence_kinds)
+        spec = self.spec.levels.get(int(level))
+        return list(spec.kinds) if spec else []
+
+
+@dataclass(slots=True)
+class Grid:
+    root: Path
+    model: ModelFile
+    common: CommonFile
+    red_flags: list[CompiledRule]
+    situations: dict[str, Situation]
+    numbers: list[tuple[Any, cond.Condition | None]]  # (HelpNumber, condition)
+    all_questions: dict[str, Question] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    def kind_label(self, kind: str) -> str:
+        return next((k.label for k in self.model.kinds if k.id == kind), kind)
+
+    def level_label(self, level: str) -> str:
+        return next((lv.label for lv in self.model.levels if lv.id == level), level)
+
+    def situation(self, sid: str) -> Situation:
+        from .errors import GradationError
+
+        found = self.situations.get(sid)
+        if found is None:
+            known = ", ".join(self.situations)
+            raise GradationError(
+                f"situation « {sid} » inconnue{suggest(sid, self.situations)} "
+                f"(situations : {known})"
+            )
+        return found
+
+
+@dataclass(slots=True)
+class Territory:
+    path: Path
+    data: TerritoryFile
+    warnings: list[Problem]
+
+    @property
+    def id(self) -> str:
+        return self.data.territory.id
+
+    @property
+    def name(self) -> str:
+        return self.data.territory.name
+
+    @property
+    def resources(self) -> list[Resource]:
+        return self.data.resources
+
+    def commune_name(self, insee: str) -> str | None:
+        return next((c.name for c in self.data.territory.communes if c.insee == insee), None)
+
+
+# --- Where the files are ------------------------------------------------------------------------
+
+
+def default_grids_dir() -> Path:
+    """The grids of the installed package, or of the source checkout."""
+    override = os.environ.get("GRADATION_GRIDS")
+    if override:
+        return Path(override)
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "grids", here.parents[1] / "grids"):
+        if (candidate / "model.yaml").is_file():
+            return candidate
+    raise LoadError([Problem(str(here / "grids"), 0, 0, "grilles par défaut introuvables")])
+
+
+# --- Validation helpers -------------------------------------------------------------------------
+
+_TYPE_MESSAGES = {
+    "string_type": "texte attendu",
+    "int_type": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
+    "bool_type": "true ou false attendu",
+    "float_type": "nombre attendu",
+    "float_parsing": "nombre attendu",
+    "list_type": "liste attendue (par exemple [a, b])",
+    "dict_type": "ensemble de clés attendu (clé: valeur)",
+    "model_type": "ensemble de clés attendu (clé: valeur)",
+    "model_attributes_type": "ensemble de clés attendu (clé: valeur)",
+    "date_type": "date attendue au format AAAA-MM-JJ",
+    "date_parsing": "date attendue au format AAAA-MM-JJ",
+    "date_from_datetime_parsing": "date attendue au format AAAA-MM-JJ",
+    "date_from_datetime_inexact": "date attendue au format AAAA-MM-JJ (sans heure)",
+    "too_short": "au moins un élément attendu",
+    "string_too_short": "texte vide : une valeur est attendue",
+}
+_PATTERN_MESSAGES = {
+    "insee": 'code INSEE invalide : 5 caractères entre guillemets (par exemple "99001", "2A004")',
+    "serves": 'code INSEE invalide : 5 caractères entre guillemets (par exemple "99001", "2A004")',
+    "finess": 'numéro FINESS invalide : 9 caractères entre guillemets (par exemple "990000017")',
+    "postcodes": 'code postal invalide : 5 chiffres entre guillemets (par exemple "99100")',
+}
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def key_path(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types inside Optional, Annotated, list and dict annotations."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for a in typing.get_args(annotation) for t in _unwrap(a)]
+    if origin in (list, dict):
+        return _unwrap(typing.get_args(annotation)[-1])
+    return [annotation]
+
+
+def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    current: type[BaseModel] | None = root
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, int) or part not in current.model_fields:
+            if isinstance(part, str) and part not in current.model_fields:
+                # a dict key (levels: {1: …}): stay on the same value type
+                continue
+            continue
+        models = [
+            t
+            for t in _unwrap(current.model_fields[part].annotation)
+            if isinstance(t, type) and issubclass(t, BaseModel)
+        ]
+        current = models[0] if models else None
+    return current
+
+
+def _walk(data: Any, loc: tuple[Any, ...]) -> tuple[Any, Any, Any]:
+    """Follow a location into the data: (parent container, last key, value)."""
+    parent, key, value = None, None, data
+    for part in loc:
+        if isinstance(value, dict) and part in value:
+            parent, key, value = value, part, value[part]
+        elif isinstance(value, dict) and isinstance(part, str) and part.isdigit() and int(part) in value:
+            parent, key, value = value, int(part), value[int(part)]
+        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+            parent, key, value = value, part, value[part]
+        else:
+            break
+    return parent, key, value
+
+
+def schema_problems(
+    exc: ValidationError, data: Any, root: type[BaseModel], filename: str
+) -> list[Problem]:
+    """Pydantic's errors as located French problems."""
+    problems = []
+    seen: set[tuple[Any, ...]] = set()
+    for error in exc.errors():
+        loc = tuple(p for p in error["loc"] if p != "[key]")
+        kind = error["type"]
+        if kind in ("union_tag_invalid",) or (kind == "literal_error" and loc in seen):
+            continue
+        parent, key, value = _walk(data, loc)
+        where = position(parent, key) if parent is not None else getattr(data, "pos", (0, 0))
+        last = loc[-1] if loc else ""
+        if kind == "missing":
+            _, _, container = _walk(data, loc[:-1])
+            where = getattr(container, "pos", where)
+            message = f"clé « {last} » manquante"
+        elif kind == "extra_forbidden":
+            where = key_position(parent, key) if parent is not None else where
+            model = _model_at(root, loc[:-1])
+            fields = list(model.model_fields) if model else []
+            message = f"clé « {last} » inconnue{suggest(last, fields)}"
+            if fields and not suggest(last, fields):
+                message += f" (clés possibles : {', '.join(fields)})"
+        elif kind == "literal_error":
+            expected = error.get("ctx", {}).get("expected", "")
+            options = re.findall(r"'([^']*)'|(\d+)", expected)
+            names = [a or b for a, b in options]
+            message = f"valeur {_show(value)} invalide : attendu {expected}{suggest(value, names)}"
+        elif kind == "string_pattern_mismatch":
+            name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+            message = _PATTERN_MESSAGES.get(
+                name,
+                "identifiant invalide : lettres minuscules sans accent, chiffres et tirets "
+                "(par exemple cmp-exempleville)",
+            )
+            message += f", reçu {_show(value)}"
+        elif kind in ("greater_than_equal", "less_than_equal"):
+            bound = error.get("ctx", {}).get("ge", error.get("ctx", {}).get("le"))
+            word = "au moins" if kind == "greater_than_equal" else "au plus"
+            message = f"valeur {_show(value)} hors limites : {word} {bound}"
+        elif kind == "string_type" and isinstance(value, int) and not isinstance(value, bool):
+            message = f"texte attendu : écrivez la valeur entre guillemets (\"{value}\")"
+        else:
+            message = _TYPE_MESSAGES.get(kind, error["msg"])
+            if kind in _TYPE_MESSAGES and kind not in ("too_short", "string_too_short"):
+                message += f", reçu {_show(value)}"
+        seen.add(loc)
+        problems.append(Problem(filename, *where, f"{key_path(loc)} : {message}"))
+    return problems
+
+
+def _read(path: Path) -> tuple[Any, list[Problem], str]:
+    name = display_path(path)
+    try:
+        data, problems = read_yaml(path, name)
+    except ProblemsFound as exc:
+        return None, exc.problems, name
+    return data, problems, name
+
+
+def _validate(model: type[BaseModel], data: Any, problems: list[Problem], name: str) -> Any:
+    if not isinstance(data, dict):
+        problems.append(Problem(name, 1, 1, "le fichier doit contenir des clés (clé: valeur)"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(schema_problems(exc, data, model, name))
+        return None
+
+
+def _at(container: Any, key: Any) -> tuple[int, int]:
+    return position(container, key)
+
+
+def _items(data: Any, key: str) -> list[tuple[int, dict]]:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+# --- Grids --------------------------------------------------------------------------------------
+
+
+def load_grid(root: Path | None = None) -> Grid:
+    """Load and cross-check the model, the common questions and the situations of a grid."""
+    root = root or default_grids_dir()
+    problems: list[Problem] = []
+    raw_model, found, model_name = _read(root / "model.yaml")
+    problems += found
+    model = _validate(ModelFile, raw_model, problems, model_name) if raw_model is not None else None
+    raw_common, found, common_name = _read(root / "common.yaml")
+    problems += found
+    common = (
+        _validate(CommonFile, raw_common, problems, common_name) if raw_common is not None else None
+    )
+    situation_files = sorted((root / "situations").glob("*.yaml"))
+    if not situation_files:
+        problems.append(Problem(display_path(root / "situations"), 0, 0, "aucune situation"))
+    raw_situations = []
+    for path in situation_files:
+        data, found, name = _read(path)
+        problems += found
+        spec = _validate(SituationFile, data, problems, name) if data is not None else None
+        raw_situations.append((spec, data, name))
+
+    grid = None
+    if model is not None and common is not None and all(s for s, _, _ in raw_situations):
+        grid = _compile_grid(root, model, raw_model, model_name, common, raw_common, common_name,
+                             raw_situations, problems)
+    if any(p.is_error for p in problems) or grid is None:
+        raise LoadError(problems, "grille")
+    return grid
+
+
+def _compile_grid(
+    root: Path,
+    model: ModelFile,
+    raw_model: Any,
+    model_name: str,
+    common: CommonFile,
+    raw_common: Any,
+    common_name: str,
+    raw_situations: list[tuple[SituationFile, Any, str]],
+    problems: list[Problem],
+) -> Grid:
+    kinds = [k.id for k in model.kinds]
+    _duplicates(raw_model, "kinds", "id", model_name, problems, "type")
+
+    def check_kind(kind: str, container: Any, key: Any, name: str) -> None:
+        if kind not in kinds:
+            problems.append(
+                Problem(name, *_at(container, key), f"type « {kind} » inconnu du catalogue"
+                        f"{suggest(kind, kinds)}")
+            )
+
+    for i, line in _items(raw_model, "lines"):
+        for fld, cell in (line.get("cells") or {}).items():
+            for j, kind in enumerate(cell):
+                check_kind(kind, cell, j, model_name)
+    urgence = raw_model.get("urgence_kinds")
+    for j, kind in enumerate(model.urgence_kinds):
+        check_kind(kind, urgence, j, model_name)
+
+    common_questions = {q.id: q for q in common.questions}
+    _duplicates(raw_common, "questions", "id", common_name, problems, "question")
+    for qid, expected in SAFETY_RED_FLAGS:
+        question = common_questions.get(qid)
+        wanted = "boolean" if expected is True else "choice"
+        if question is None or question.type != wanted or (
+            wanted == "choice" and expected not in question.choice_ids()
+        ):
+            problems.append(
+                Problem(common_name, *getattr(raw_common, "pos", (1, 1)),
+                        f"la question de sécurité « {qid} » doit rester dans les questions "
+                        f"communes ({'oui/non' if wanted == 'boolean' else 'choix avec ' + expected})")
+            )
+    for question_id in ("age",):
+        if common_questions.get(question_id) is None or common_questions[question_id].type != "integer":
+            problems.append(Problem(common_name, 1, 1, "la question « age » (entier) est requise"))
+
+    all_questions: dict[str, Question] = dict(common_questions)
+    for spec, _, _ in raw_situations:
+        for q in spec.questions:
+            all_questions.setdefault(q.id, q)
+
+    def compile_condition(text: str, scope: Mapping[str, Question], container: Any, key: Any,
+                          name: str, what: str) -> cond.Condition | None:
+        try:
+            return cond.parse(text, scope)
+        except cond.ConditionError as exc:
+            line, column = _at(container, key)
+            problems.append(Problem(name, line, column, f"{what} : {exc.message}"))
+            return None
+
+    def check_questions(questions: list[Question], raw: Any, name: str,
+                        scope: dict[str, Question]) -> dict[str, cond.Condition | None]:
+        out: dict[str, cond.Condition | None] = {}
+        for i, q in enumerate(questions):
+            item = raw["questions"][i]
+            if q.type == "choice" and len(q.values) < 2:
+                problems.append(Problem(name, *item.pos, f"question « {q.id} » : au moins deux valeurs"))
+            if q.type in ("integer", "score"):
+                if q.min is None or q.max is None or q.min > q.max:
+                    problems.append(Problem(name, *item.pos,
+                                            f"question « {q.id} » : min et max requis, min ≤ max"))
+            out[q.id] = None
+            if q.when is not None:
+                earlier = {k: v for k, v in scope.items() if k in out and k != q.id}
+                out[q.id] = compile_condition(q.when, earlier, item, "when", name,
+                                              f"questions[{i}].when")
+        return out
+
+    common_conditions = check_questions(common.questions, raw_common, common_name, common_questions)
+    red_flags = []
+    for i, (flag, item) in enumerate(zip(common.red_flags, raw_common.get("red_flags") or [])):
+        c = compile_condition(flag.when, common_questions, item, "when", common_name,
+                              f"red_flags[{i}].when")
+        if c is not None:
+            red_flags.append(CompiledRule(flag.id, "urgence", c, flag.reason, flag.source))
+
+    situations: dict[str, Situation] = {}
+    for spec, raw, name in raw_situations:
+        if spec.id in situations:
+            problems.append(Problem(name, *_at(raw, "id"), f"situation « {spec.id} » en double"))
+            continue
+        if spec.age.min > spec.age.max:
+            problems.append(Problem(name, *_at(raw, "age"), "age.min doit être ≤ age.max"))
+        if 1 not in spec.levels:
+            problems.append(Problem(name, *_at(raw, "levels"), "le niveau 1 est requis"))
+        for level, level_spec in spec.levels.items():
+            raw_level = raw["levels"][level]
+            for j, kind in enumerate(level_spec.kinds):
+                check_kind(kind, raw_level["kinds"], j, name)
+        scope = dict(common_questions)
+        for i, q in enumerate(spec.questions):
+            if q.id in common_questions:
+                problems.append(Problem(name, *_at(raw["questions"], i),
+                                        f"question « {q.id} » déjà posée dans les questions communes"))
+            other = all_questions[q.id]
+            if other is not q and (other.type, other.min, other.max, other.choice_ids()) != (
+                q.type, q.min, q.max, q.choice_ids()
+            ):
+                problems.append(Problem(name, *_at(raw["questions"], i),
+                                        f"question « {q.id} » définie autrement dans une autre situation"))
+            scope[q.id] = q
+        _duplicates(raw, "questions", "id", name, problems, "question")
+        _duplicates(raw, "rules", "id", name, problems, "règle")
+        conditions = dict(common_conditions)
+        conditions.update(check_questions(spec.questions, raw, name, scope))
+        rules = []
+        for i, rule in enumerate(spec.rules):
+            item = raw["rules"][i]
+            if rule.level not in spec.levels:
+                problems.append(Problem(name, *_at(item, "level"),
+                                        f"niveau {rule.level} absent de « levels »"))
+            c = compile_condition(rule.when, scope, item, "when", name, f"rules[{i}].when")
+            if c is not None:
+                rules.append(CompiledRule(rule.id, str(rule.level), c, rule.reason, rule.source))
+        situations[spec.id] = Situation(spec, [*common.questions, *spec.questions], conditions, rules)
+
+    numbers = []
+    raw_numbers = raw_model.get("numbers") or []
+    for i, number in enumerate(model.numbers):
+        c = None
+        if number.when:
+            c = compile_condition(number.when, all_questions, raw_numbers[i], "when", model_name,
+                                  f"numbers[{i}].when")
+        numbers.append((number, c))
+    return Grid(root, model, common, red_flags, situations, numbers, all_questions)
+
+
+def _duplicates(raw: Any, key: str, id_key: str, name: str, problems: list[Problem],
+                what: str) -> dict[str, int]:
+    seen: dict[str, tuple[int, int]] = {}
+    for _, item in _items(raw, key):
+        ident = item.get(id_key)
+        if not isinstance(ident, str):
+            continue
+        where = _at(item, id_key)
+        if ident in seen:
+            problems.append(Problem(name, *where, f"{what} « {ident} » en double "
+                                    f"(déjà définie ligne {seen[ident][0]})"))
+        else:
+            seen[ident] = where
+    return {}
+
+
+# --- Territories --------------------------------------------------------------------------------
+
+_PHONE = re.compile(r"^(?:0[1-9]\d{8}|\+33[1-9]\d{8}|\+262\d{9}|\+590\d{9}|\+594\d{9}|\+596\d{9}"
+                    r"|1\d{1,2}|3\d{3})$")
+
+
+def territory_problems(data: Any, name: str, grid: Grid, today: dt.date) -> list[Problem]:
+    """The cross-checks of a territory file (kinds, situations, ids, sectors, freshness)."""
+    problems: list[Problem] = []
+    kinds = [k.id for k in grid.model.kinds]
+    situations = list(grid.situations)
+    info = data.get("territory") if isinstance(data, dict) else None
+    communes = {c.get("insee") for _, c in _items(info, "communes")} if isinstance(info, dict) else set()
+    seen: dict[str, tuple[int, int]] = {}
+    for i, res in _items(data, "resources"):
+        prefix = f"resources[{i}]"
+        rid = res.get("id")
+        if isinstance(rid, str):
+            if rid in seen:
+                problems.append(Problem(name, *_at(res, "id"),
+                                        f"{prefix}.id : identifiant « {rid} » en double "
+                                        f"(déjà utilisé ligne {seen[rid][0]})"))
+            else:
+                seen[rid] = _at(res, "id")
+        kind = res.get("kind")
+        if isinstance(kind, str) and kind not in kinds:
+            problems.append(Problem(name, *_at(res, "kind"),
+                                    f"{prefix}.kind : type « {kind} » inconnu{suggest(kind, kinds)}"))
+        listed = res.get("situations")
+        if isinstance(listed, list):
+            for j, sid in enumerate(listed):
+                if isinstance(sid, str) and sid not in situations:
+                    problems.append(Problem(name, *_at(listed, j),
+                                            f"{prefix}.situations[{j}] : situation « {sid} » inconnue"
+                                            f"{suggest(sid, situations)} (situations : "
+                                            f"{', '.join(situations)})"))
+        if "level" in res and not res.get("situations"):
+            problems.append(Problem(name, *key_position(res, "level"),
+                                    f"{prefix}.level : « level » exige « situations » "
+                                    "(le niveau ne vaut que pour les situations listées)"))
+        age = res.get("age")
+        if isinstance(age, dict):
+            low, high = age.get("min"), age.get("max")
+            if isinstance(low, int) and isinstance(high, int) and low > high:
+                problems.append(Problem(name, *_at(age, "min"),
+                                        f"{prefix}.age : min ({low}) supérieur à max ({high})"))
+        serves = res.get("serves")
+        if isinstance(serves, list) and communes:
+            for j, code in enumerate(serves):
+                if isinstance(code, str) and code not in communes:
+                    problems.append(Problem(name, *_at(serves, j),
+                                            f"{prefix}.serves[{j}] : commune « {code} » absente "
+                                            "des communes du territoire", "avertissement"))
+        verified = res.get("verified_on")
+        if isinstance(verified, dt.date) and (today - verified).days > 365:
+            problems.append(Problem(name, *_at(res, "verified_on"),
+                                    f"{prefix}.verified_on : fiche non vérifiée depuis plus d'un an "
+                                    f"({verified.isoformat()})", "avertissement"))
+        phone = res.get("phone")
+        if isinstance(phone, str) and not _PHONE.match(re.sub(r"[\s.\-]", "", phone)):
+            problems.append(Problem(name, *_at(res, "phone"),
+                                    f"{prefix}.phone : « {phone} » n'est pas un numéro français "
+                                    "(par exemple 01 99 00 00 01)", "avertissement"))
+    return problems
+
+
+def load_territory(path: Path, grid: Grid, today: dt.date | None = None) -> Territory:
+    today = today or dt.date.today()
+    data, problems, name = _read(path)
+    territory = None
+    if data is not None:
+        territory = _validate(TerritoryFile, data, problems, name)
+        if isinstance(data, dict):
+            problems += territory_problems(data, name, grid, today)
+    problems.sort(key=lambda p: (p.line, p.column))
+    if territory is None or any(p.is_error for p in problems):
+        raise LoadError(problems, "territoire")
+    return Territory(path, territory, problems)
+
+
+def shipped_territories(grids: Path) -> dict[str, Path]:
+    folder = grids / "territories"
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
+
+
+def resolve_territory(value: str | None, grids: Path) -> Path:
+    """`--territory ID|PATH`, else GRADATION_TERRITORY, else the configured one, else `demo`."""
+    from .errors import GradationError
+
+    if not value:
+        value = os.environ.get("GRADATION_TERRITORY") or _configured_territory() or "demo"
+    shipped = shipped_territories(grids)
+    if value in shipped:
+        return shipped[value]
+    path = Path(value)
+    if path.suffix in (".yaml", ".yml") or len(path.parts) > 1 or path.exists():
+        if not path.is_file():
+            raise GradationError(f"fichier de territoire introuvable : {value}")
+        return path
+    raise GradationError(
+        f"territoire « {value} » inconnu{suggest(value, shipped)} : donnez l'identifiant d'un "
+        f"territoire fourni ({', '.join(shipped)}) ou le chemin d'un fichier .yaml"
+    )
+
+
+def config_file() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("gradation", appauthor=False) / "config.yaml"
+
+
+def _configured_territory() -> str | None:
+    path = config_file()
+    if not path.is_file():
+        return None
+    try:
+        data, _ = read_yaml(path)
+    except ProblemsFound:
+        return None
+    value = data.get("territory") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None

@@ -1,0 +1,170 @@
+"""The result for a person in the terminal (rich). Every grid text is shown literally."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .engine import Result
+from .loader import Grid
+from .schema import Resource
+
+LEVEL_STYLES = {"1": "green", "2": "yellow", "3": "dark_orange", "urgence": "bold white on red"}
+ACCESS_LABELS = {
+    "rendez-vous": "sur rendez-vous",
+    "sans-rendez-vous": "sans rendez-vous",
+    "visite-a-domicile": "visites à domicile",
+    "teleconsultation": "téléconsultation",
+}
+
+
+def plain(text: object, style: str = "") -> Text:
+    """Grid and territory text, never interpreted as markup; control characters replaced."""
+    cleaned = "".join(ch if ch.isprintable() or ch == "\n" else "�" for ch in str(text))
+    return Text(cleaned, style=style)
+
+
+def bullets(items: list[Text], mark: str = "•") -> Table:
+    """An indented list whose wrapped lines stay aligned under their text."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(width=3, justify="right")
+    table.add_column(ratio=1)
+    for item in items:
+        table.add_row(mark, item)
+    return table
+
+
+def wait_text(weeks: int | None) -> str:
+    if weeks is None:
+        return "délai non renseigné"
+    if weeks == 0:
+        return "sans délai"
+    return f"{weeks} semaine{'s' if weeks > 1 else ''} d'attente"
+
+
+def resource_block(res: Resource, grid: Grid) -> Table:
+    """One resource: its name and kind, then its contacts, aligned under the name."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(width=1)
+    table.add_column(ratio=1)
+    title = plain(res.name, "bold").append(f" — {grid.kind_label(res.kind)}", style="dim")
+    table.add_row("▸", title)
+    rows: list[tuple[str, str]] = []
+    if res.phone:
+        rows.append(("Tél. ", res.phone))
+    if res.address:
+        rows.append(("", res.address))
+    if res.hours:
+        rows.append(("Horaires : ", res.hours))
+    if res.walk_in:
+        rows.append(("Sans rendez-vous : ", res.walk_in))
+    if res.access:
+        rows.append(("Accès : ", ", ".join(ACCESS_LABELS.get(a, a) for a in res.access)))
+    details = [wait_text(res.wait_weeks)]
+    if res.cost:
+        details.append(res.cost)
+    if res.referral_required:
+        details.append("courrier du médecin demandé")
+    rows.append(("", " · ".join(details)))
+    if res.email or res.website:
+        rows.append(("", " · ".join(x for x in (res.email, res.website) if x)))
+    for label, value in rows:
+        table.add_row("", Text(label, style="dim").append_text(plain(value)))
+    return table
+
+
+def render_result(result: Result, grid: Grid, console: Console) -> None:
+    level = result.level
+    situation = result.situation
+    title = Text(f"{grid.level_label(level)}", style=LEVEL_STYLES.get(level, "bold"))
+    if level == "urgence":
+        title = Text(" URGENCE — appeler le 15 ou orienter vers les urgences sans délai ",
+                     style=LEVEL_STYLES["urgence"])
+    header = Text()
+    header.append_text(plain(situation.label))
+    level_spec = situation.spec.levels.get(int(level)) if level != "urgence" else None
+    if level_spec is not None and level_spec.extension and level_spec.note:
+        header.append("\n")
+        header.append_text(plain(level_spec.note, "italic"))
+    console.print(Panel(header, title=title, title_align="left",
+                        border_style=LEVEL_STYLES.get(level, "white").split()[-1]))
+
+    console.print(Text("Pourquoi", style="bold underline"))
+    console.print(bullets([
+        plain(reason.text).append(f" ({reason.source})", style="dim") for reason in result.reasons
+    ]))
+
+    if result.numbers:
+        console.print()
+        console.print(Text("Numéros", style="bold underline"))
+        table = Table.grid(padding=(0, 1))
+        table.add_column(width=5, justify="right", style="bold")
+        table.add_column(ratio=1)
+        for number in result.numbers:
+            label = plain(number.label)
+            if number.note:
+                label.append("\n").append_text(plain(number.note, "italic"))
+            table.add_row(number.number, label)
+        console.print(table)
+
+    console.print()
+    console.print(Text("Ressources", style="bold underline"))
+    if result.territory is None:
+        console.print("  Aucun territoire chargé.")
+    elif not result.resources:
+        kinds = ", ".join(grid.kind_label(k) for k in result.looked_for)
+        console.print(Text(f"  Aucune ressource de ce niveau ne correspond à ce patient dans le "
+                           f"territoire (types recherchés : {kinds}).", style="italic"))
+    for res in result.resources:
+        console.print(resource_block(res, grid))
+
+    if level_spec is not None and level_spec.note and not level_spec.extension:
+        console.print(Text("  ").append_text(plain(level_spec.note, "italic")))
+    if result.alongside:
+        console.print()
+        console.print(Text("Suivi de proximité en parallèle", style="bold underline"))
+        for res in result.alongside:
+            console.print(resource_block(res, grid))
+    if result.bridge:
+        console.print()
+        console.print(Text(f"En attendant ({result.bridge_reason})", style="bold underline"))
+        console.print("  Suivi par le médecin généraliste ou un psychologue pendant l'attente :")
+        for res in result.bridge:
+            console.print(resource_block(res, grid))
+
+    notes: list[Text] = []
+    if result.could_raise:
+        notes.append(Text("Non évalué, pourrait relever le niveau : " + ", ".join(
+            _question_label(result, q) for q in result.could_raise)))
+    elif result.unanswered:
+        notes.append(Text("Non évalué : " + ", ".join(
+            _question_label(result, q) for q in result.unanswered)))
+    if result.ignored:
+        notes.append(Text("Réponses ignorées (questions non posées sur ce parcours) : "
+                          + ", ".join(result.ignored)))
+    for warning in result.warnings:
+        notes.append(Text("Attention : ", style="yellow").append_text(plain(warning)))
+    if notes:
+        console.print()
+        console.print(Text("À noter", style="bold underline"))
+        console.print(bullets(notes))
+
+    territory = result.territory
+    footer = f"Grille {grid.model.name}, version {result.grid_version}"
+    if territory is not None:
+        footer += f" · territoire « {territory.name} » ({territory.id})"
+    console.print()
+    console.print(Text(footer, style="dim"))
+
+
+def _question_label(result: Result, qid: str) -> str:
+    question = result.situation.question(qid)
+    return f"{question.text} ({qid})" if question else qid
+
+
+def render_problems(problems: list, console: Console) -> None:
+    for problem in problems:
+        console.print(Text(str(problem)))
+

@@ -1,0 +1,199 @@
+"""Typed model of the grid and territory files (pydantic: types, unknown keys, JSON Schema).
+
+These classes are both the schema that validation checks and the model that the engine reads.
+Cross-references (kinds, situations, question ids in conditions) are checked by `loader`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+Ident = Annotated[StrictStr, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+QuestionId = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Insee = Annotated[StrictStr, Field(pattern=r"^(\d{2}|2[AB])\d{3}$")]
+Text = Annotated[StrictStr, Field(min_length=1)]
+Date = Annotated[dt.date, Field(strict=False)]
+Number = Annotated[float, Field(strict=False)]
+LEVELS = ("1", "2", "3", "urgence")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --- Territory files ---------------------------------------------------------------------------
+
+
+class Commune(_Strict):
+    insee: Insee
+    name: Text
+    postcodes: list[Annotated[StrictStr, Field(pattern=r"^\d{5}$")]] = []
+
+
+class TerritoryInfo(_Strict):
+    id: Ident
+    name: Text
+    maintainer: StrictStr | None = None
+    updated_on: Date | None = None
+    communes: list[Commune] = []
+
+
+class AgeBounds(_Strict):
+    min: Annotated[StrictInt, Field(ge=0, le=120)] | None = None
+    max: Annotated[StrictInt, Field(ge=0, le=120)] | None = None
+
+    def fits(self, age: int | None) -> bool:
+        if age is None:
+            return True
+        return (self.min is None or age >= self.min) and (self.max is None or age <= self.max)
+
+
+Access = Literal["rendez-vous", "sans-rendez-vous", "visite-a-domicile", "teleconsultation"]
+
+
+class Resource(_Strict):
+    id: Ident
+    name: Text
+    kind: Ident
+    serves: list[Insee] | None = None
+    age: AgeBounds | None = None
+    situations: list[Ident] | None = None
+    level: Literal[1, 2, 3] | None = None
+    phone: StrictStr | None = None
+    email: StrictStr | None = None
+    website: StrictStr | None = None
+    address: StrictStr | None = None
+    hours: StrictStr | None = None
+    access: list[Access] | None = None
+    walk_in: StrictStr | None = None
+    referral_required: StrictBool | None = None
+    cost: StrictStr | None = None
+    wait_weeks: Annotated[StrictInt, Field(ge=0)] | None = None
+    languages: list[StrictStr] | None = None
+    finess: Annotated[StrictStr, Field(pattern=r"^[0-9A-Z]{9}$")] | None = None
+    lat: Annotated[Number, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[Number, Field(ge=-180, le=180)] | None = None
+    verified_on: Date | None = None
+    notes: StrictStr | None = None
+
+
+class TerritoryFile(_Strict):
+    territory: TerritoryInfo
+    resources: list[Resource] = []
+
+
+# --- Grid files ---------------------------------------------------------------------------------
+
+
+class Choice(_Strict):
+    id: Annotated[StrictStr, Field(pattern=r"^[a-z0-9_]+$")]
+    label: Text
+    help: StrictStr | None = None
+
+
+class Question(_Strict):
+    id: QuestionId
+    text: Text
+    help: StrictStr | None = None
+    type: Literal["boolean", "choice", "integer", "score", "commune"]
+    min: StrictInt | None = None
+    max: StrictInt | None = None
+    values: list[Choice] = []
+    ordered: StrictBool = True
+    optional: StrictBool = False
+    when: StrictStr | None = None
+
+    def choice_ids(self) -> list[str]:
+        return [c.id for c in self.values]
+
+    def choice_label(self, value: str) -> str:
+        return next((c.label for c in self.values if c.id == value), value)
+
+
+class Rule(_Strict):
+    id: Ident
+    level: Literal[2, 3]
+    when: Text
+    reason: Text
+    source: Text
+
+
+class RedFlag(_Strict):
+    id: Ident
+    when: Text
+    reason: Text
+    source: Text
+
+
+class LevelSpec(_Strict):
+    kinds: list[Ident] = Field(min_length=1)
+    alongside: StrictBool = False
+    extension: StrictBool = False
+    note: StrictStr | None = None
+
+
+class AgeRange(_Strict):
+    min: Annotated[StrictInt, Field(ge=0, le=120)]
+    max: Annotated[StrictInt, Field(ge=0, le=120)]
+
+
+class SituationFile(_Strict):
+    id: Ident
+    label: Text
+    description: StrictStr | None = None
+    age: AgeRange
+    levels: dict[Literal[1, 2, 3], LevelSpec]
+    questions: list[Question] = []
+    rules: list[Rule] = []
+
+
+class CommonFile(_Strict):
+    questions: list[Question]
+    red_flags: list[RedFlag] = []
+
+
+class LevelInfo(_Strict):
+    id: Literal["1", "2", "3", "urgence"]
+    label: Text
+    description: StrictStr | None = None
+
+
+class FieldInfo(_Strict):
+    id: Literal["sanitaire", "medico-social", "social"]
+    label: Text
+
+
+class Kind(_Strict):
+    id: Ident
+    label: Text
+    field: Literal["sanitaire", "medico-social", "social"]
+    finess: list[StrictInt] = []
+
+
+class LineInfo(_Strict):
+    line: Literal[1, 2, 3]
+    label: Text
+    organisation: StrictStr | None = None
+    cells: dict[Literal["sanitaire", "medico-social", "social"], list[Ident]]
+
+
+class HelpNumber(_Strict):
+    number: Text
+    label: Text
+    levels: list[Literal["1", "2", "3", "urgence"]] | None = None
+    when: StrictStr | None = None
+    note: StrictStr | None = None
+
+
+class ModelFile(_Strict):
+    version: Text
+    name: Text
+    levels: list[LevelInfo]
+    fields: list[FieldInfo]
+    lines: list[LineInfo]
+    kinds: list[Kind]
+    urgence_kinds: list[Ident] = Field(min_length=1)
+    numbers: list[HelpNumber] = []

@@ -1,0 +1,131 @@
+"""The `orient` flow: gather the answers (file, flags, questionnaire), decide, and present."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .answers import parse_pairs
+from .errors import GradationError, LoadError, Problem
+from .loader import Grid, load_grid, default_grids_dir, load_territory, resolve_territory
+from .yamlio import ProblemsFound, parse_yaml
+
+
+@dataclass(slots=True)
+class Outcome:
+    grid: Grid
+    result: Any  # engine.Result
+    output_format: str
+    output: Path | None
+
+
+def read_answers_file(name: str) -> dict[str, Any]:
+    """`--answers FILE`: a mapping of question ids to scalars (.json as JSON, else safe YAML)."""
+    if name == "-":
+        text, shown = sys.stdin.read(), "entrée standard"
+    else:
+        path = Path(name)
+        shown = name
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except FileNotFoundError:
+            raise GradationError(f"fichier de réponses introuvable : {name}") from None
+        except UnicodeDecodeError:
+            raise GradationError(f"{name} : le fichier de réponses doit être en UTF-8") from None
+        except OSError as exc:
+            raise GradationError(f"{name} : lecture impossible ({exc.strerror})") from None
+    if name.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise GradationError(f"{shown}:{exc.lineno}:{exc.colno}: JSON invalide ({exc.msg})") from None
+    else:
+        try:
+            data, problems = parse_yaml(text, shown)
+        except ProblemsFound as exc:
+            raise GradationError("\n".join(map(str, exc.problems))) from None
+        if problems:
+            raise GradationError("\n".join(map(str, problems)))
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or any(
+        isinstance(v, dict | list) for v in data.values()
+    ):
+        raise GradationError(f"{shown} : les réponses doivent associer chaque question à une "
+                             "valeur simple (par exemple « age: 34 »)")
+    return {str(k): v for k, v in data.items()}
+
+
+def orient(
+    *,
+    situation: str | None,
+    territory: str | None,
+    pairs: list[str],
+    answers_file: str | None,
+    output_format: str,
+    output: Path | None,
+    grids: Path | None,
+    interactive: bool = False,
+) -> Outcome:
+    from .engine import decide
+
+    grid = load_grid(grids or default_grids_dir())
+    territory_data = load_territory(resolve_territory(territory, grid.root), grid)
+    answers: dict[str, Any] = read_answers_file(answers_file) if answers_file else {}
+    answers.update(parse_pairs(pairs))
+    if situation is None:
+        raise GradationError(
+            "--situation est requise hors d'un terminal (situations : "
+            + ", ".join(grid.situations) + ")"
+        )
+    chosen = grid.situation(situation)
+    result = decide(grid, chosen, answers, territory_data)
+    return Outcome(grid, result, output_format, output)
+
+
+def format_outcome(outcome: Outcome, color: bool) -> str:
+    """The result in the requested format, as text."""
+    from .export import result_json
+
+    if outcome.output_format == "json":
+        return json.dumps(result_json(outcome.result, outcome.grid), ensure_ascii=False,
+                          indent=2) + "\n"
+    if outcome.output_format == "markdown":
+        from .documents import result_markdown
+
+        return result_markdown(outcome.result, outcome.grid)
+    from io import StringIO
+
+    from rich.console import Console
+
+    from .render import render_result
+
+    buffer = StringIO()
+    console = Console(file=buffer, width=100, no_color=not color, color_system=None,
+                      highlight=False)
+    render_result(outcome.result, outcome.grid, console)
+    return buffer.getvalue()
+
+
+def emit(outcome: Outcome, console: Any) -> None:
+    """Print the outcome, or write it to `--output` (atomically)."""
+    from .files import write_atomic
+
+    if outcome.output is not None:
+        write_atomic(outcome.output, format_outcome(outcome, color=False))
+        err = console.__class__(stderr=True, highlight=False)
+        err.print(f"Résultat écrit dans {outcome.output}")
+        return
+    if outcome.output_format == "text":
+        from .render import render_result
+
+        render_result(outcome.result, outcome.grid, console)
+    else:
+        sys.stdout.write(format_outcome(outcome, color=False))
+        sys.stdout.flush()
+
+
+__all__ = ["Outcome", "orient", "emit", "read_answers_file", "LoadError", "Problem"]
