@@ -118,6 +118,7 @@ def cases_run(
 
     grid = _grid(grids)
     console = _stdout()
+    console.soft_wrap = True
     passed = failed = 0
     for outcome in run_cases(file, grid):
         if outcome.passed:
@@ -133,7 +134,7 @@ def cases_run(
 
 def _french_usage(exc: typer.TyperException) -> str:
     """Typer's usage errors (English) as a French sentence."""
-    from .conditions import suggest
+    from .suggest import suggest
 
     kind = type(exc).__name__
     param = getattr(exc, "param", None)

@@ -21,6 +21,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from .suggest import suggest
+
 OPS = ("=", "!=", ">=", "<=", ">", "<")
 ORDER_OPS = (">=", "<=", ">", "<")
 
@@ -262,11 +264,3 @@ class _Parser:
         if op not in ("=", "!="):
             raise ConditionError(f"« {qid} » se compare avec = ou !=", offset)
         return Compare(qid, op, raw)
-
-
-def suggest(name: str, candidates: Any) -> str:
-    """' — vouliez-vous dire « x » ?' for the closest candidate, or ''."""
-    import difflib
-
-    close = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1, cutoff=0.6)
-    return f" — vouliez-vous dire « {close[0]} » ?" if close else ""

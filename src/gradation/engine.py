@@ -14,7 +14,7 @@ from typing import Any
 
 from .answers import AnswerError, normalise
 from .conditions import comparisons, holds
-from .conditions import suggest
+from .suggest import suggest
 from .loader import SAFETY_REASONS, SAFETY_RED_FLAGS, CompiledRule, Grid, Situation, Territory
 from .schema import LEVELS, HelpNumber, Question, Resource
 
@@ -158,15 +158,16 @@ def decide(
             listed = "\n".join(f"  - {q.id} : {q.text} ({accepted_text(q)})" for q in missing)
             raise AnswerError(f"réponses manquantes pour « {situation.id} » :\n{listed}")
 
-    positive_off_path = [r for qid, v in SAFETY_RED_FLAGS if answers.get(qid) == v
-                         and qid not in asked for r in [qid]]
+    positive_off_path = [qid for qid, v in SAFETY_RED_FLAGS if answers.get(qid) == v
+                         and qid not in asked]
     for qid in positive_off_path:
         warnings.append(f"La question « {qid} » n'est pas posée sur ce parcours, mais sa réponse "
                         "positive est prise en compte (drapeau rouge).")
-    ignored = [k for k, v in answers.items() if k not in asked and v is not None
-               and k not in positive_off_path]
+    # Only the answers of this path are used; the others are listed as ignored.
+    used = {k: v for k, v in answers.items() if k in asked or k in positive_off_path}
+    ignored = [k for k, v in answers.items() if v is not None and k not in used]
 
-    rules = fired_rules(situation, answers)
+    rules = fired_rules(situation, used)
     if flags:
         level = "urgence"
     else:
@@ -178,7 +179,6 @@ def decide(
     if level == "1":
         reasons = [Reason("niveau-1", LEVEL_ONE_REASON, "CMG 2019, modèle de gradation", "1")]
 
-    used = {k: v for k, v in answers.items() if k in asked or k in positive_off_path}
     unanswered = [q.id for q in on_path if q.optional and q.id != "commune"
                   and answers.get(q.id) is None]
     result = Result(

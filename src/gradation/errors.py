@@ -49,11 +49,18 @@ class LoadError(GradationError):
     def __init__(self, problems: list[Problem], what: str = "fichier") -> None:
         errors = [p for p in problems if p.is_error]
         lines = [str(p) for p in problems]
-        count = len(errors)
-        plural = "s" if count > 1 else ""
-        lines.append(f"{count} erreur{plural} : le {what} ne peut pas être chargé.")
+        lines.append(f"{count_text(len(errors), len(problems) - len(errors))} : "
+                     f"le {what} ne peut pas être chargé.")
         super().__init__("\n".join(lines), EXIT_GRID)
         self.problems = problems
+
+
+def count_text(errors: int, warnings: int) -> str:
+    """« 2 erreurs, 1 avertissement »."""
+    text = f"{errors} erreur{'s' if errors > 1 else ''}"
+    if warnings:
+        text += f", {warnings} avertissement{'s' if warnings > 1 else ''}"
+    return text
 
 
 def display_path(path: Path) -> str:

@@ -15,8 +15,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import conditions as cond
-from .conditions import suggest
+from .suggest import suggest
 from .errors import LoadError, Problem, display_path
+from .answers import INSEE
 from .schema import (
     CommonFile,
     ModelFile,
@@ -185,8 +186,9 @@ _PATTERN_MESSAGES = {
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 40 else text[:37] + "…"
+    text = str(value)
+    text = text if len(text) <= 40 else text[:37] + "…"
+    return f"« {text} »" if isinstance(value, str) else text
 
 
 def key_path(loc: Iterable[Any]) -> str:
@@ -338,12 +340,10 @@ def load_grid(root: Path | None = None) -> Grid:
     problems: list[Problem] = []
     raw_model, found, model_name = _read(root / "model.yaml")
     problems += found
-    model = _validate(ModelFile, raw_model, problems, model_name) if raw_model is not None else None
+    model = _validate(ModelFile, raw_model, problems, model_name) if not found else None
     raw_common, found, common_name = _read(root / "common.yaml")
     problems += found
-    common = (
-        _validate(CommonFile, raw_common, problems, common_name) if raw_common is not None else None
-    )
+    common = _validate(CommonFile, raw_common, problems, common_name) if not found else None
     situation_files = sorted((root / "situations").glob("*.yaml"))
     if not situation_files:
         problems.append(Problem(display_path(root / "situations"), 0, 0, "aucune situation"))
@@ -351,7 +351,7 @@ def load_grid(root: Path | None = None) -> Grid:
     for path in situation_files:
         data, found, name = _read(path)
         problems += found
-        spec = _validate(SituationFile, data, problems, name) if data is not None else None
+        spec = _validate(SituationFile, data, problems, name) if not found else None
         raw_situations.append((spec, data, name))
 
     grid = None
@@ -565,7 +565,7 @@ def territory_problems(data: Any, name: str, grid: Grid, today: dt.date) -> list
         serves = res.get("serves")
         if isinstance(serves, list) and communes:
             for j, code in enumerate(serves):
-                if isinstance(code, str) and code not in communes:
+                if isinstance(code, str) and INSEE.match(code) and code not in communes:
                     problems.append(Problem(name, *_at(serves, j),
                                             f"{prefix}.serves[{j}] : commune « {code} » absente "
                                             "des communes du territoire", "avertissement"))
@@ -586,7 +586,7 @@ def load_territory(path: Path, grid: Grid, today: dt.date | None = None) -> Terr
     today = today or dt.date.today()
     data, problems, name = _read(path)
     territory = None
-    if data is not None:
+    if not any(p.is_error for p in problems):
         territory = _validate(TerritoryFile, data, problems, name)
         if isinstance(data, dict):
             problems += territory_problems(data, name, grid, today)

@@ -165,6 +165,8 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         detail = str(exc.problem or exc.context or "")
         message = _YAML_PROBLEMS_FR.get(detail, f"syntaxe YAML invalide ({detail})")
+        if "tab" in detail:
+            message = _YAML_PROBLEMS_FR["found character '\\t' that cannot start any token"]
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise ProblemsFound([Problem(filename, line, column, message)]) from None
     except yaml.YAMLError as exc:

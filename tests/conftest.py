@@ -1,0 +1,74 @@
+"""Shared fixtures: the repository, the shipped grids, a CLI runner that keeps stderr apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from gradation.cli import app
+from gradation.loader import Grid, default_grids_dir, load_grid, load_territory
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+TODAY = dt.date(2026, 11, 28)
+
+ADULT = {
+    "age": 30,
+    "commune": "99001",
+    "risque_suicidaire": "aucun",
+    "danger_autrui": "non",
+    "agitation": "non",
+    "confusion": "non",
+    "intoxication_aigue": "non",
+    "retentissement": "leger",
+    "echec_soins_anterieurs": "aucun",
+}
+
+
+@pytest.fixture(scope="session")
+def grid() -> Grid:
+    return load_grid(default_grids_dir())
+
+
+@pytest.fixture(scope="session")
+def demo(grid: Grid):  # type: ignore[no-untyped-def]
+    return load_territory(default_grids_dir() / "territories" / "demo.yaml", grid, TODAY)
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run `gradation …` through typer's runner, from a scratch directory, with a private home."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("GRADATION_TERRITORY", raising=False)
+    monkeypatch.delenv("GRADATION_GRIDS", raising=False)
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return run
+
+
+def answer_flags(answers: dict[str, Any]) -> list[str]:
+    flags: list[str] = []
+    for key, value in answers.items():
+        flags += ["--answer", f"{key}={'' if value is None else value}"]
+    return flags
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def as_json(output: str) -> dict[str, Any]:
+    return json.loads(output)

@@ -1,0 +1,50 @@
+"""Reference cases: the project's own (always) and the shared ones (when CI provides them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, SHARED, TODAY
+from gradation.cases import run_cases
+
+OWN = ROOT / "tests" / "cases" / "cases.yaml"
+
+
+def test_own_cases_all_pass(grid):
+    outcomes = list(run_cases(OWN, grid, TODAY))
+    failures = [f"{o.name}: {o.detail}" for o in outcomes if not o.passed]
+    assert len(outcomes) > 80
+    assert failures == []
+
+
+@pytest.mark.skipif(not (SHARED / "cases" / "cases.yaml").is_file(),
+                    reason="../shared/cases is not beside this clone")
+def test_shared_cases_pass_through_the_cli(cli):
+    result = cli("cases", "run", str(SHARED / "cases" / "cases.yaml"))
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.strip().splitlines()[-1].endswith(" passed, 0 failed")
+
+
+def test_a_failing_case_is_reported_and_exits_non_zero(cli, tmp_path):
+    (tmp_path / "t.yaml").write_text((ROOT / "tests/cases/territoire.yaml").read_text("utf-8"),
+                                     encoding="utf-8")
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "territory: t.yaml\n"
+        "cases:\n"
+        "  - name: faux\n"
+        "    situation: psychiatrie\n"
+        "    answers: {intoxication_aigue: oui}\n"
+        "    expect: {level: '1'}\n"
+        "  - name: juste\n"
+        "    situation: psychiatrie\n"
+        "    answers: {intoxication_aigue: oui}\n"
+        "    expect: {level: urgence, resources: [urgences]}\n",
+        encoding="utf-8",
+    )
+    result = cli("cases", "run", str(cases))
+    assert result.exit_code == 1
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("✗ faux") and "attendu 1, obtenu urgence" in lines[0]
+    assert lines[1] == "✓ juste"
+    assert lines[-1] == "1 passed, 1 failed"
