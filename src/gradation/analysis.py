@@ -148,9 +148,6 @@ def check_situation(grid: Grid, situation: Situation) -> list[Finding]:
                 report("monotone",
                        f"« {q.id} » passé de {answers[q.id]} à {severe} abaisse le niveau "
                        f"de {result} à {level(trial)}", answers)
-    for flag in grid.red_flags:
-        # a grid's own red flags are checked the same way on one base path per flag
-        pass
     for q in situation.questions:
         if q.id not in asked and q.id not in dict(SAFETY_RED_FLAGS):
             report("dead-question", f"la question « {q.id} » n'est jamais posée", {})
@@ -166,6 +163,14 @@ def check_situation(grid: Grid, situation: Situation) -> list[Finding]:
 
 def check_grid(grid: Grid) -> list[Finding]:
     findings: list[Finding] = []
+    declared = {c.question for flag in grid.red_flags for c in comparisons(flag.condition)}
+    for qid, positive in SAFETY_RED_FLAGS:
+        if qid not in declared:
+            findings.append(Finding(
+                "*", "red-flag",
+                f"le drapeau rouge « {qid} » manque dans red_flags (common.yaml) : l'urgence reste "
+                "imposée par le programme, mais sans la raison ni la source de la grille",
+                {qid: positive}))
     for situation in grid.situations.values():
         findings += check_situation(grid, situation)
     return findings

@@ -70,12 +70,12 @@ def run_cases(path: Path, grid: Grid, today: dt.date | None = None) -> Iterator[
     try:
         data, problems = read_yaml(path, name)
     except ProblemsFound as exc:
-        raise LoadError(exc.problems, "fichier de cas") from None
+        raise LoadError(exc.problems, "le fichier de cas ne peut pas être lu") from None
     if problems:
-        raise LoadError(problems, "fichier de cas")
+        raise LoadError(problems, "le fichier de cas ne peut pas être lu")
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise LoadError([Problem(name, 1, 1, "clé « cases » (liste de cas) attendue")],
-                        "fichier de cas")
+                        "le fichier de cas ne peut pas être lu")
     territory_path = data.get("territory")
     territory = None
     if territory_path:

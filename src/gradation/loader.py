@@ -154,7 +154,8 @@ def default_grids_dir() -> Path:
     for candidate in (here / "grids", here.parents[1] / "grids"):
         if (candidate / "model.yaml").is_file():
             return candidate
-    raise LoadError([Problem(str(here / "grids"), 0, 0, "grilles par défaut introuvables")])
+    raise LoadError([Problem(str(here / "grids"), 0, 0, "grilles par défaut introuvables")],
+                    "la grille ne peut pas être chargée")
 
 
 # --- Validation helpers -------------------------------------------------------------------------
@@ -359,7 +360,7 @@ def load_grid(root: Path | None = None) -> Grid:
         grid = _compile_grid(root, model, raw_model, model_name, common, raw_common, common_name,
                              raw_situations, problems)
     if any(p.is_error for p in problems) or grid is None:
-        raise LoadError(problems, "grille")
+        raise LoadError(problems, "la grille ne peut pas être chargée")
     return grid
 
 
@@ -423,8 +424,8 @@ def _compile_grid(
             problems.append(Problem(name, line, column, f"{what} : {exc.message}"))
             return None
 
-    def check_questions(questions: list[Question], raw: Any, name: str,
-                        scope: dict[str, Question]) -> dict[str, cond.Condition | None]:
+    def check_questions(questions: list[Question], raw: Any, name: str, scope: dict[str, Question],
+                        prior: Mapping[str, Any]) -> dict[str, cond.Condition | None]:
         out: dict[str, cond.Condition | None] = {}
         for i, q in enumerate(questions):
             item = raw["questions"][i]
@@ -436,12 +437,15 @@ def _compile_grid(
                                             f"question « {q.id} » : min et max requis, min ≤ max"))
             out[q.id] = None
             if q.when is not None:
-                earlier = {k: v for k, v in scope.items() if k in out and k != q.id}
+                # a condition reads only the questions asked before this one
+                earlier = {k: v for k, v in scope.items() if k in out or k in prior} 
+                earlier.pop(q.id, None)
                 out[q.id] = compile_condition(q.when, earlier, item, "when", name,
                                               f"questions[{i}].when")
         return out
 
-    common_conditions = check_questions(common.questions, raw_common, common_name, common_questions)
+    common_conditions = check_questions(common.questions, raw_common, common_name,
+                                        common_questions, {})
     red_flags = []
     for i, (flag, item) in enumerate(zip(common.red_flags, raw_common.get("red_flags") or [])):
         c = compile_condition(flag.when, common_questions, item, "when", common_name,
@@ -477,7 +481,7 @@ def _compile_grid(
         _duplicates(raw, "questions", "id", name, problems, "question")
         _duplicates(raw, "rules", "id", name, problems, "règle")
         conditions = dict(common_conditions)
-        conditions.update(check_questions(spec.questions, raw, name, scope))
+        conditions.update(check_questions(spec.questions, raw, name, scope, common_questions))
         rules = []
         for i, rule in enumerate(spec.rules):
             item = raw["rules"][i]
@@ -592,7 +596,7 @@ def load_territory(path: Path, grid: Grid, today: dt.date | None = None) -> Terr
             problems += territory_problems(data, name, grid, today)
     problems.sort(key=lambda p: (p.line, p.column))
     if territory is None or any(p.is_error for p in problems):
-        raise LoadError(problems, "territoire")
+        raise LoadError(problems, "le territoire ne peut pas être chargé")
     return Territory(path, territory, problems)
 
 
