@@ -31,6 +31,13 @@ class OutputFormat(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    html = "html"
+
+
+class Document(str, Enum):
+    resultat = "resultat"
+    lettre = "lettre"
+    fiche = "fiche"
 
 
 GridsOption = Annotated[
@@ -88,9 +95,16 @@ def orient(
                              help="Format de sortie.")] = OutputFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o",
                       help="Écrire le résultat dans ce fichier.", show_default=False)] = None,
+    document: Annotated[Document, typer.Option("--document", "-d",
+                        help="Avec markdown ou html : le résultat, le courrier d'adressage "
+                        "(lettre) ou la fiche pour le patient (fiche).")] = Document.resultat,
     grids: GridsOption = None,
 ) -> None:
-    """Orienter un patient : niveau de recours, raisons, ressources locales."""
+    """Orienter un patient : niveau de recours, raisons, ressources locales.
+
+    Dans un terminal, les questions sans réponse sont posées une à une ; sinon elles doivent
+    toutes être données (--answer, --answers).
+    """
     from . import session
 
     outcome = session.orient(
@@ -101,6 +115,8 @@ def orient(
         output_format=output_format.value,
         output=output,
         grids=grids,
+        interactive=answers != "-" and sys.stdin.isatty() and sys.stdout.isatty(),
+        document=document.value,
     )
     session.emit(outcome, _stdout())
 

@@ -312,3 +312,14 @@ def match_resources(result: Result, grid: Grid, territory: Territory, today: dt.
             warnings.append(f"« {r.name} » : fiche non vérifiée depuis plus d'un an "
                             f"(dernière vérification le {r.verified_on.strftime('%d/%m/%Y')}).")
     result.warnings.extend(warnings)
+
+
+def display_answer(question: Question, value: Any) -> str:
+    """An answer as a person reads it."""
+    if value is None:
+        return "non précisée" if question.type == "commune" else "non évalué"
+    if question.type == "boolean":
+        return "oui" if value else "non"
+    if question.type == "choice":
+        return question.choice_label(value)
+    return str(value)

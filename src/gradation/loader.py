@@ -493,6 +493,8 @@ def _compile_grid(
                 rules.append(CompiledRule(rule.id, str(rule.level), c, rule.reason, rule.source))
         situations[spec.id] = Situation(spec, [*common.questions, *spec.questions], conditions, rules)
 
+    order = {sid: i for i, sid in enumerate(model.situations)}
+    situations = dict(sorted(situations.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
     numbers = []
     raw_numbers = raw_model.get("numbers") or []
     for i, number in enumerate(model.numbers):

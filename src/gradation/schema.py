@@ -195,5 +195,6 @@ class ModelFile(_Strict):
     fields: list[FieldInfo]
     lines: list[LineInfo]
     kinds: list[Kind]
+    situations: list[Ident] = []  # the order in which situations are offered
     urgence_kinds: list[Ident] = Field(min_length=1)
     numbers: list[HelpNumber] = []

@@ -20,6 +20,7 @@ class Outcome:
     result: Any  # engine.Result
     output_format: str
     output: Path | None
+    document: str = "resultat"
 
 
 def read_answers_file(name: str) -> dict[str, Any]:
@@ -69,6 +70,7 @@ def orient(
     output: Path | None,
     grids: Path | None,
     interactive: bool = False,
+    document: str = "resultat",
 ) -> Outcome:
     from .engine import decide
 
@@ -76,14 +78,26 @@ def orient(
     territory_data = load_territory(resolve_territory(territory, grid.root), grid)
     answers: dict[str, Any] = read_answers_file(answers_file) if answers_file else {}
     answers.update(parse_pairs(pairs))
+    asker = None
+    if interactive:
+        from .prompts import QuestionaryAsker
+
+        asker = QuestionaryAsker(grid, territory_data)
+        if situation is None:
+            situation = asker.situation()
     if situation is None:
         raise GradationError(
             "--situation est requise hors d'un terminal (situations : "
             + ", ".join(grid.situations) + ")"
         )
     chosen = grid.situation(situation)
+    if asker is not None:
+        from .engine import normalise_answers
+        from .interview import interview
+
+        answers = interview(grid, chosen, normalise_answers(grid, chosen, answers), asker)
     result = decide(grid, chosen, answers, territory_data)
-    return Outcome(grid, result, output_format, output)
+    return Outcome(grid, result, output_format, output, document)
 
 
 def format_outcome(outcome: Outcome, color: bool) -> str:
@@ -93,10 +107,11 @@ def format_outcome(outcome: Outcome, color: bool) -> str:
     if outcome.output_format == "json":
         return json.dumps(result_json(outcome.result, outcome.grid), ensure_ascii=False,
                           indent=2) + "\n"
-    if outcome.output_format == "markdown":
-        from .documents import result_markdown
+    if outcome.output_format in ("markdown", "html"):
+        from .documents import render_document
 
-        return result_markdown(outcome.result, outcome.grid)
+        return render_document(outcome.document, outcome.output_format, outcome.result,
+                               outcome.grid)
     from io import StringIO
 
     from rich.console import Console
@@ -117,7 +132,7 @@ def emit(outcome: Outcome, console: Any) -> None:
     if outcome.output is not None:
         write_atomic(outcome.output, format_outcome(outcome, color=False))
         err = console.__class__(stderr=True, highlight=False)
-        err.print(f"Résultat écrit dans {outcome.output}")
+        err.print(f"Écrit dans {outcome.output}")
         return
     if outcome.output_format == "text":
         from .render import render_result

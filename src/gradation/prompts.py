@@ -1,0 +1,154 @@
+"""The questionary adapter: the only module that prompts. Keyboard-driven, in French."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import questionary
+from questionary import Choice, Style
+
+from .answers import AnswerError, normalise
+from .engine import age_text, display_answer, situations_for_age
+from .interview import BACK
+from .loader import Grid, Situation, Territory
+from .schema import Question
+
+STYLE = Style([("qmark", "fg:ansicyan bold"), ("question", "bold"), ("pointer", "fg:ansicyan bold"),
+               ("highlighted", "fg:ansicyan bold"), ("instruction", "fg:ansibrightblack"),
+               ("answer", "fg:ansigreen")])
+BACK_LABEL = "← Revenir à la question précédente"
+BACK_WORD = "<"
+RESULT_LABEL = "✔ Voir le résultat"
+SHOW_RESULT = "__resultat__"  # questionary takes a None value as « the title »
+SELECT_HINT = "(flèches ↑↓, Entrée pour valider)"
+
+
+class QuestionaryAsker:
+    """Asks with questionary; `input`/`output` let tests drive prompt_toolkit with a pipe."""
+
+    def __init__(self, grid: Grid, territory: Territory | None, **io: Any) -> None:
+        self.grid = grid
+        self.territory = territory
+        self.io = io
+
+    def _ask(self, prompt: questionary.Question) -> Any:
+        return prompt.unsafe_ask()  # Ctrl-C raises KeyboardInterrupt: the CLI says « interrompue »
+
+    def situation(self) -> str:
+        choices = [
+            Choice(f"{s.label} ({age_text(s.spec.age.min, s.spec.age.max)})", value=s.id,
+                   description=s.spec.description or None)
+            for s in self.grid.situations.values()
+        ]
+        return self._ask(questionary.select("Situation clinique", choices=choices,
+                                            instruction=SELECT_HINT, style=STYLE, **self.io))
+
+    def question(self, question: Question, current: Any, can_go_back: bool,
+                 situation: Situation) -> Any:
+        title = question.text
+        help_line = f"  {question.help}" if question.help else None
+        if question.type in ("boolean", "choice"):
+            if question.type == "boolean":
+                choices = [Choice("Non", value=False), Choice("Oui", value=True)]
+            else:
+                choices = [Choice(c.label, value=c.id) for c in question.values]
+            if can_go_back:
+                choices.append(Choice(BACK_LABEL, value=BACK))
+            default = next((c for c in choices if c.value == current and current is not None), None)
+            prompt = questionary.select(title, choices=choices, default=default,
+                                        instruction=help_line or SELECT_HINT, style=STYLE,
+                                        **self.io)
+            return self._ask(prompt)
+        if question.type == "commune":
+            return self._commune(question, current, can_go_back)
+        return self._number(question, current, can_go_back, situation)
+
+    def _hint(self, question: Question, can_go_back: bool) -> str:
+        parts = []
+        if question.type in ("integer", "score"):
+            parts.append(f"{question.min} à {question.max}")
+        if question.optional:
+            parts.append("Entrée vide : non évalué")
+        if can_go_back:
+            parts.append(f"{BACK_WORD} : question précédente")
+        text = " ; ".join(parts)
+        if question.help:
+            text = f"{question.help} — {text}" if text else question.help
+        return f"({text})" if text else ""
+
+    def _number(self, question: Question, current: Any, can_go_back: bool,
+                situation: Situation) -> Any:
+        def check(text: str) -> bool | str:
+            text = text.strip()
+            if can_go_back and text == BACK_WORD:
+                return True
+            if not text:
+                return True if question.optional else "Une réponse est nécessaire."
+            if not text.isdigit():
+                return f"Nombre entier attendu, de {question.min} à {question.max}."
+            try:
+                value = normalise(question, text)
+            except AnswerError:
+                return f"Valeur hors limites : de {question.min} à {question.max}."
+            if question.id == "age":
+                rng = situation.spec.age
+                if not rng.min <= value <= rng.max:
+                    others = ", ".join(s.id for s in situations_for_age(self.grid, value))
+                    return (f"Cette situation concerne les patients {age_text(rng.min, rng.max)}"
+                            + (f" ; à {value} ans : {others}." if others else "."))
+            return True
+
+        default = "" if current is None else str(current)
+        text = self._ask(questionary.text(question.text, default=default, validate=check,
+                                          instruction=self._hint(question, can_go_back),
+                                          style=STYLE, **self.io)).strip()
+        if can_go_back and text == BACK_WORD:
+            return BACK
+        return normalise(question, text) if text else None
+
+    def _commune(self, question: Question, current: Any, can_go_back: bool) -> Any:
+        communes = self.territory.data.territory.communes if self.territory else []
+        labels: dict[str, str] = {}
+        index: dict[str, str] = {}
+        for c in communes:
+            postcodes = f" ({', '.join(c.postcodes)})" if c.postcodes else ""
+            labels[f"{c.insee} {c.name}{postcodes}"] = c.insee
+            for key in (c.insee, c.name, *c.postcodes):
+                index.setdefault(key.casefold(), c.insee)
+
+        def resolve(text: str) -> str | None:
+            text = text.strip()
+            found = labels.get(text) or index.get(text.casefold())
+            if found:
+                return found
+            try:
+                return normalise(question, text)
+            except AnswerError:
+                return None
+
+        def check(text: str) -> bool | str:
+            if not text.strip() or (can_go_back and text.strip() == BACK_WORD):
+                return True
+            return True if resolve(text) else (
+                "Commune inconnue : tapez un nom, un code postal ou un code INSEE (5 caractères).")
+
+        default = next((label for label, insee in labels.items() if insee == current), "")
+        hint = self._hint(question, can_go_back)
+        text = self._ask(questionary.autocomplete(
+            f"{question.text} {hint}".strip(), choices=list(labels), default=default,
+            validate=check, match_middle=True, style=STYLE, **self.io)).strip()
+        if can_go_back and text == BACK_WORD:
+            return BACK
+        return resolve(text) if text else None
+
+    def review(self, situation: Situation, answers: Mapping[str, Any]) -> Any:
+        choices: list[Any] = [Choice(RESULT_LABEL, value=SHOW_RESULT)]
+        for question in situation.questions:
+            if question.id in answers:
+                shown = display_answer(question, answers[question.id])
+                choices.append(Choice(f"Modifier : {question.text} — {shown}", value=question.id))
+        choices.append(Choice(BACK_LABEL, value=BACK))
+        choice = self._ask(questionary.select("Vérifiez les réponses", choices=choices,
+                                              instruction=SELECT_HINT, style=STYLE, **self.io))
+        return None if choice == SHOW_RESULT else choice

@@ -1,0 +1,210 @@
+"""The questionnaire: the logic with a scripted asker, the questionary adapter with a pipe, and
+real runs in a pseudo-terminal (pexpect), one per flow."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import pexpect
+import pytest
+
+from conftest import ROOT
+from gradation.engine import decide
+from gradation.interview import BACK, interview
+
+TERRITORY = str(ROOT / "tests" / "cases" / "territoire.yaml")
+DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
+
+
+class Script:
+    """An asker that answers from a list and records what it was asked."""
+
+    def __init__(self, replies: list[Any], review: list[Any] | None = None) -> None:
+        self.replies = list(replies)
+        self.reviews = list(review or [None])
+        self.asked: list[str] = []
+
+    def question(self, question, current, can_go_back, situation):  # type: ignore[no-untyped-def]
+        self.asked.append(question.id)
+        return self.replies.pop(0)
+
+    def review(self, situation, answers):  # type: ignore[no-untyped-def]
+        self.asked.append("<review>")
+        return self.reviews.pop(0)
+
+
+BASE = [30, "99001", "aucun", False, False, False, False, "leger", "aucun"]
+
+
+def test_interview_asks_the_path_in_order(grid):
+    psy = grid.situations["psychiatrie"]
+    script = Script([*BASE, True, False, False])
+    answers = interview(grid, psy, {}, script)
+    assert script.asked == ["age", "commune", "risque_suicidaire", "danger_autrui", "agitation",
+                            "confusion", "intoxication_aigue", "retentissement",
+                            "echec_soins_anterieurs", "premier_episode", "decompensation",
+                            "rupture_de_soins", "<review>"]
+    assert decide(grid, psy, answers).level == "2"
+
+
+def test_preset_answers_are_not_asked_again(grid):
+    psy = grid.situations["psychiatrie"]
+    script = Script(BASE[2:] + [False, False, False])
+    interview(grid, psy, {"age": 30, "commune": "99001"}, script)
+    assert "age" not in script.asked and "commune" not in script.asked
+
+
+def test_a_red_flag_stops_the_questionnaire(grid):
+    psy = grid.situations["psychiatrie"]
+    script = Script([30, None, "aucun", True])
+    answers = interview(grid, psy, {}, script)
+    assert script.asked[-1] == "danger_autrui" and "<review>" not in script.asked
+    assert decide(grid, psy, answers).level == "urgence"
+
+
+def test_going_back_drops_the_abandoned_branch(grid):
+    addictions = grid.situations["addictions"]
+    # alcool, AUDIT 25, then back twice to change the product to tabac: AUDIT must be gone.
+    script = Script([*BASE, "alcool", 25, BACK, BACK, "tabac", False, False])
+    answers = interview(grid, addictions, {}, script)
+    assert "audit" not in answers
+    result = decide(grid, addictions, answers)
+    assert result.level == "1" and result.ignored == []
+
+
+def test_review_changes_an_answer_and_drops_what_no_longer_applies(grid):
+    addictions = grid.situations["addictions"]
+    script = Script([*BASE, "alcool", 25, False, False, False, "cannabis", 3],
+                    review=["produit", None])
+    answers = interview(grid, addictions, {}, script)
+    assert "audit" not in answers and "sevrage_complique" not in answers
+    assert answers["produit"] == "cannabis" and answers["cast"] == 3
+    assert script.asked.count("<review>") == 2
+
+
+def test_questionary_adapter_with_a_pipe(grid):
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from gradation.prompts import QuestionaryAsker
+
+    psy = grid.situations["psychiatrie"]
+    with create_pipe_input() as pipe:
+        asker = QuestionaryAsker(grid, None, input=pipe, output=DummyOutput())
+        pipe.send_text("abc\r" + "\x7f" * 3 + "200\r" + "\x7f" * 3 + "12\r" + "\x7f" * 2 + "40\r")
+        assert asker.question(psy.question("age"), None, False, psy) == 40
+        pipe.send_text(DOWN + ENTER)
+        assert asker.question(psy.question("premier_episode"), None, True, psy) is True
+        pipe.send_text(DOWN + DOWN + ENTER)
+        assert asker.question(psy.question("decompensation"), None, True, psy) is BACK
+        pipe.send_text("<\r")
+        assert asker.question(grid.situations["anxio-depression"].question("phq9"), None, True,
+                              psy) is BACK
+        pipe.send_text("\r")
+        assert asker.question(grid.situations["anxio-depression"].question("phq9"), None, True,
+                              psy) is None
+
+
+# --- Real runs in a pseudo-terminal ------------------------------------------------------------
+
+pytestmark_pty = pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a POSIX pty")
+
+
+def spawn(*args: str, tmp_path) -> pexpect.spawn:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "COLUMNS": "100",
+           "LINES": "40", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c")}
+    return pexpect.spawn(sys.executable, ["-m", "gradation", "orient", "-t", TERRITORY, *args],
+                         env=env, encoding="utf-8", timeout=20, dimensions=(40, 100))
+
+
+def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
+    child.expect_exact(prompt)
+    child.send(keys)
+
+
+COMMON = [("Âge du patient", "30" + ENTER), ("Commune de résidence", "99001" + ENTER),
+          ("Risque suicidaire", ENTER), ("Danger pour autrui", ENTER), ("Agitation sévère", ENTER),
+          ("Confusion", ENTER), ("Intoxication aiguë", ENTER), ("Retentissement fonctionnel", ENTER),
+          ("Soins bien conduits", ENTER)]
+
+
+@pytestmark_pty
+def test_pty_full_orientation_with_review(tmp_path):
+    child = spawn(tmp_path=tmp_path)
+    answer(child, "Situation clinique", DOWN * 3 + ENTER)  # psychiatrie
+    for prompt, keys in COMMON:
+        answer(child, prompt, keys)
+    answer(child, "Premier épisode", DOWN + ENTER)
+    answer(child, "Signes de décompensation", ENTER)
+    answer(child, "Rupture de soins", ENTER)
+    answer(child, "Vérifiez les réponses", ENTER)
+    child.expect_exact("2e ligne")
+    child.expect_exact("Soins partagés")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+@pytestmark_pty
+def test_pty_red_flag_stops_at_once(tmp_path):
+    child = spawn("-s", "psychiatrie", tmp_path=tmp_path)
+    answer(child, "Âge du patient", "30" + ENTER)
+    answer(child, "Commune de résidence", ENTER)
+    answer(child, "Risque suicidaire", DOWN * 3 + ENTER)  # élevé
+    child.expect_exact("URGENCE")
+    rest = child.read()
+    assert "Danger pour autrui" not in rest
+    child.close()
+    assert child.exitstatus == 0
+
+
+@pytestmark_pty
+def test_pty_going_back_and_changing_an_answer(tmp_path):
+    child = spawn("-s", "addictions", "-f", "json", tmp_path=tmp_path)
+    for prompt, keys in COMMON:
+        answer(child, prompt, keys)
+    answer(child, "Produit ou comportement", ENTER)  # alcool
+    answer(child, "Score AUDIT", "25" + ENTER)
+    answer(child, "Antécédent de sevrage", DOWN * 2 + ENTER)  # ← revenir
+    answer(child, "Score AUDIT", "<" + ENTER)  # revenir encore
+    answer(child, "Produit ou comportement", DOWN * 2 + ENTER)  # tabac
+    answer(child, "Dépendance", ENTER)
+    answer(child, "Retentissement sur le travail", ENTER)
+    answer(child, "Vérifiez les réponses", ENTER)
+    child.expect_exact('"level": "1"')
+    rest = child.read()
+    assert '"audit"' not in rest  # the abandoned branch's answer is gone
+    child.close()
+    assert child.exitstatus == 0
+
+
+@pytestmark_pty
+def test_pty_review_screen_changes_an_answer(tmp_path):
+    child = spawn("-s", "psychiatrie", "-a", "age=30", "-a", "commune=99001", tmp_path=tmp_path)
+    for prompt, keys in COMMON[2:]:
+        answer(child, prompt, keys)
+    answer(child, "Premier épisode", ENTER)
+    answer(child, "Signes de décompensation", ENTER)
+    answer(child, "Rupture de soins", ENTER)
+    answer(child, "Vérifiez les réponses", DOWN * 3 + ENTER)  # risque suicidaire
+    answer(child, "Risque suicidaire", DOWN * 2 + ENTER)  # moyen
+    answer(child, "Vérifiez les réponses", ENTER)
+    child.expect_exact("2e ligne")
+    child.expect_exact("3114")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+@pytestmark_pty
+def test_pty_ctrl_c_interrupts_cleanly(tmp_path):
+    child = spawn("-s", "psychiatrie", tmp_path=tmp_path)
+    answer(child, "Âge du patient", "3")
+    child.sendcontrol("c")
+    child.expect_exact("Orientation interrompue.")
+    rest = child.read()
+    assert "Traceback" not in rest
+    child.close()
+    assert child.exitstatus == 130
