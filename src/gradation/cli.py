@@ -115,7 +115,7 @@ def orient(
         output_format=output_format.value,
         output=output,
         grids=grids,
-        interactive=answers != "-" and sys.stdin.isatty() and sys.stdout.isatty(),
+        interactive=answers != "-" and sys.stdin.isatty(),
         document=document.value,
     )
     session.emit(outcome, _stdout())

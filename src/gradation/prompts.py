@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,6 +31,11 @@ class QuestionaryAsker:
     def __init__(self, grid: Grid, territory: Territory | None, **io: Any) -> None:
         self.grid = grid
         self.territory = territory
+        if not io and not sys.stdout.isatty():
+            # Standard output is a file or a pipe (--format json > …): prompt on stderr.
+            from prompt_toolkit.output import create_output
+
+            io = {"output": create_output(stdout=sys.stderr)}
         self.io = io
 
     def _ask(self, prompt: questionary.Question) -> Any:

@@ -72,6 +72,7 @@ def resource_block(res: Resource, grid: Grid) -> Table:
         rows.append(("", " · ".join(x for x in (res.email, res.website) if x)))
     for label, value in rows:
         table.add_row("", Text(label, style="dim").append_text(plain(value)))
+    table.add_row("", "")
     return table
 
 
