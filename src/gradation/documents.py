@@ -60,7 +60,7 @@ def result_markdown(result: Result, grid: Grid) -> str:
     if result.warnings:
         lines += ["", "## À noter", *[f"- {md(w)}" for w in result.warnings]]
     territory = result.territory
-    lines += ["", f"*Grille {md(grid.model.name)}, version {md(result.grid_version)}"
+    lines += ["", f"*{md(grid.model.name)}, version {md(result.grid_version)}"
               + (f" · territoire {md(territory.name)}*" if territory else "*"), ""]
     return "\n".join(lines)
 
@@ -133,7 +133,7 @@ def letter_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
         ("fill", "à compléter"),
         ("p", "Je reste à votre disposition. Bien confraternellement,"),
         ("fill", "signature"),
-        ("p", f"Orientation proposée avec gradation : grille {grid.model.name}, version "
+        ("p", f"Orientation proposée avec gradation : {grid.model.name}, version "
               f"{result.grid_version}. Courrier à transmettre par une messagerie sécurisée de "
               "santé."),
     ]

@@ -153,7 +153,7 @@ def render_result(result: Result, grid: Grid, console: Console) -> None:
         console.print(bullets(notes))
 
     territory = result.territory
-    footer = f"Grille {grid.model.name}, version {result.grid_version}"
+    footer = f"{grid.model.name}, version {result.grid_version}"
     if territory is not None:
         footer += f" · territoire « {territory.name} » ({territory.id})"
     console.print()
