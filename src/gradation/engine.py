@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .answers import AnswerError, normalise
+from .answers import AnswerError, accepted, normalise
 from .conditions import comparisons, holds
 from .suggest import suggest
 from .loader import SAFETY_REASONS, SAFETY_RED_FLAGS, CompiledRule, Grid, Situation, Territory
@@ -155,7 +155,7 @@ def decide(
     if not flags:
         missing = [q for q in on_path if not q.optional and answers.get(q.id) is None]
         if missing:
-            listed = "\n".join(f"  - {q.id} : {q.text} ({accepted_text(q)})" for q in missing)
+            listed = "\n".join(f"  - {q.id} : {q.text} ({accepted(q)})" for q in missing)
             raise AnswerError(f"réponses manquantes pour « {situation.id} » :\n{listed}")
 
     positive_off_path = [qid for qid, v in SAFETY_RED_FLAGS if answers.get(qid) == v
@@ -204,12 +204,6 @@ def decide(
                         "restent listés, mais orientez hors de ce dispositif.")
     result.warnings = warnings + result.warnings
     return result
-
-
-def accepted_text(question: Question) -> str:
-    from .answers import accepted
-
-    return accepted(question)
 
 
 def _could_raise(grid: Grid, situation: Situation, answers: Mapping[str, Any], qid: str,

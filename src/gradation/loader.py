@@ -22,13 +22,11 @@ from .schema import (
     CommonFile,
     ModelFile,
     Question,
-    RedFlag,
     Resource,
-    Rule,
     SituationFile,
     TerritoryFile,
 )
-from .yamlio import MarkedDict, MarkedList, ProblemsFound, key_position, position, read_yaml
+from .yamlio import ProblemsFound, key_position, position, read_yaml
 
 # The red flags that lead to `urgence` whatever a grid says: the engine applies them itself, and
 # a grid that drops or retypes one of these questions does not load.
@@ -215,15 +213,14 @@ def _unwrap(annotation: Any) -> list[Any]:
 
 
 def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that validates the mapping found at `loc` (list indexes and dict keys
+    keep the current value type)."""
     current: type[BaseModel] | None = root
     for part in loc:
         if current is None:
             return None
-        if isinstance(part, int) or part not in current.model_fields:
-            if isinstance(part, str) and part not in current.model_fields:
-                # a dict key (levels: {1: …}): stay on the same value type
-                continue
-            continue
+        if not isinstance(part, str) or part not in current.model_fields:
+            continue  # a list index, or a key of a dict such as `levels: {1: …}`
         models = [
             t
             for t in _unwrap(current.model_fields[part].annotation)
@@ -438,7 +435,7 @@ def _compile_grid(
             out[q.id] = None
             if q.when is not None:
                 # a condition reads only the questions asked before this one
-                earlier = {k: v for k, v in scope.items() if k in out or k in prior} 
+                earlier = {k: v for k, v in scope.items() if k in out or k in prior}
                 earlier.pop(q.id, None)
                 out[q.id] = compile_condition(q.when, earlier, item, "when", name,
                                               f"questions[{i}].when")
@@ -507,7 +504,7 @@ def _compile_grid(
 
 
 def _duplicates(raw: Any, key: str, id_key: str, name: str, problems: list[Problem],
-                what: str) -> dict[str, int]:
+                what: str) -> None:
     seen: dict[str, tuple[int, int]] = {}
     for _, item in _items(raw, key):
         ident = item.get(id_key)
@@ -519,7 +516,6 @@ def _duplicates(raw: Any, key: str, id_key: str, name: str, problems: list[Probl
                                     f"(déjà définie ligne {seen[ident][0]})"))
         else:
             seen[ident] = where
-    return {}
 
 
 # --- Territories --------------------------------------------------------------------------------
