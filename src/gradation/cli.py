@@ -148,6 +148,14 @@ def cases_run(
         raise typer.Exit(1)
 
 
+def _register() -> None:
+    from .cli_coord import grid_app, resources_app, territory_app
+
+    app.add_typer(grid_app, name="grid")
+    app.add_typer(resources_app, name="resources")
+    app.add_typer(territory_app, name="territory")
+
+
 def _french_usage(exc: typer.TyperException) -> str:
     """Typer's usage errors (English) as a French sentence."""
     from .suggest import suggest
@@ -189,3 +197,6 @@ def _error(message: str) -> None:
     from rich.text import Text
 
     Console(stderr=True, highlight=False, soft_wrap=True).print(Text(message, style="red"))
+
+
+_register()

@@ -46,11 +46,12 @@ class GradationError(Exception):
 class LoadError(GradationError):
     """A grid or territory file that does not load; carries every problem found."""
 
-    def __init__(self, problems: list[Problem], consequence: str = "le fichier ne peut pas être lu") -> None:
+    def __init__(self, problems: list[Problem], consequence: str = "le fichier ne peut pas être lu",
+                 exit_code: int = EXIT_GRID) -> None:
         errors = [p for p in problems if p.is_error]
         lines = [str(p) for p in problems]
         lines.append(f"{count_text(len(errors), len(problems) - len(errors))} : {consequence}.")
-        super().__init__("\n".join(lines), EXIT_GRID)
+        super().__init__("\n".join(lines), exit_code)
         self.problems = problems
 
 

@@ -26,7 +26,7 @@ from .schema import (
     SituationFile,
     TerritoryFile,
 )
-from .yamlio import ProblemsFound, key_position, position, read_yaml
+from .yamlio import ProblemsFound, key_position, parse_yaml, position, read_yaml
 
 # The red flags that lead to `urgence` whatever a grid says: the engine applies them itself, and
 # a grid that drops or retypes one of these questions does not load.
@@ -334,7 +334,18 @@ def _items(data: Any, key: str) -> list[tuple[int, dict]]:
 
 def load_grid(root: Path | None = None) -> Grid:
     """Load and cross-check the model, the common questions and the situations of a grid."""
-    root = root or default_grids_dir()
+    grid, problems = check_grid_files(root or default_grids_dir())
+    if grid is None:
+        raise LoadError(problems, "la grille ne peut pas être chargée")
+    return grid
+
+
+def check_grid_files(root: Path, extra: list[Path] | None = None
+                     ) -> tuple[Grid | None, list[Problem]]:
+    """The grid of a folder and every problem of its files (the grid is None on errors).
+
+    `extra` situation files are checked with the grid, replacing those of the same name.
+    """
     problems: list[Problem] = []
     raw_model, found, model_name = _read(root / "model.yaml")
     problems += found
@@ -342,7 +353,9 @@ def load_grid(root: Path | None = None) -> Grid:
     raw_common, found, common_name = _read(root / "common.yaml")
     problems += found
     common = _validate(CommonFile, raw_common, problems, common_name) if not found else None
-    situation_files = sorted((root / "situations").glob("*.yaml"))
+    by_name = {p.name: p for p in sorted((root / "situations").glob("*.yaml"))}
+    by_name.update({p.name: p for p in extra or []})
+    situation_files = list(by_name.values())
     if not situation_files:
         problems.append(Problem(display_path(root / "situations"), 0, 0, "aucune situation"))
     raw_situations = []
@@ -357,8 +370,8 @@ def load_grid(root: Path | None = None) -> Grid:
         grid = _compile_grid(root, model, raw_model, model_name, common, raw_common, common_name,
                              raw_situations, problems)
     if any(p.is_error for p in problems) or grid is None:
-        raise LoadError(problems, "la grille ne peut pas être chargée")
-    return grid
+        return None, problems
+    return grid, problems
 
 
 def _compile_grid(
@@ -585,8 +598,25 @@ def territory_problems(data: Any, name: str, grid: Grid, today: dt.date) -> list
 
 
 def load_territory(path: Path, grid: Grid, today: dt.date | None = None) -> Territory:
+    territory, problems = check_territory_file(path, grid, today)
+    if territory is None:
+        raise LoadError(problems, "le territoire ne peut pas être chargé")
+    return territory
+
+
+def check_territory_file(path: Path, grid: Grid, today: dt.date | None = None,
+                         text: str | None = None) -> tuple[Territory | None, list[Problem]]:
+    """A territory and every problem of its file; `text` checks new content before it is
+    written to `path`."""
     today = today or dt.date.today()
-    data, problems, name = _read(path)
+    if text is None:
+        data, problems, name = _read(path)
+    else:
+        name = display_path(path)
+        try:
+            data, problems = parse_yaml(text, name)
+        except ProblemsFound as exc:
+            data, problems = None, exc.problems
     territory = None
     if not any(p.is_error for p in problems):
         territory = _validate(TerritoryFile, data, problems, name)
@@ -594,8 +624,8 @@ def load_territory(path: Path, grid: Grid, today: dt.date | None = None) -> Terr
             problems += territory_problems(data, name, grid, today)
     problems.sort(key=lambda p: (p.line, p.column))
     if territory is None or any(p.is_error for p in problems):
-        raise LoadError(problems, "le territoire ne peut pas être chargé")
-    return Territory(path, territory, problems)
+        return None, problems
+    return Territory(path, territory, problems), problems
 
 
 def shipped_territories(grids: Path) -> dict[str, Path]:

@@ -158,3 +158,26 @@ class QuestionaryAsker:
         choice = self._ask(questionary.select("Vérifiez les réponses", choices=choices,
                                               instruction=SELECT_HINT, style=STYLE, **self.io))
         return None if choice == SHOW_RESULT else choice
+
+
+def ask_resource_fields(grid: Grid, missing: list[str]) -> dict[str, Any]:
+    """Ask a coordinator for the required fields of a new resource."""
+    import re
+
+    out: dict[str, Any] = {}
+    for key in missing:
+        if key == "kind":
+            choices = [Choice(f"{k.label} ({k.id})", value=k.id) for k in grid.model.kinds]
+            out[key] = questionary.select("Type de ressource", choices=choices, style=STYLE
+                                          ).unsafe_ask()
+        elif key == "id":
+            out[key] = questionary.text(
+                "Identifiant (minuscules, chiffres, tirets)", style=STYLE,
+                validate=lambda t: bool(re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", t.strip()))
+                or "Minuscules sans accent, chiffres et tirets (ex. cmp-exempleville).",
+            ).unsafe_ask().strip()
+        else:
+            out[key] = questionary.text("Nom affiché", style=STYLE,
+                                        validate=lambda t: bool(t.strip()) or "Nom requis."
+                                        ).unsafe_ask().strip()
+    return out

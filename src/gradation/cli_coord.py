@@ -1,0 +1,564 @@
+"""Coordinator commands: grid validate/check/schema/export, resources, territory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .cli import GridsOption, _grid, _stdout, handled
+from .errors import GradationError, Problem, count_text
+
+grid_app = typer.Typer(help="Grilles : valider, prouver, exporter, schéma.", no_args_is_help=True)
+resources_app = typer.Typer(help="Ressources d'un fichier de territoire : lister, voir, ajouter, "
+                            "modifier, retirer.", no_args_is_help=True)
+territory_app = typer.Typer(help="Territoires : créer, choisir, couverture, fiches à vérifier.",
+                            no_args_is_help=True)
+
+
+def _print_lines(lines: list[str]) -> None:
+    from rich.text import Text
+
+    console = _stdout()
+    console.soft_wrap = True
+    for line in lines:
+        console.print(Text(line))
+
+
+# --- grid ---------------------------------------------------------------------------------------
+
+
+def _grids_root(grids: Path | None) -> Path:
+    from .loader import default_grids_dir
+
+    return grids or default_grids_dir()
+
+
+def _classify(path: Path) -> str:
+    from .yamlio import ProblemsFound, read_yaml
+
+    if path.is_dir():
+        return "grid" if (path / "model.yaml").is_file() else "unknown-dir"
+    if path.name in ("model.yaml", "common.yaml"):
+        return "grid-file"
+    try:
+        data, _ = read_yaml(path)
+    except ProblemsFound:
+        return "territory"  # reported as unreadable by the territory check
+    if isinstance(data, dict) and "territory" in data:
+        return "territory"
+    if isinstance(data, dict) and "rules" in data or (isinstance(data, dict) and "levels" in data):
+        return "situation"
+    return "territory"
+
+
+@grid_app.command("validate")
+@handled
+def grid_validate(
+    paths: Annotated[Optional[list[Path]], typer.Argument(
+        help="Fichiers de territoire, fichiers ou dossiers de grilles (par défaut : les grilles "
+             "utilisées et le territoire configuré).", show_default=False)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Les avertissements font échouer.")] = False,
+    grids: GridsOption = None,
+) -> None:
+    """Valider des fichiers : chaque problème avec fichier:ligne:colonne et une correction."""
+    from .loader import check_grid_files, check_territory_file, resolve_territory
+
+    root = _grids_root(grids)
+    problems: list[Problem] = []
+    checked = 0
+    grid, grid_problems = check_grid_files(root)
+    targets = list(paths or [])
+    if not targets:
+        problems += grid_problems
+        checked += 1
+        targets = [resolve_territory(None, root)]
+    for path in targets:
+        kind = _classify(path)
+        checked += 1
+        if kind == "grid":
+            problems += check_grid_files(path)[1]
+        elif kind == "grid-file":
+            problems += check_grid_files(path.parent)[1]
+        elif kind == "situation":
+            problems += check_grid_files(root, extra=[path])[1]
+        elif kind == "unknown-dir":
+            problems.append(Problem(str(path), 0, 0, "dossier sans model.yaml : ce n'est pas "
+                                    "un dossier de grilles"))
+        elif grid is None:
+            problems += grid_problems
+        else:
+            problems += check_territory_file(path, grid)[1]
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    lines = [str(p) for p in problems]
+    files = f"{checked} fichier{'s' if checked > 1 else ''} ou dossier{'s' if checked > 1 else ''}"
+    lines.append(f"{count_text(errors, warnings)} ({files} vérifiés)." if problems
+                 else f"Aucun problème ({files} vérifiés).")
+    _print_lines(lines)
+    if errors or (strict and warnings):
+        raise typer.Exit(1)
+
+
+@grid_app.command("check")
+@handled
+def grid_check(
+    directory: Annotated[Optional[Path], typer.Argument(
+        help="Dossier de grilles (par défaut : les grilles utilisées).", show_default=False)] = None,
+    grids: GridsOption = None,
+) -> None:
+    """Prouver la logique des grilles sur tout l'espace des réponses.
+
+    Chaque parcours mène à un niveau qui a des ressources ; chaque drapeau rouge mène à
+    l'urgence ; une réponse plus sévère n'abaisse jamais le niveau ; chaque question est posée
+    et chaque règle décide au moins une fois. Chaque échec vient avec un jeu de réponses.
+    """
+    from .analysis import check_grid
+    from .loader import load_grid
+
+    grid = load_grid(directory or _grids_root(grids))
+    findings = check_grid(grid)
+    lines = []
+    for f in findings:
+        lines.append(f"✗ {f.situation} [{f.check}] {f.message}")
+        if f.answers:
+            shown = ", ".join(f"{k}={_show(v)}" for k, v in f.answers.items())
+            lines.append(f"    contre-exemple : {shown}")
+    count = len(grid.situations)
+    lines.append(f"{len(findings)} problème{'s' if len(findings) > 1 else ''} dans {count} "
+                 "situations." if findings else
+                 f"✓ {count} situations prouvées : niveaux pourvus, drapeaux rouges, monotonie, "
+                 "questions et règles utiles.")
+    _print_lines(lines)
+    if findings:
+        raise typer.Exit(1)
+
+
+def _show(value: Any) -> str:
+    if value is True:
+        return "oui"
+    if value is False:
+        return "non"
+    return "" if value is None else str(value)
+
+
+@grid_app.command("schema")
+@handled
+def grid_schema() -> None:
+    """Afficher le schéma JSON des fichiers de territoire (pour l'éditeur)."""
+    from .schema import TerritoryFile
+
+    schema = TerritoryFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Territoire gradation"
+    typer.echo(json.dumps(schema, ensure_ascii=False, indent=2))
+
+
+@grid_app.command("export")
+@handled
+def grid_export(
+    directory: Annotated[Path, typer.Argument(help="Dossier à créer.", show_default=False)],
+    grids: GridsOption = None,
+) -> None:
+    """Copier les grilles utilisées comme point de départ d'une grille adaptée."""
+    if directory.exists() and any(directory.iterdir()):
+        raise GradationError(f"{directory} existe et n'est pas vide : choisissez un dossier neuf", 1)
+    shutil.copytree(_grids_root(grids), directory, dirs_exist_ok=True)
+    _print_lines([f"Grilles copiées dans {directory}.",
+                  f"Utilisez-les avec --grids {directory} ou GRADATION_GRIDS={directory} ; "
+                  f"vérifiez-les avec gradation grid check {directory}."])
+
+
+# --- resources ----------------------------------------------------------------------------------
+
+TerritoryFileOption = Annotated[Optional[Path], typer.Option(
+    "--territory", "-t", help="Fichier de territoire (par défaut : le territoire configuré).",
+    show_default=False)]
+
+
+def _territory_path(path: Path | None, grids: Path | None) -> Path:
+    from .loader import resolve_territory
+
+    return path or resolve_territory(None, _grids_root(grids))
+
+
+def _load(path: Path | None, grids: Path | None):  # type: ignore[no-untyped-def]
+    from .loader import load_territory
+
+    grid = _grid(grids)
+    return grid, load_territory(_territory_path(path, grids), grid)
+
+
+@resources_app.command("list")
+@handled
+def resources_list(
+    territory: TerritoryFileOption = None,
+    kind: Annotated[Optional[str], typer.Option(help="Seulement ce type.", show_default=False)] = None,
+    situation: Annotated[Optional[str], typer.Option(help="Seulement les ressources placées "
+                         "dans cette situation.", show_default=False)] = None,
+    commune: Annotated[Optional[str], typer.Option(help="Seulement celles qui desservent cette "
+                       "commune (code INSEE).", show_default=False)] = None,
+    grids: GridsOption = None,
+) -> None:
+    """Lister les ressources (filtres : type, situation, commune)."""
+    from rich.table import Table
+
+    from .coordination import LEVEL_COLUMNS, placed
+    from .render import plain
+
+    grid, terr = _load(territory, grids)
+    chosen = list(terr.resources)
+    if kind:
+        chosen = [r for r in chosen if r.kind == kind]
+    if situation:
+        sit = grid.situation(situation)
+        ids = {r.id for lv in LEVEL_COLUMNS for r in placed(terr, grid, sit, lv)
+               if lv == "urgence" or int(lv) in sit.spec.levels}
+        chosen = [r for r in chosen if r.id in ids]
+    if commune:
+        chosen = [r for r in chosen if r.serves is None or commune in r.serves]
+    table = Table(title=f"{terr.name} — {len(chosen)} ressource{'s' if len(chosen) > 1 else ''}")
+    for column in ("id", "nom", "type", "secteur", "âges", "délai"):
+        table.add_column(column)
+    for r in chosen:
+        ages = "" if r.age is None else f"{r.age.min if r.age.min is not None else 0}–" + (
+            f"{r.age.max}" if r.age.max is not None else "")
+        table.add_row(plain(r.id), plain(r.name), plain(r.kind), plain(", ".join(r.serves or [])),
+                      ages, "" if r.wait_weeks is None else f"{r.wait_weeks} sem.")
+    _stdout().print(table)
+
+
+@resources_app.command("show")
+@handled
+def resources_show(
+    resource_id: Annotated[str, typer.Argument(metavar="ID", show_default=False)],
+    territory: TerritoryFileOption = None,
+    grids: GridsOption = None,
+) -> None:
+    """Montrer une ressource, champ par champ."""
+    from .suggest import suggest
+
+    _, terr = _load(territory, grids)
+    found = next((r for r in terr.resources if r.id == resource_id), None)
+    if found is None:
+        raise GradationError(f"ressource « {resource_id} » introuvable"
+                             f"{suggest(resource_id, [r.id for r in terr.resources])}")
+    data = found.model_dump(mode="json", exclude_none=True)
+    _print_lines([f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in data.items()])
+
+
+def _split(text: str | None) -> list[str] | None:
+    return None if text is None else [p.strip() for p in text.split(",") if p.strip()]
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    if text == "today" or text == "aujourdhui":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise GradationError(f"date invalide : « {text} » (AAAA-MM-JJ ou « today »)") from None
+
+
+class Access(str, Enum):
+    rendez_vous = "rendez-vous"
+    sans_rendez_vous = "sans-rendez-vous"
+    visite_a_domicile = "visite-a-domicile"
+    teleconsultation = "teleconsultation"
+
+
+def _fields(**raw: Any) -> dict[str, Any]:
+    age = {k: v for k, v in (("min", raw.pop("age_min")), ("max", raw.pop("age_max")))
+           if v is not None}
+    fields = {
+        **raw,
+        "serves": _split(raw["serves"]),
+        "situations": _split(raw["situations"]),
+        "access": _split(raw["access"]),
+        "languages": _split(raw["languages"]),
+        "verified_on": _date(raw["verified_on"]),
+    }
+    if age:
+        fields["age"] = age
+    return fields
+
+
+O = typer.Option  # noqa: E741 - short alias for the many field options below
+
+
+@resources_app.command("add")
+@handled
+def resources_add(
+    territory: TerritoryFileOption = None,
+    id: Annotated[Optional[str], O("--id", help="Identifiant (minuscules, chiffres, tirets).", show_default=False)] = None,
+    name: Annotated[Optional[str], O("--name", help="Nom affiché.", show_default=False)] = None,
+    kind: Annotated[Optional[str], O("--kind", help="Type (catalogue de la grille).", show_default=False)] = None,
+    serves: Annotated[Optional[str], O("--serves", help="Communes du secteur : 99001,99002.", show_default=False)] = None,
+    age_min: Annotated[Optional[int], O("--age-min", show_default=False)] = None,
+    age_max: Annotated[Optional[int], O("--age-max", show_default=False)] = None,
+    situations: Annotated[Optional[str], O("--situations", help="Situations : a,b.", show_default=False)] = None,
+    level: Annotated[Optional[int], O("--level", help="Niveau imposé (avec --situations).", show_default=False)] = None,
+    phone: Annotated[Optional[str], O("--phone", show_default=False)] = None,
+    email: Annotated[Optional[str], O("--email", show_default=False)] = None,
+    website: Annotated[Optional[str], O("--website", show_default=False)] = None,
+    address: Annotated[Optional[str], O("--address", show_default=False)] = None,
+    hours: Annotated[Optional[str], O("--hours", show_default=False)] = None,
+    access: Annotated[Optional[str], O("--access", help="rendez-vous,sans-rendez-vous,…", show_default=False)] = None,
+    walk_in: Annotated[Optional[str], O("--walk-in", show_default=False)] = None,
+    referral_required: Annotated[Optional[bool], O("--referral-required/--no-referral-required", show_default=False)] = None,
+    cost: Annotated[Optional[str], O("--cost", show_default=False)] = None,
+    wait_weeks: Annotated[Optional[int], O("--wait-weeks", show_default=False)] = None,
+    languages: Annotated[Optional[str], O("--languages", help="fr,en,…", show_default=False)] = None,
+    finess: Annotated[Optional[str], O("--finess", show_default=False)] = None,
+    lat: Annotated[Optional[float], O("--lat", show_default=False)] = None,
+    lon: Annotated[Optional[float], O("--lon", show_default=False)] = None,
+    verified_on: Annotated[Optional[str], O("--verified-on", help="AAAA-MM-JJ ou today.", show_default=False)] = None,
+    notes: Annotated[Optional[str], O("--notes", show_default=False)] = None,
+    grids: GridsOption = None,
+) -> None:
+    """Ajouter une ressource ; dans un terminal, demande ce qui manque."""
+    import sys
+
+    from . import directory
+
+    grid = _grid(grids)
+    path = _territory_path(territory, grids)
+    fields = _fields(id=id, name=name, kind=kind, serves=serves, age_min=age_min, age_max=age_max,
+                     situations=situations, level=level, phone=phone, email=email,
+                     website=website, address=address, hours=hours, access=access,
+                     walk_in=walk_in, referral_required=referral_required, cost=cost,
+                     wait_weeks=wait_weeks, languages=languages, finess=finess, lat=lat, lon=lon,
+                     verified_on=verified_on, notes=notes)
+    missing = [k for k in ("id", "name", "kind") if not fields.get(k)]
+    if missing and sys.stdin.isatty():
+        from .prompts import ask_resource_fields
+
+        fields.update(ask_resource_fields(grid, missing))
+        missing = [k for k in ("id", "name", "kind") if not fields.get(k)]
+    if missing:
+        raise GradationError("champs obligatoires manquants : "
+                             + ", ".join(f"--{k}" for k in missing))
+    doc = directory.load(path)
+    directory.add(doc, fields)
+    directory.save(path, doc, grid)
+    _print_lines([f"Ressource « {fields['id']} » ajoutée à {path}."])
+
+
+@resources_app.command("edit")
+@handled
+def resources_edit(
+    resource_id: Annotated[str, typer.Argument(metavar="ID", show_default=False)],
+    territory: TerritoryFileOption = None,
+    name: Annotated[Optional[str], O("--name", show_default=False)] = None,
+    kind: Annotated[Optional[str], O("--kind", show_default=False)] = None,
+    serves: Annotated[Optional[str], O("--serves", show_default=False)] = None,
+    age_min: Annotated[Optional[int], O("--age-min", show_default=False)] = None,
+    age_max: Annotated[Optional[int], O("--age-max", show_default=False)] = None,
+    situations: Annotated[Optional[str], O("--situations", show_default=False)] = None,
+    level: Annotated[Optional[int], O("--level", show_default=False)] = None,
+    phone: Annotated[Optional[str], O("--phone", show_default=False)] = None,
+    email: Annotated[Optional[str], O("--email", show_default=False)] = None,
+    website: Annotated[Optional[str], O("--website", show_default=False)] = None,
+    address: Annotated[Optional[str], O("--address", show_default=False)] = None,
+    hours: Annotated[Optional[str], O("--hours", show_default=False)] = None,
+    access: Annotated[Optional[str], O("--access", show_default=False)] = None,
+    walk_in: Annotated[Optional[str], O("--walk-in", show_default=False)] = None,
+    referral_required: Annotated[Optional[bool], O("--referral-required/--no-referral-required", show_default=False)] = None,
+    cost: Annotated[Optional[str], O("--cost", show_default=False)] = None,
+    wait_weeks: Annotated[Optional[int], O("--wait-weeks", show_default=False)] = None,
+    languages: Annotated[Optional[str], O("--languages", show_default=False)] = None,
+    finess: Annotated[Optional[str], O("--finess", show_default=False)] = None,
+    lat: Annotated[Optional[float], O("--lat", show_default=False)] = None,
+    lon: Annotated[Optional[float], O("--lon", show_default=False)] = None,
+    verified_on: Annotated[Optional[str], O("--verified-on", show_default=False)] = None,
+    notes: Annotated[Optional[str], O("--notes", show_default=False)] = None,
+    unset: Annotated[Optional[list[str]], O("--unset", help="Retirer ce champ (répétable).", show_default=False)] = None,
+    grids: GridsOption = None,
+) -> None:
+    """Modifier une ressource (seuls les champs donnés changent) ; commentaires conservés."""
+    from . import directory
+
+    grid = _grid(grids)
+    path = _territory_path(territory, grids)
+    fields = _fields(name=name, kind=kind, serves=serves, age_min=age_min, age_max=age_max,
+                     situations=situations, level=level, phone=phone, email=email,
+                     website=website, address=address, hours=hours, access=access,
+                     walk_in=walk_in, referral_required=referral_required, cost=cost,
+                     wait_weeks=wait_weeks, languages=languages, finess=finess, lat=lat, lon=lon,
+                     verified_on=verified_on, notes=notes)
+    doc = directory.load(path)
+    directory.edit(doc, resource_id, fields, unset or [])
+    directory.save(path, doc, grid)
+    _print_lines([f"Ressource « {resource_id} » modifiée dans {path}."])
+
+
+@resources_app.command("remove")
+@handled
+def resources_remove(
+    resource_id: Annotated[str, typer.Argument(metavar="ID", show_default=False)],
+    territory: TerritoryFileOption = None,
+    grids: GridsOption = None,
+) -> None:
+    """Retirer une ressource."""
+    from . import directory
+
+    grid = _grid(grids)
+    path = _territory_path(territory, grids)
+    doc = directory.load(path)
+    directory.remove(doc, resource_id)
+    directory.save(path, doc, grid)
+    _print_lines([f"Ressource « {resource_id} » retirée de {path}."])
+
+
+# --- territory ----------------------------------------------------------------------------------
+
+
+@territory_app.command("init")
+@handled
+def territory_init(
+    territory_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant du territoire.", show_default=False)],
+    name: Annotated[str, typer.Option("--name", help="Nom du territoire.", show_default=False)],
+    commune: Annotated[Optional[list[str]], typer.Option("--commune", help="INSEE:Nom (répétable).", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Fichier à créer (par défaut ID.yaml).", show_default=False)] = None,
+) -> None:
+    """Créer un fichier de territoire commenté."""
+    import re
+
+    from .answers import INSEE
+    from .coordination import init_text
+    from .files import write_atomic
+
+    if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", territory_id):
+        raise GradationError("identifiant invalide : minuscules, chiffres et tirets (ex. cpts-du-val)")
+    communes = []
+    for item in commune or []:
+        insee, sep, label = item.partition(":")
+        if not sep or not INSEE.match(insee.strip()) or not label.strip():
+            raise GradationError(f"--commune attend INSEE:Nom (ex. 31555:Toulouse), reçu « {item} »")
+        communes.append((insee.strip(), label.strip()))
+    target = output or Path(f"{territory_id}.yaml")
+    if target.exists():
+        raise GradationError(f"{target} existe déjà : choisissez un autre fichier (--output)", 1)
+    write_atomic(target, init_text(territory_id, name, communes, dt.date.today()))
+    _print_lines([f"Territoire créé : {target}",
+                  f"Ajoutez des ressources : gradation resources add --territory {target} …",
+                  f"Utilisez-le par défaut : gradation territory use {target}"])
+
+
+@territory_app.command("use")
+@handled
+def territory_use(
+    value: Annotated[str, typer.Argument(metavar="ID|CHEMIN", show_default=False)],
+    grids: GridsOption = None,
+) -> None:
+    """Choisir le territoire par défaut (GRADATION_TERRITORY l'emporte)."""
+    from .files import write_atomic
+    from .loader import config_file, load_territory, resolve_territory
+
+    root = _grids_root(grids)
+    path = resolve_territory(value, root)
+    territory = load_territory(path, _grid(grids))
+    stored = value if value == path.stem and path.parent == root / "territories" else str(
+        path.resolve())
+    config = config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(config, "# Configuration de gradation\nterritory: " + json.dumps(stored, ensure_ascii=False) + "\n")
+    _print_lines([f"Territoire par défaut : {territory.name} ({stored})", f"Configuration : {config}"])
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    csv = "csv"
+
+
+@territory_app.command("coverage")
+@handled
+def territory_coverage(
+    territory: Annotated[Optional[str], typer.Option("--territory", "-t", help="ID ou chemin.", show_default=False)] = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    grids: GridsOption = None,
+) -> None:
+    """Couverture du territoire : ressources par situation et niveau, et lacunes par commune."""
+    from .coordination import LEVEL_COLUMNS, coverage
+    from .loader import load_territory, resolve_territory
+
+    grid = _grid(grids)
+    terr = load_territory(resolve_territory(territory, grid.root), grid)
+    cov = coverage(terr, grid)
+    rows = []
+    for situation in grid.situations.values():
+        rows.append([situation.id] + [str(cov.counts[(situation.id, lv)])
+                                      if (situation.id, lv) in cov.counts else "—"
+                                      for lv in LEVEL_COLUMNS])
+    header = ["situation", "niveau 1", "niveau 2", "niveau 3", "urgence"]
+    gaps = [(c.insee, c.name, cov.gaps(c.insee)) for c in terr.data.territory.communes]
+    if output_format == ReportFormat.csv:
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["commune", "nom", "situation", "niveau", "ressources"])
+        for insee, name, _ in gaps:
+            for (sid, lv), count in cov.by_commune[insee].items():
+                writer.writerow([insee, name, sid, lv, count])
+        typer.echo(buffer.getvalue(), nl=False)
+        return
+    if output_format == ReportFormat.markdown:
+        lines = [f"# Couverture du territoire « {terr.name} »", "",
+                 "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        lines += ["", "## Lacunes par commune", ""]
+        for insee, name, missing in gaps:
+            text = ", ".join(f"{s} niveau {lv}" for s, lv in missing) or "aucune"
+            lines.append(f"- **{name}** ({insee}) : {text}")
+        typer.echo("\n".join(lines))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _stdout()
+    table = Table(title=f"Ressources placées — {terr.name}")
+    for column in header:
+        table.add_column(column, justify="left" if column == "situation" else "right")
+    for r in rows:
+        table.add_row(*[Text(c, style="bold red") if c == "0" else c for c in r])
+    console.print(table)
+    console.print(Text("Lacunes par commune (situation et niveau sans aucune ressource) :",
+                       style="bold"))
+    for insee, name, missing in gaps:
+        text = ", ".join(f"{s} {lv}" for s, lv in missing) or "aucune"
+        console.print(Text(f"  {name} ({insee}) : {text}"))
+
+
+@territory_app.command("stale")
+@handled
+def territory_stale(
+    territory: Annotated[Optional[str], typer.Option("--territory", "-t", show_default=False)] = None,
+    older_than: Annotated[str, typer.Option("--older-than", help="Durée : 12m, 1a, 6s, 90j.")] = "12m",
+    grids: GridsOption = None,
+) -> None:
+    """Fiches jamais vérifiées, ou vérifiées il y a trop longtemps."""
+    from .coordination import parse_duration, stale
+    from .loader import load_territory, resolve_territory
+
+    days = parse_duration(older_than)
+    grid = _grid(grids)
+    terr = load_territory(resolve_territory(territory, grid.root), grid)
+    found = stale(terr, days, dt.date.today())
+    lines = []
+    for res, age in found:
+        when = "jamais vérifiée" if age is None else (
+            f"vérifiée le {res.verified_on.strftime('%d/%m/%Y')} (il y a {age} jours)")
+        lines.append(f"{res.id} — {res.name} : {when}")
+    lines.append(f"{len(found)} fiche{'s' if len(found) > 1 else ''} à vérifier "
+                 f"(seuil : {days} jours).")
+    _print_lines(lines)

@@ -1,0 +1,116 @@
+"""What a coordinator needs to know about a territory: its coverage, its gaps, its stale entries.
+
+Pure functions over the loaded grid and territory; the CLI renders them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .engine import is_placed
+from .errors import GradationError
+from .loader import Grid, Situation, Territory
+from .schema import Resource
+
+LEVEL_COLUMNS = ("1", "2", "3", "urgence")
+
+
+def _age_overlaps(res: Resource, situation: Situation) -> bool:
+    if res.age is None:
+        return True
+    low = res.age.min if res.age.min is not None else 0
+    high = res.age.max if res.age.max is not None else 120
+    return low <= situation.spec.age.max and high >= situation.spec.age.min
+
+
+def placed(territory: Territory, grid: Grid, situation: Situation, level: str) -> list[Resource]:
+    """The resources placed at (situation, level) whose ages meet the situation's range."""
+    kinds = situation.kinds(level, grid)
+    return [r for r in territory.resources
+            if is_placed(r, situation.id, level, kinds) and _age_overlaps(r, situation)]
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    counts: dict[tuple[str, str], int]  # (situation, level) -> resources placed
+    by_commune: dict[str, dict[tuple[str, str], int]]  # commune -> (situation, level) -> serving
+
+    def gaps(self, insee: str) -> list[tuple[str, str]]:
+        """The situation-levels that no resource serves in this commune."""
+        return [key for key, count in self.by_commune[insee].items() if count == 0]
+
+
+def coverage(territory: Territory, grid: Grid) -> Coverage:
+    counts: dict[tuple[str, str], int] = {}
+    by_commune: dict[str, dict[tuple[str, str], int]] = {
+        c.insee: {} for c in territory.data.territory.communes}
+    for situation in grid.situations.values():
+        for level in LEVEL_COLUMNS:
+            if level != "urgence" and int(level) not in situation.spec.levels:
+                continue
+            found = placed(territory, grid, situation, level)
+            counts[(situation.id, level)] = len(found)
+            for insee, cells in by_commune.items():
+                cells[(situation.id, level)] = sum(
+                    r.serves is None or insee in r.serves for r in found)
+    return Coverage(counts, by_commune)
+
+
+_DURATION = re.compile(r"^(\d+)\s*([jdsmwya])$")
+
+
+def parse_duration(text: str) -> int:
+    """« 12m », « 1a » / « 1y », « 6s » / « 6w », « 90j » / « 90d » as a number of days."""
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        raise GradationError(f"durée invalide : « {text} » (par exemple 12m, 1a, 6s ou 90j)")
+    number, unit = int(match.group(1)), match.group(2)
+    return number * {"j": 1, "d": 1, "s": 7, "w": 7, "m": 30, "a": 365, "y": 365}[unit]
+
+
+def stale(territory: Territory, days: int, today: dt.date) -> list[tuple[Resource, int | None]]:
+    """Entries never verified (None) or verified more than `days` ago (their age in days)."""
+    out: list[tuple[Resource, int | None]] = []
+    for res in territory.resources:
+        if res.verified_on is None:
+            out.append((res, None))
+        elif (today - res.verified_on).days > days:
+            out.append((res, (today - res.verified_on).days))
+    return sorted(out, key=lambda item: (item[1] is not None, -(item[1] or 0), item[0].id))
+
+
+def init_text(territory_id: str, name: str, communes: list[tuple[str, str]], today: dt.date) -> str:
+    """A new, commented territory file."""
+    import json
+
+    lines = [
+        f"# Territoire « {name} » : l'annuaire des ressources locales pour gradation.",
+        "# Format : voir le README (section coordination) ; vérifiez avec `gradation grid validate`.",
+        "# Chaque ressource : id, name, kind obligatoires ; serves (codes INSEE du secteur), age,",
+        "# phone, address, hours, walk_in, wait_weeks, verified_on … facultatifs.",
+        "territory:",
+        f"  id: {territory_id}",
+        f"  name: {json.dumps(name, ensure_ascii=False)}",
+        f"  updated_on: {today.isoformat()}",
+        "  communes:",
+    ]
+    if not communes:
+        lines[-1] = "  communes: []"
+    for insee, commune in communes:
+        lines.append(f"    - {{insee: \"{insee}\", name: {json.dumps(commune, ensure_ascii=False)}}}")
+    lines += [
+        "",
+        "resources:",
+        "# Exemple (à adapter) :",
+        "#  - id: cmp-exemple",
+        "#    name: \"CMP adultes\"",
+        "#    kind: cmp",
+        "#    serves: [\"" + (communes[0][0] if communes else "99001") + "\"]",
+        "#    phone: \"01 99 00 00 00\"",
+        "#    wait_weeks: 6",
+        f"#    verified_on: {today.isoformat()}",
+        "",
+    ]
+    return "\n".join(lines)

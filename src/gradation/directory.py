@@ -1,0 +1,136 @@
+"""Editing a territory file by program, as a coordinator would by hand: comments, key order and
+quoting are kept (ruamel.yaml round-trip), the new content is validated before it replaces the
+file, and the replacement is atomic. A refused edit leaves the file byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from .errors import GradationError, LoadError
+from .files import write_atomic
+from .loader import Grid, Territory, check_territory_file
+from .schema import Resource
+from .suggest import suggest
+
+# The order of a resource's keys, as the format describes them.
+FIELD_ORDER = list(Resource.model_fields)
+QUOTED = {"name", "phone", "email", "website", "address", "hours", "walk_in", "cost",
+          "finess", "notes"}
+
+
+def _yaml():  # type: ignore[no-untyped-def]
+    from ruamel.yaml import YAML
+
+    yaml = YAML()  # round-trip
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def load(path: Path) -> Any:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise GradationError(f"fichier de territoire introuvable : {path}") from None
+    except UnicodeDecodeError:
+        raise GradationError(f"{path} : le fichier doit être en UTF-8") from None
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return _yaml().load(text)
+    except YAMLError as exc:
+        raise GradationError(f"{path} : YAML illisible ({exc}) ; corrigez-le d'abord "
+                             "(gradation grid validate)", 3) from None
+
+
+def dump(doc: Any) -> str:
+    buffer = io.StringIO()
+    _yaml().dump(doc, buffer)
+    return buffer.getvalue()
+
+
+def _scalar(key: str, value: Any) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Q
+
+    if isinstance(value, dict):
+        m = CommentedMap()
+        for k, v in value.items():
+            m[k] = v
+        m.fa.set_flow_style()
+        return m
+    if isinstance(value, list):
+        seq = CommentedSeq([Q(v) if key == "serves" else v for v in value])
+        seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, str) and key in QUOTED:
+        return Q(value)
+    return value
+
+
+def _resources(doc: Any) -> Any:
+    from ruamel.yaml.comments import CommentedSeq
+
+    if not isinstance(doc, dict):
+        raise GradationError("le fichier de territoire doit contenir « territory » et « resources »")
+    if doc.get("resources") is None:
+        doc["resources"] = CommentedSeq()
+    return doc["resources"]
+
+
+def _find(doc: Any, rid: str) -> int:
+    ids = [r.get("id") for r in _resources(doc) if isinstance(r, dict)]
+    for i, entry in enumerate(_resources(doc)):
+        if isinstance(entry, dict) and entry.get("id") == rid:
+            return i
+    raise GradationError(f"ressource « {rid} » introuvable{suggest(rid, ids)}")
+
+
+def add(doc: Any, fields: dict[str, Any]) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    rid = fields.get("id")
+    if any(isinstance(r, dict) and r.get("id") == rid for r in _resources(doc)):
+        raise GradationError(f"la ressource « {rid} » existe déjà : utilisez « resources edit »", 1)
+    entry = CommentedMap()
+    for key in FIELD_ORDER:
+        if fields.get(key) is not None:
+            entry[key] = _scalar(key, fields[key])
+    _resources(doc).append(entry)
+
+
+def edit(doc: Any, rid: str, fields: dict[str, Any], unset: list[str]) -> None:
+    entry = _resources(doc)[_find(doc, rid)]
+    for key in unset:
+        if key not in FIELD_ORDER:
+            raise GradationError(f"champ « {key} » inconnu{suggest(key, FIELD_ORDER)}")
+        entry.pop(key, None)
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if key in entry:
+            entry[key] = _scalar(key, value)
+        else:  # a new key goes to its place in the format's order
+            after = [k for k in FIELD_ORDER[: FIELD_ORDER.index(key)] if k in entry]
+            position = list(entry).index(after[-1]) + 1 if after else 0
+            entry.insert(position, key, _scalar(key, value))
+
+
+def remove(doc: Any, rid: str) -> None:
+    del _resources(doc)[_find(doc, rid)]
+
+
+def save(path: Path, doc: Any, grid: Grid, today: dt.date | None = None) -> Territory:
+    """Validate the new content, then replace the file atomically; refuse it on any error."""
+    text = dump(doc)
+    territory, problems = check_territory_file(path, grid, today, text=text)
+    if territory is None:
+        raise LoadError(problems, f"modification refusée ; {path} n'a pas été modifié "
+                        "(lignes du contenu proposé)", 1)
+    write_atomic(path, text)
+    return territory
