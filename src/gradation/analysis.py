@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .conditions import comparisons
-from .engine import RANK, candidate_values, is_asked, level_of
+from .engine import RANK, candidate_values, is_asked, level_of, restrict_to_path
 from .loader import SAFETY_RED_FLAGS, Grid, Situation
 from .schema import Question
 
@@ -70,15 +70,6 @@ def paths(situation: Situation, safe: bool = True) -> Iterator[dict[str, Any]]:
         del answers[q.id]
 
     yield from walk(0, {})
-
-
-def _restrict(situation: Situation, answers: dict[str, Any]) -> dict[str, Any]:
-    """Keep the answers of the questions asked on this path only."""
-    kept: dict[str, Any] = {}
-    for q in situation.questions:
-        if q.id in answers and is_asked(situation, q, kept):
-            kept[q.id] = answers[q.id]
-    return kept
 
 
 def _more_severe(question: Question, value: Any) -> Any | None:
@@ -143,7 +134,7 @@ def check_situation(grid: Grid, situation: Situation) -> list[Finding]:
             if severe is None or (q.id in dict(SAFETY_RED_FLAGS) and
                                   severe == dict(SAFETY_RED_FLAGS)[q.id]):
                 continue
-            trial = _restrict(situation, {**answers, q.id: severe})
+            trial = restrict_to_path(situation, {**answers, q.id: severe})
             if RANK[level(trial)] < RANK[result]:
                 report("monotone",
                        f"« {q.id} » passé de {answers[q.id]} à {severe} abaisse le niveau "

@@ -98,6 +98,8 @@ def orient(
     document: Annotated[Document, typer.Option("--document", "-d",
                         help="Avec markdown ou html : le résultat, le courrier d'adressage "
                         "(lettre) ou la fiche pour le patient (fiche).")] = Document.resultat,
+    explain: Annotated[bool, typer.Option("--explain", help="Montrer chaque règle (appliquée "
+                       "ou non, sur quelles réponses) et ce qui changerait le niveau.")] = False,
     grids: GridsOption = None,
 ) -> None:
     """Orienter un patient : niveau de recours, raisons, ressources locales.
@@ -117,6 +119,7 @@ def orient(
         grids=grids,
         interactive=answers != "-" and sys.stdin.isatty(),
         document=document.value,
+        explain=explain,
     )
     session.emit(outcome, _stdout())
 
@@ -149,6 +152,7 @@ def cases_run(
 
 
 def _register() -> None:
+    from . import cli_train  # noqa: F401 - registers model, situations, show, train
     from .cli_coord import grid_app, resources_app, territory_app
 
     app.add_typer(grid_app, name="grid")

@@ -80,6 +80,15 @@ def path(situation: Situation, answers: Mapping[str, Any]) -> list[Question]:
     return [q for q in situation.questions if is_asked(situation, q, answers)]
 
 
+def restrict_to_path(situation: Situation, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Keep the answers of the questions asked on this path only."""
+    kept: dict[str, Any] = {}
+    for q in situation.questions:
+        if q.id in answers and is_asked(situation, q, kept):
+            kept[q.id] = answers[q.id]
+    return kept
+
+
 def red_flags(grid: Grid, answers: Mapping[str, Any]) -> list[Reason]:
     """The positive red flags: the grid's, and the built-in safety floor that no grid can drop."""
     fired = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from .engine import is_asked, red_flags
+from .engine import is_asked, red_flags, restrict_to_path
 from .loader import Grid, Situation
 from .schema import Question
 
@@ -35,10 +35,7 @@ def _next(situation: Situation, answers: Mapping[str, Any]) -> Question | None:
 
 def _prune(situation: Situation, answers: dict[str, Any], history: list[str]) -> None:
     """Forget the answers given in this session to questions no longer on the path."""
-    kept: dict[str, Any] = {}
-    for question in situation.questions:
-        if question.id in answers and is_asked(situation, question, kept):
-            kept[question.id] = answers[question.id]
+    kept = restrict_to_path(situation, answers)
     for qid in list(history):
         if qid not in kept:
             history.remove(qid)

@@ -669,3 +669,25 @@ def _configured_territory() -> str | None:
         return None
     value = data.get("territory") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None
+
+
+def load_vignettes(grid: Grid, path: Path | None = None) -> list[Any]:
+    """The training vignettes of a grid (`training/vignettes.yaml`)."""
+    from .schema import VignetteFile
+
+    path = path or grid.root / "training" / "vignettes.yaml"
+    data, problems, name = _read(path)
+    found = None
+    if not any(p.is_error for p in problems):
+        found = _validate(VignetteFile, data, problems, name)
+    if found is not None:
+        for i, vignette in enumerate(found.vignettes):
+            if vignette.situation not in grid.situations:
+                item = data["vignettes"][i]
+                problems.append(Problem(name, *_at(item, "situation"),
+                                        f"vignettes[{i}].situation : situation « "
+                                        f"{vignette.situation} » inconnue"
+                                        f"{suggest(vignette.situation, grid.situations)}"))
+    if found is None or any(p.is_error for p in problems):
+        raise LoadError(problems, "les vignettes ne peuvent pas être chargées")
+    return list(found.vignettes)

@@ -181,3 +181,11 @@ def ask_resource_fields(grid: Grid, missing: list[str]) -> dict[str, Any]:
                                         validate=lambda t: bool(t.strip()) or "Nom requis."
                                         ).unsafe_ask().strip()
     return out
+
+
+def ask_level(grid: Grid, situation: Situation) -> str:
+    """The trainee's answer: a level, chosen by keyboard."""
+    levels = [*(str(lv) for lv in sorted(situation.spec.levels)), "urgence"]
+    choices = [Choice(grid.level_label(lv), value=lv) for lv in levels]
+    return questionary.select("Quel niveau de recours ?", choices=choices,
+                              instruction=SELECT_HINT, style=STYLE).unsafe_ask()

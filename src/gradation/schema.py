@@ -198,3 +198,20 @@ class ModelFile(_Strict):
     situations: list[Ident] = []  # the order in which situations are offered
     urgence_kinds: list[Ident] = Field(min_length=1)
     numbers: list[HelpNumber] = []
+
+
+# --- Training vignettes -------------------------------------------------------------------------
+
+
+class Vignette(_Strict):
+    id: Ident
+    situation: Ident
+    story: Text
+    answers: dict[StrictStr, StrictStr | StrictInt | StrictBool | None]
+    level: Literal["1", "2", "3", "urgence"]
+    bridge: StrictBool | None = None  # expected « en attendant » on the demo territory
+
+
+class VignetteFile(_Strict):
+    common: dict[StrictStr, object] = {}
+    vignettes: list[Vignette] = Field(min_length=1)

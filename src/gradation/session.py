@@ -21,6 +21,7 @@ class Outcome:
     output_format: str
     output: Path | None
     document: str = "resultat"
+    explain: bool = False
 
 
 def read_answers_file(name: str) -> dict[str, Any]:
@@ -71,6 +72,7 @@ def orient(
     grids: Path | None,
     interactive: bool = False,
     document: str = "resultat",
+    explain: bool = False,
 ) -> Outcome:
     from .engine import decide
 
@@ -97,7 +99,7 @@ def orient(
 
         answers = interview(grid, chosen, normalise_answers(grid, chosen, answers), asker)
     result = decide(grid, chosen, answers, territory_data)
-    return Outcome(grid, result, output_format, output, document)
+    return Outcome(grid, result, output_format, output, document, explain)
 
 
 def format_outcome(outcome: Outcome, color: bool) -> str:
@@ -105,8 +107,10 @@ def format_outcome(outcome: Outcome, color: bool) -> str:
     from .export import result_json
 
     if outcome.output_format == "json":
-        return json.dumps(result_json(outcome.result, outcome.grid), ensure_ascii=False,
-                          indent=2) + "\n"
+        data = result_json(outcome.result, outcome.grid)
+        if outcome.explain:
+            data["explain"] = explain_json(outcome)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if outcome.output_format in ("markdown", "html"):
         from .documents import render_document
 
@@ -122,6 +126,8 @@ def format_outcome(outcome: Outcome, color: bool) -> str:
     console = Console(file=buffer, width=100, no_color=not color, color_system=None,
                       highlight=False)
     render_result(outcome.result, outcome.grid, console)
+    if outcome.explain:
+        render_explain(outcome, console)
     return buffer.getvalue()
 
 
@@ -138,9 +144,63 @@ def emit(outcome: Outcome, console: Any) -> None:
         from .render import render_result
 
         render_result(outcome.result, outcome.grid, console)
+        if outcome.explain:
+            render_explain(outcome, console)
     else:
         sys.stdout.write(format_outcome(outcome, color=False))
         sys.stdout.flush()
+
+
+def _explanation(outcome: Outcome):  # type: ignore[no-untyped-def]
+    from .teaching import explain
+
+    result = outcome.result
+    return explain(outcome.grid, result.situation, result.answers)
+
+
+def explain_json(outcome: Outcome) -> dict[str, Any]:
+    checks, ups, downs = _explanation(outcome)
+    return {
+        "rules": [{"rule": c.rule, "level": c.level, "condition": c.text, "fired": c.fired,
+                   "answers": c.read} for c in checks],
+        "raise": [vars_of(c) for c in ups],
+        "lower": [vars_of(c) for c in downs],
+    }
+
+
+def vars_of(change: Any) -> dict[str, Any]:
+    return {"question": change.question, "from": change.before, "to": change.after,
+            "level": change.level}
+
+
+def render_explain(outcome: Outcome, console: Any) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from .render import plain
+    from .teaching import LINE_NAMES
+
+    checks, ups, downs = _explanation(outcome)
+    table = Table(title="Règles de la situation", show_lines=False)
+    table.add_column("")
+    table.add_column("niveau")
+    table.add_column("condition")
+    table.add_column("réponses lues")
+    for c in checks:
+        table.add_row(Text("✓", style="green") if c.fired else Text("·", style="dim"),
+                      LINE_NAMES[c.level], plain(c.text),
+                      plain(", ".join(f"{k} = {v}" for k, v in c.read.items())))
+    console.print()
+    console.print(table)
+    console.print(Text("Ce qui changerait le niveau", style="bold underline"))
+    if outcome.result.level != "urgence":
+        console.print("  Tout drapeau rouge positif mènerait à l'urgence.")
+    if not ups and not downs:
+        console.print("  Aucun changement d'une seule réponse ne modifie le niveau.")
+    for label, changes in (("monterait", ups), ("descendrait", downs)):
+        for ch in changes:
+            console.print(Text(f"  {ch.question} : {ch.before} → {ch.after} : le niveau "
+                               f"{label} à {LINE_NAMES[ch.level]}"))
 
 
 __all__ = ["Outcome", "orient", "emit", "read_answers_file", "LoadError", "Problem"]

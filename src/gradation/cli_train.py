@@ -1,0 +1,228 @@
+"""Trainer commands: model, situations, show, train."""
+
+from __future__ import annotations
+
+import random
+import sys
+from enum import Enum
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .cli import GridsOption, _grid, _stdout, app, handled
+from .errors import GradationError
+
+
+class TableFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    mermaid = "mermaid"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+@app.command("model")
+@handled
+def model_command(
+    output_format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.text,
+    grids: GridsOption = None,
+) -> None:
+    """Le modèle de gradation : lignes × champs (sanitaire, médico-social, social)."""
+    from .teaching import model_table
+
+    grid = _grid(grids)
+    fields = grid.model.fields
+    rows = model_table(grid)
+    if output_format == TableFormat.markdown:
+        lines = ["| ligne | " + " | ".join(f.label for f in fields) + " |",
+                 "|---|" + "---|" * len(fields)]
+        for label, organisation, cells in rows:
+            lines.append(f"| **{_md_cell(label)}**<br>{_md_cell(organisation)} | "
+                         + " | ".join(_md_cell(", ".join(cells[f.id])) for f in fields) + " |")
+        typer.echo("\n".join(lines))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=grid.model.name, show_lines=True)
+    table.add_column("ligne", style="bold")
+    for f in fields:
+        table.add_column(f.label)
+    for label, organisation, cells in rows:
+        table.add_row(Text(label).append("\n" + organisation, style="dim italic"),
+                      *[Text("\n".join(cells[f.id])) for f in fields])
+    _stdout().print(table)
+
+
+@app.command("situations")
+@handled
+def situations_command(
+    output_format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.text,
+    grids: GridsOption = None,
+) -> None:
+    """Les situations cliniques × niveaux de recours (types de ressources par case)."""
+    from .teaching import situations_table
+
+    grid = _grid(grids)
+    rows = situations_table(grid)
+    note = "* extension : la source laisse cette case vide ; la grille la complète."
+    if output_format == TableFormat.markdown:
+        lines = ["| situation | niveau 1 | niveau 2 | niveau 3 |", "|---|---|---|---|"]
+        for label, cells in rows:
+            lines.append(f"| {_md_cell(label)} | " + " | ".join(
+                _md_cell(", ".join(kinds)) + (" *(extension)*" if ext else "")
+                for kinds, ext in cells) + " |")
+        lines += ["", note]
+        typer.echo("\n".join(lines))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="Situations et niveaux de recours", show_lines=True)
+    for column in ("situation", "niveau 1", "niveau 2", "niveau 3"):
+        table.add_column(column)
+    for label, cells in rows:
+        table.add_row(Text(label, style="bold"), *[
+            Text("\n".join(kinds)) + (Text("\n* extension", style="italic yellow") if ext else "")
+            for kinds, ext in cells])
+    console = _stdout()
+    console.print(table)
+    console.print(Text(note, style="italic"))
+
+
+@app.command("show")
+@handled
+def show_command(
+    situation: Annotated[str, typer.Argument(help="Identifiant de la situation.", show_default=False)],
+    output_format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
+    grids: GridsOption = None,
+) -> None:
+    """Une situation : ses questions et leurs conditions, ses règles et leurs sources, ses niveaux."""
+    from .engine import age_text
+    from .teaching import LINE_NAMES, describe, mermaid, rules_by_level
+
+    grid = _grid(grids)
+    sit = grid.situation(situation)
+    if output_format == ShowFormat.mermaid:
+        typer.echo(mermaid(grid, sit), nl=False)
+        return
+    rng = sit.spec.age
+    lines = [f"# {sit.label}", "", f"Âge : {age_text(rng.min, rng.max)}.", "",
+             "## Questions", ""]
+    for i, q in enumerate(sit.questions, 1):
+        cond = sit.conditions.get(q.id)
+        extra = []
+        if q.type == "choice":
+            extra.append(" / ".join(v.label for v in q.values))
+        elif q.type in ("integer", "score"):
+            extra.append(f"{q.min} à {q.max}")
+        elif q.type == "boolean":
+            extra.append("oui / non")
+        if q.optional:
+            extra.append("facultatif")
+        if cond is not None:
+            extra.append(f"posée si {describe(cond, sit)}")
+        lines.append(f"{i}. {q.text} (`{q.id}` ; {' ; '.join(extra)})")
+    lines += ["", "## Règles", ""]
+    current = None
+    for level, rid, text, reason in rules_by_level(grid, sit):
+        if level != current:
+            lines += ["", f"### {LINE_NAMES[level]} si l'une de ces conditions :", ""]
+            current = level
+        lines.append(f"- {text} — {reason} (`{rid}`)")
+    lines += ["", "### Sinon : 1re ligne", "", "## Niveaux et ressources", ""]
+    for level in [*(str(lv) for lv in sorted(sit.spec.levels)), "urgence"]:
+        kinds = ", ".join(grid.kind_label(k) for k in sit.kinds(level, grid))
+        spec = sit.spec.levels.get(int(level)) if level != "urgence" else None
+        tail = f" — {spec.note}" if spec is not None and spec.note else ""
+        mark = " *(extension)*" if spec is not None and spec.extension else ""
+        lines.append(f"- **{grid.level_label(level)}** : {kinds}{mark}{tail}")
+    text = "\n".join(lines) + "\n"
+    if output_format == ShowFormat.markdown:
+        typer.echo(text, nl=False)
+        return
+    from rich.markdown import Markdown
+
+    _stdout().print(Markdown(text))
+
+
+@app.command("train")
+@handled
+def train_command(
+    situation: Annotated[Optional[str], typer.Option("--situation", "-s", help="Seulement cette situation.", show_default=False)] = None,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, help="Nombre de vignettes.")] = 10,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Graine du tirage (pour rejouer la même série).", show_default=False)] = None,
+    grids: GridsOption = None,
+) -> None:
+    """S'entraîner : une vignette clinique, choisir le niveau, voir la bonne réponse et pourquoi."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from .engine import decide
+    from .loader import load_territory, load_vignettes, resolve_territory
+    from .render import plain
+
+    if not sys.stdin.isatty():
+        raise GradationError("gradation train se joue dans un terminal (clavier).")
+    grid = _grid(grids)
+    vignettes = load_vignettes(grid)
+    if situation:
+        grid.situation(situation)
+        vignettes = [v for v in vignettes if v.situation == situation]
+    random.Random(seed).shuffle(vignettes)
+    chosen = vignettes[:count]
+    territory = load_territory(resolve_territory("demo", grid.root), grid)
+    console = _stdout()
+    from .prompts import ask_level
+
+    score = 0
+    for i, vignette in enumerate(chosen, 1):
+        sit = grid.situations[vignette.situation]
+        console.print(Panel(plain(vignette.story), title=f"{i}/{len(chosen)} — {sit.label}",
+                            title_align="left"))
+        guess = ask_level(grid, sit)
+        result = decide(grid, sit, vignette.answers, territory)
+        right = guess == result.level
+        score += right
+        verdict = Text("✓ Exact : " if right else "✗ Non : ", style="green" if right else "red")
+        verdict.append(f"{grid.level_label(result.level)}.")
+        console.print(verdict)
+        for reason in result.reasons:
+            console.print(Text("  • ").append_text(plain(reason.text)).append(
+                f" ({reason.source})", style="dim"))
+        deciding = _deciding_answers(result, grid)
+        if deciding:
+            console.print(Text("  Réponses décisives : " + ", ".join(deciding), style="italic"))
+        if result.bridge:
+            console.print(Text(f"  En attendant : {result.bridge_reason}.", style="italic"))
+        console.print()
+    console.print(Text(f"Score : {score}/{len(chosen)}", style="bold"))
+
+
+def _deciding_answers(result: Any, grid: Any) -> list[str]:
+    """The answers read by the rules that decided the level."""
+    from .conditions import comparisons
+    from .engine import display_answer
+
+    read: dict[str, None] = {}
+    for reason in result.reasons:
+        if reason.level != result.level:
+            continue
+        rule = next((r for r in result.situation.rules if r.id == reason.rule), None)
+        flag_conditions = [f.condition for f in grid.red_flags if f.id == reason.rule]
+        for cond in ([rule.condition] if rule else []) + flag_conditions:
+            for cmp in comparisons(cond):
+                read[cmp.question] = None
+    out = []
+    for qid in read:
+        q = result.situation.question(qid)
+        if q is not None and qid in result.answers:
+            out.append(f"{q.text.rstrip(' ?')} : {display_answer(q, result.answers[qid])}")
+    return out

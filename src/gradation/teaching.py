@@ -1,0 +1,176 @@
+"""For trainers: the model's tables, each situation's logic in French and as a Mermaid
+flowchart, and the explanation of a result (which rules fired, what would change the level).
+
+Pure functions that return data or text; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import conditions as c
+from .engine import RANK, candidate_values, display_answer, level_of, restrict_to_path
+from .loader import SAFETY_RED_FLAGS, Grid, Situation
+
+SAFETY = dict(SAFETY_RED_FLAGS)
+
+OPS_FR = {"=": "=", "!=": "≠", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+LINE_NAMES = {"1": "1re ligne", "2": "2e ligne", "3": "3e ligne", "urgence": "Urgence"}
+
+
+def describe(cond: c.Condition, situation: Situation) -> str:
+    """A condition in French, with the questions' wording."""
+    if isinstance(cond, c.Compare):
+        question = situation.question(cond.question)
+        label = question.text.rstrip(" ?") if question else cond.question
+        if question is not None and question.type == "boolean":
+            positive = (cond.op == "=") == bool(cond.value)
+            return f"{label} : {'oui' if positive else 'non'}"
+        value = question.choice_label(cond.value) if question and question.type == "choice" else (
+            cond.value)
+        return f"{label} {OPS_FR[cond.op]} {value}"
+    if isinstance(cond, c.Not):
+        return f"non ({describe(cond.item, situation)})"
+    joiner = " et " if isinstance(cond, c.All) else " ou "
+    return joiner.join(
+        f"({describe(i, situation)})" if isinstance(i, c.All | c.Any_) else describe(i, situation)
+        for i in cond.items)
+
+
+def rules_by_level(grid: Grid, situation: Situation) -> list[tuple[str, str, str, str]]:
+    """(level, rule id, condition in French, reason · source) for every rule, urgence first."""
+    rows = [("urgence", f.id, describe(f.condition, situation), f"{f.reason} · {f.source}")
+            for f in grid.red_flags]
+    for rule in sorted(situation.rules, key=lambda r: -RANK[r.level]):
+        rows.append((rule.level, rule.id, describe(rule.condition, situation),
+                     f"{rule.reason} · {rule.source}"))
+    return rows
+
+
+def situations_table(grid: Grid) -> list[tuple[str, list[tuple[list[str], bool]]]]:
+    """Situation label → for levels 1, 2, 3: (kind labels, is an extension)."""
+    out = []
+    for situation in grid.situations.values():
+        cells = []
+        for level in (1, 2, 3):
+            spec = situation.spec.levels.get(level)
+            kinds = [grid.kind_label(k) for k in spec.kinds] if spec else []
+            cells.append((kinds, bool(spec and spec.extension)))
+        out.append((situation.label, cells))
+    return out
+
+
+def model_table(grid: Grid) -> list[tuple[str, str, dict[str, list[str]]]]:
+    """Line label, organisations, field → kind labels."""
+    return [(f"{line.line} — {line.label}", line.organisation or "",
+             {f.id: [grid.kind_label(k) for k in line.cells.get(f.id, [])]
+              for f in grid.model.fields})
+            for line in grid.model.lines]
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "'").replace("\n", " ")
+
+
+def mermaid(grid: Grid, situation: Situation) -> str:
+    """A flowchart: questions in order, conditions as dotted links, rules as labelled links."""
+    lines = ["flowchart TD"]
+    qnode = {q.id: f"Q_{q.id}" for q in situation.questions}
+    for q in situation.questions:
+        lines.append(f'    {qnode[q.id]}["{_mermaid_text(q.text)}"]')
+    levels = [str(lv) for lv in sorted(situation.spec.levels)] + ["urgence"]
+    for lv in levels:
+        label = grid.level_label(lv)
+        kinds = ", ".join(grid.kind_label(k) for k in situation.kinds(lv, grid))
+        lines.append(f'    L_{lv}(["{_mermaid_text(label)}<br/>{_mermaid_text(kinds)}"])')
+    for a, b in zip(situation.questions, situation.questions[1:], strict=False):
+        lines.append(f"    {qnode[a.id]} --> {qnode[b.id]}")
+    for q in situation.questions:
+        cond = situation.conditions.get(q.id)
+        if cond is not None:
+            for cmp in c.comparisons(cond):
+                lines.append(f'    {qnode[cmp.question]} -. "{_mermaid_text(describe(cond, situation))}"'
+                             f" .-> {qnode[q.id]}")
+    rules = [("urgence", f.condition) for f in grid.red_flags] + [
+        (r.level, r.condition) for r in situation.rules]
+    for level, cond in rules:
+        for qid in dict.fromkeys(cmp.question for cmp in c.comparisons(cond)):
+            if qid in qnode:
+                lines.append(f'    {qnode[qid]} -- "{_mermaid_text(describe(cond, situation))}"'
+                             f" --> L_{level}")
+    lines.append(f"    {qnode[situation.questions[-1].id]} -- \"sinon\" --> L_1")
+    lines.append("    classDef urgence fill:#c00,color:#fff")
+    lines.append("    class L_urgence urgence")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCheck:
+    level: str
+    rule: str
+    text: str  # the condition in French
+    fired: bool
+    read: dict[str, str]  # question id -> answer as read
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    question: str
+    before: str
+    after: str
+    level: str  # the level it would lead to
+
+
+def explain(grid: Grid, situation: Situation, answers: Mapping[str, Any]
+            ) -> tuple[list[RuleCheck], list[Change], list[Change]]:
+    """Every rule with whether it fired and on which answers; and for each question, the
+    smallest change of its answer that would raise or lower the level."""
+    used = restrict_to_path(situation, answers)
+    checks = []
+    rules = [("urgence", f.id, f.condition) for f in grid.red_flags] + [
+        (r.level, r.id, r.condition) for r in situation.rules]
+    for level, rid, cond in rules:
+        read = {}
+        for cmp in c.comparisons(cond):
+            q = situation.question(cmp.question)
+            if q is not None:
+                read[cmp.question] = display_answer(q, used.get(cmp.question))
+        checks.append(RuleCheck(level, rid, describe(cond, situation),
+                                cond.evaluate(used) is True, read))
+    current = level_of(situation, used, grid)
+    ups: list[Change] = []
+    downs: list[Change] = []
+    for q in situation.questions:
+        if q.id in ("age", "commune") or q.id not in used:
+            continue
+        values = candidate_values(situation, q)
+        if q.optional:
+            values = [None, *values]
+        here = used[q.id]
+
+        def distance(v: Any) -> float:
+            if q.type in ("integer", "score") and isinstance(v, int) and isinstance(here, int):
+                return abs(v - here)
+            if q.type == "choice" and q.ordered and v in q.choice_ids() and here in q.choice_ids():
+                return abs(q.choice_ids().index(v) - q.choice_ids().index(here))
+            return 1
+
+        best: dict[str, tuple[float, Change]] = {}
+        for value in values:
+            if value == here:
+                continue
+            trial = restrict_to_path(situation, {**used, q.id: value})
+            level = level_of(situation, trial, grid)
+            if level == current or (level == "urgence" and q.id in SAFETY):
+                continue  # every red flag leads to urgence: said once, not per question
+            way = "up" if RANK[level] > RANK[current] else "down"
+            change = Change(q.id, display_answer(q, here), display_answer(q, value), level)
+            if way not in best or distance(value) < best[way][0]:
+                best[way] = (distance(value), change)
+        if "up" in best:
+            ups.append(best["up"][1])
+        if "down" in best:
+            downs.append(best["down"][1])
+    return checks, ups, downs

@@ -1,0 +1,177 @@
+"""Trainer mode: the model's tables, each situation's logic, --explain, and the quiz."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+
+import pexpect
+import pytest
+
+from conftest import ADULT, ROOT, TODAY, answer_flags
+from gradation.engine import decide
+from gradation.loader import load_vignettes
+
+SEED_SITUATION_CELLS = {
+    "Anxio-dépression": [["Médecin généraliste", "Psychologue", "SESAME"],
+                         ["Médecine du travail", "Médecin conseil"], ["Psychiatre", "médico-psychologique"]],
+    "Conduites addictives": [["Médecin généraliste", "Psychologue", "SESAME"],
+                             ["Médecine du travail", "addictologue", "CSAPA"],
+                             ["Centre de cure", "Hospitalisation en addictologie"]],
+    "Enfant en difficultés": [["Médecin généraliste", "Orthophoniste", "Psychomotricien", "Psychologue"],
+                              ["Médecine scolaire", "réussite éducative", "TND"],
+                              ["CAMSP", "CMP infanto-juvénile"]],
+    "Troubles psychiatriques": [["Médecin généraliste", "Psychologue"],
+                                ["Psychiatre", "médico-psychologique"], ["CHS"]],
+    "Grands adolescents": [["Médecin généraliste", "Psychologue"],
+                           ["Maison des adolescents", "Médecine scolaire", "insertion",
+                            "CMP infanto-juvénile"], ["CHS", "Hôpital de jour"]],
+}
+
+
+def test_situations_table_has_every_seed_cell_and_marks_the_extension(cli):
+    out = cli("situations", "--format", "markdown").stdout
+    rows = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert len(rows) == 5
+    for start, cells in SEED_SITUATION_CELLS.items():
+        row = next(r for r in rows if r.startswith(f"| {start}"))
+        columns = [c.strip() for c in row.strip("|").split(" | ")][1:]
+        for column, kinds in zip(columns, cells, strict=True):
+            for kind in kinds:
+                assert kind in column, (start, kind)
+    gaja = next(r for r in rows if r.startswith("| Grands adolescents"))
+    assert gaja.rstrip(" |").endswith("*(extension)*")
+    assert sum("extension" in r for r in rows) == 1
+    text = cli("situations").stdout
+    assert "* extension" in text
+
+
+def test_model_table_draws_the_line_by_field_table(cli):
+    out = cli("model", "--format", "markdown").stdout
+    assert out.splitlines()[0] == "| ligne | Sanitaire | Médico-social | Social |"
+    line1, line2, line3 = [r for r in out.splitlines() if r.startswith("| **")]
+    assert "ASALEE" in line1 and "SESAME" in line1 and "CCAS" in line1 and "CLSM" in line1
+    assert "CPTS" in line1  # the organisation of the line
+    assert "DAC" in line2 and "MDPH" in line2 and "CMP infanto-juvénile" in line2
+    assert "ESAT" in line3 and "SAMSAH" in line3 and "CPAM" in line3 and "GHT" in line3
+    assert "Sanitaire" in cli("model").stdout
+
+
+def test_show_lists_questions_conditions_rules_and_sources(cli):
+    out = cli("show", "addictions", "--format", "markdown").stdout
+    assert out.startswith("# Conduites addictives")
+    assert "Score AUDIT (alcool) (`audit` ; 0 à 40 ; facultatif ; posée si Produit ou comportement principal = Alcool)" in out
+    assert "### 3e ligne si l'une de ces conditions :" in out
+    assert "Score AUDIT (alcool) ≥ 20 — AUDIT ≥ 20 (zone IV) : évaluation diagnostique et traitement spécialisés · OMS, AUDIT (zone IV)" in out
+    assert "### Urgence si l'une de ces conditions :" in out
+    assert "### Sinon : 1re ligne" in out
+    gaja = cli("show", "gaja", "-f", "markdown").stdout
+    assert "*(extension)*" in gaja
+    assert cli("show", "gaj").exit_code == 2
+
+
+def parse_mermaid(text: str) -> tuple[set[str], list[tuple[str, str]]]:
+    """A strict reading of the flowchart subset we emit: every line must be understood."""
+    lines = text.strip().splitlines()
+    assert lines[0] == "flowchart TD"
+    nodes: set[str] = set()
+    edges: list[tuple[str, str]] = []
+    patterns = [
+        (re.compile(r'^(\w+)\["[^"]+"\]$'), "node"),
+        (re.compile(r'^(\w+)\(\["[^"]+"\]\)$'), "node"),
+        (re.compile(r"^(\w+) --> (\w+)$"), "edge"),
+        (re.compile(r'^(\w+) -- "[^"]+" --> (\w+)$'), "edge"),
+        (re.compile(r'^(\w+) -\. "[^"]+" \.-> (\w+)$'), "edge"),
+        (re.compile(r"^classDef \w+ [\w:#,]+$"), "style"),
+        (re.compile(r"^class \w+ \w+$"), "style"),
+    ]
+    for line in lines[1:]:
+        line = line.strip()
+        for pattern, kind in patterns:
+            match = pattern.match(line)
+            if match:
+                if kind == "node":
+                    nodes.add(match.group(1))
+                elif kind == "edge":
+                    edges.append((match.group(1), match.group(2)))
+                break
+        else:
+            raise AssertionError(f"ligne Mermaid non reconnue : {line}")
+    return nodes, edges
+
+
+@pytest.mark.parametrize("situation", ["anxio-depression", "addictions", "enfant-apprentissages",
+                                       "psychiatrie", "gaja"])
+def test_mermaid_is_a_flowchart_with_a_node_per_question_and_level(cli, grid, situation):
+    nodes, edges = parse_mermaid(cli("show", situation, "--format", "mermaid").stdout)
+    sit = grid.situations[situation]
+    assert {f"Q_{q.id}" for q in sit.questions} | {"L_1", "L_2", "L_3", "L_urgence"} == nodes
+    assert all(a in nodes and b in nodes for a, b in edges)
+    for qid in ("risque_suicidaire", "danger_autrui", "agitation", "confusion",
+                "intoxication_aigue", "enfant_en_danger"):
+        assert (f"Q_{qid}", "L_urgence") in edges
+
+
+def test_explain_lists_every_rule_and_what_would_change_the_level(cli):
+    answers = {**ADULT, "phq9": 12, "gad7": None, "retentissement_travail": "oui",
+               "doute_diagnostique": "non"}
+    result = cli("orient", "-s", "anxio-depression", "-t",
+                 str(ROOT / "tests/cases/territoire.yaml"), *answer_flags(answers),
+                 "--explain", "-f", "json")
+    data = json.loads(result.stdout)["explain"]
+    rules = {r["rule"]: r for r in data["rules"]}
+    assert len(rules) == 6 + 7  # the red flags and the situation's rules
+    assert rules["retentissement-travail"]["fired"] is True
+    assert rules["phq9-severe"]["fired"] is False
+    assert rules["phq9-severe"]["answers"] == {"phq9": "12"}
+    raises = {c["question"]: c for c in data["raise"]}
+    assert raises["phq9"]["to"] == "20" and raises["phq9"]["level"] == "3"
+    assert raises["gad7"]["from"] == "non évalué" and raises["gad7"]["to"] == "15"
+    assert "danger_autrui" not in raises  # red flags are summed up once
+    lowers = {c["question"]: c for c in data["lower"]}
+    assert lowers == {"retentissement_travail": {"question": "retentissement_travail",
+                                                 "from": "oui", "to": "non", "level": "1"}}
+    text = cli("orient", "-s", "anxio-depression", *answer_flags(answers), "--explain").stdout
+    assert "Ce qui changerait le niveau" in text and "phq9 : 12 → 20" in text
+
+
+def test_vignettes_expected_levels_match_the_engine(grid, demo):
+    vignettes = load_vignettes(grid)
+    assert len(vignettes) >= 20
+    assert {v.situation for v in vignettes} == set(grid.situations)
+    assert {v.level for v in vignettes} == {"1", "2", "3", "urgence"}
+    assert any(v.bridge for v in vignettes)
+    for v in vignettes:
+        result = decide(grid, grid.situations[v.situation], v.answers, demo, TODAY)
+        assert result.level == v.level, v.id
+        if v.bridge is not None:
+            assert bool(result.bridge) == v.bridge, v.id
+
+
+def test_train_needs_a_terminal(cli):
+    result = cli("train")
+    assert result.exit_code == 2 and "terminal" in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a POSIX pty")
+def test_pty_quiz_to_its_score(tmp_path, grid):
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path)}
+    child = pexpect.spawn(sys.executable, ["-m", "gradation", "train", "-s", "psychiatrie",
+                                           "--count", "3", "--seed", "1"],
+                          env=env, encoding="utf-8", timeout=20, dimensions=(40, 100))
+    for _ in range(3):
+        child.expect_exact("Quel niveau de recours ?")
+        child.send("\r")  # always the first choice: 1re ligne
+        child.expect(["✓ Exact", "✗ Non"])
+    child.expect(r"Score : (\d)/3")
+    score = int(child.match.group(1))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    import random
+
+    chosen = [v for v in load_vignettes(grid) if v.situation == "psychiatrie"]
+    random.Random(1).shuffle(chosen)
+    assert score == sum(v.level == "1" for v in chosen[:3])
