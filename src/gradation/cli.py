@@ -153,11 +153,12 @@ def cases_run(
 
 def _register() -> None:
     from . import cli_train  # noqa: F401 - registers model, situations, show, train
-    from .cli_coord import grid_app, resources_app, territory_app
+    from .cli_coord import grid_app, import_app, resources_app, territory_app
 
     app.add_typer(grid_app, name="grid")
     app.add_typer(resources_app, name="resources")
     app.add_typer(territory_app, name="territory")
+    app.add_typer(import_app, name="import")
 
 
 def _french_usage(exc: typer.TyperException) -> str:

@@ -562,3 +562,103 @@ def territory_stale(
     lines.append(f"{len(found)} fiche{'s' if len(found) > 1 else ''} à vérifier "
                  f"(seuil : {days} jours).")
     _print_lines(lines)
+
+
+# --- import -------------------------------------------------------------------------------------
+
+import_app = typer.Typer(help="Importer des établissements depuis des données ouvertes.",
+                         no_args_is_help=True)
+
+
+@import_app.command("finess")
+@handled
+def import_finess(
+    file: Annotated[Path, typer.Argument(help="Extrait FINESS des établissements (CSV).", show_default=False)],
+    territory_id: Annotated[str, typer.Option("--id", help="Identifiant du territoire créé.", show_default=False)],
+    name: Annotated[str, typer.Option("--name", help="Nom du territoire.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier de territoire à écrire.", show_default=False)],
+    departement: Annotated[Optional[list[str]], typer.Option("--departement", help="Code du département (répétable).", show_default=False)] = None,
+    commune: Annotated[Optional[list[str]], typer.Option("--commune", help="Code INSEE (répétable).", show_default=False)] = None,
+    categorie: Annotated[Optional[list[str]], typer.Option("--categorie", help="Catégorie FINESS (répétable).", show_default=False)] = None,
+    merge: Annotated[Optional[Path], typer.Option("--merge", help="Territoire existant à mettre à jour (ses ajouts manuels sont gardés).", show_default=False)] = None,
+    grids: GridsOption = None,
+) -> None:
+    """Importer les établissements utiles à l'orientation depuis FINESS."""
+    from . import finess
+    from .files import write_atomic
+    from .loader import check_territory_file
+
+    grid = _grid(grids)
+    result = finess.parse(file, grid, departement or [], commune or [], categorie or [])
+    today = dt.date.today()
+    lines: list[str] = []
+    if merge is None:
+        ids = finess.unique_ids(result.establishments, set())
+        text = finess.territory_text(territory_id, name, result, ids, file.name, today)
+        territory, problems = check_territory_file(output, grid, today, text=text)
+        if territory is None:
+            from .errors import LoadError
+
+            raise LoadError(problems, "l'import produirait un territoire invalide ; rien n'a été "
+                            "écrit", 1)
+        write_atomic(output, text)
+        lines.append(f"{len(result.establishments)} établissements importés dans {output}.")
+    else:
+        lines += _merge(merge, output, result, grid, today)
+    by_name = [e for e in result.establishments if e.by_name]
+    if by_name:
+        lines.append("CMP classés d'après leur nom (à vérifier) :")
+        lines += [f"  {e.finess} {e.name} → {'infanto-juvénile (cmpi)' if e.kind == 'cmpi' else 'adultes (cmp)'}"
+                  for e in by_name]
+    skipped = sum(result.skipped.values())
+    lines.append(f"{skipped} établissement{'s' if skipped > 1 else ''} ignoré{'s' if skipped > 1 else ''} "
+                 "(catégories sans type de ressource)" + (" :" if skipped else "."))
+    for (code, label), count in sorted(result.skipped.items()):
+        lines.append(f"  {code} {label} : {count}")
+    if result.filtered_out:
+        lines.append(f"{result.filtered_out} hors des départements, communes ou catégories demandés.")
+    _print_lines(lines)
+
+
+def _merge(existing: Path, output: Path, result: Any, grid: Any, today: dt.date) -> list[str]:
+    from . import directory, finess
+
+    doc = directory.load(existing)
+    entries = directory._resources(doc)
+    by_finess = {str(e.get("finess")): e for e in entries if isinstance(e, dict) and e.get("finess")}
+    taken = {str(e.get("id")) for e in entries if isinstance(e, dict)}
+    new = [e for e in result.establishments if e.finess not in by_finess]
+    ids = finess.unique_ids(new, taken)
+    updated = 0
+    for est in result.establishments:
+        entry = by_finess.get(est.finess)
+        if entry is None:
+            directory.add(doc, finess.resource_fields(est, ids[est.finess]))
+            continue
+        fields = finess.resource_fields(est, str(entry["id"]))
+        owned = {k: fields[k] for k in ("phone", "address", "lat", "lon", "verified_on")
+                 if k in fields and entry.get(k) != fields[k]}
+        if owned:
+            directory.edit(doc, str(entry["id"]), owned, [])
+            updated += 1
+    communes = doc["territory"].setdefault("communes", [])
+    known = {str(c.get("insee")) for c in communes if isinstance(c, dict)}
+    for est in result.establishments:
+        if est.insee not in known:
+            from ruamel.yaml.comments import CommentedMap
+            from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Q
+
+            item = CommentedMap([("insee", Q(est.insee)), ("name", Q(est.town))])
+            item.fa.set_flow_style()
+            communes.append(item)
+            known.add(est.insee)
+    imported = {e.finess for e in result.establishments}
+    gone = [e for f, e in by_finess.items() if f not in imported]
+    directory.save(output, doc, grid, today)
+    lines = [f"Fusion dans {output} : {len(new)} ajoutés, {updated} mis à jour, "
+             f"{len(by_finess) - len(gone) - updated} inchangés ; les entrées saisies à la main "
+             "sont gardées."]
+    if gone:
+        lines.append("Absents de l'extrait FINESS (gardés, à vérifier) :")
+        lines += [f"  {e.get('id')} ({e.get('finess')})" for e in gone]
+    return lines

@@ -1,0 +1,296 @@
+"""FINESS open data (establishments extract) to territory resources.
+
+The file is read as a stream: Windows-1252, `;`-separated, CRLF, a metadata first line, then the
+`structureet` records, then the `geolocalisation` records. Only the establishments that are kept
+(mapped category, chosen départements, communes and categories) stay in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import GradationError
+from .geo import to_wgs84
+from .loader import Grid
+
+# Overseas départements are coded 9A, 9B … in FINESS; their INSEE codes start with 97.
+OVERSEAS = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9E": "975", "9F": "976"}
+CHILD_WORDS = ("ENFANT", "INFANTO", "JUVENIL", "CMPEA", "CMPI", "PEDOPSY", "ADOLESCENT", "CMPIJ")
+STREET_TYPES = {
+    "R": "rue", "AV": "avenue", "BD": "boulevard", "PL": "place", "RTE": "route",
+    "IMP": "impasse", "CHE": "chemin", "CHEM": "chemin", "ALL": "allée", "QU": "quai",
+    "QUAI": "quai", "CRS": "cours", "SQ": "square", "PAS": "passage", "PASS": "passage",
+    "FG": "faubourg", "RES": "résidence", "LOT": "lotissement", "VOIE": "voie", "CITE": "cité",
+    "ESP": "esplanade", "PROM": "promenade", "SEN": "sentier", "HAM": "hameau", "MTE": "montée",
+    "RPT": "rond-point", "ZA": "ZA", "ZI": "ZI", "ZAC": "ZAC", "PARC": "parc", "CAR": "carrefour",
+}
+ACRONYMS = {"CMP", "CMPP", "CATTP", "CHS", "CSAPA", "CAARUD", "CAMSP", "SESSAD", "ESAT", "SAMSAH",
+            "EAM", "FAM", "MAS", "MSP", "DAC", "MDPH", "CH", "CHU", "CHR", "SPST", "EHPAD", "MDA",
+            "CMPI", "CMPEA", "IME", "ITEP", "SAVS", "PAEJ", "CPTS", "CCAS", "UDAF", "APF", "ADAPEI",
+            "GHT", "HDJ", "CEDEX", "II", "III", "IV", "SA", "SAS", "SARL"}
+SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "et", "en", "sur", "sous", "aux", "au", "à"}
+STRUCTURE_FIELDS = 32
+
+
+def smart_title(text: str, capital_first: bool = True) -> str:
+    """« CENTRE MEDICO-PSYCHOLOGIQUE D'EXEMPLEVILLE » → « Centre Medico-Psychologique d'Exempleville »."""
+    words = []
+    for i, word in enumerate(text.split()):
+        parts: list[str] = []
+        for part in re.split(r"(-)", word):
+            first = i == 0 and not parts and capital_first
+            upper = part.upper()
+            if upper in ACRONYMS:
+                parts.append(upper)
+            elif "'" in part:
+                head, _, tail = part.partition("'")
+                parts.append(f"{head.capitalize() if first else head.lower()}'{tail.capitalize()}")
+            elif part.lower() in SMALL_WORDS and not first:
+                parts.append(part.lower())
+            else:
+                parts.append(part.capitalize())
+        words.append("".join(parts))
+    return " ".join(words)
+
+
+def format_phone(raw: str) -> str | None:
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) == 10 and digits.startswith("0"):
+        return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
+    return None
+
+
+def insee_code(departement: str, commune: str) -> str | None:
+    departement, commune = departement.strip().upper(), commune.strip()
+    if not re.fullmatch(r"\d{3}", commune):
+        return None
+    if departement in OVERSEAS:
+        return "97" + commune
+    if re.fullmatch(r"\d{2}|2[AB]", departement):
+        return departement + commune
+    return None
+
+
+def split_routing(line: str) -> tuple[str | None, str]:
+    """« 99300 BOISJOLI CEDEX 09 » → ("99300", "Boisjoli")."""
+    match = re.match(r"^\s*(\d{5})\s+(.*)$", line)
+    postcode, town = (match.group(1), match.group(2)) if match else (None, line)
+    town = re.sub(r"\s+CEDEX(\s+\d+)?\s*$", "", town.strip(), flags=re.IGNORECASE)
+    return postcode, smart_title(town)
+
+
+def slug(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60].strip("-") or "etablissement"
+
+
+@dataclass(slots=True)
+class Establishment:
+    finess: str
+    name: str
+    kind: str
+    category: str
+    insee: str
+    town: str
+    postcode: str | None
+    address: str | None
+    phone: str | None
+    updated: dt.date | None
+    by_name: bool = False  # kind decided from the name (child CMP)
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(slots=True)
+class ImportResult:
+    extract_date: dt.date | None
+    establishments: list[Establishment] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)  # (code, label) -> count
+    filtered_out: int = 0
+
+
+def category_table(grid: Grid) -> dict[str, list[str]]:
+    """FINESS category code → the kinds of the grid's catalogue that carry it."""
+    table: dict[str, list[str]] = {}
+    for kind in grid.model.kinds:
+        for code in kind.finess:
+            table.setdefault(str(code), []).append(kind.id)
+    return table
+
+
+def _choose_kind(kinds: list[str], name: str) -> tuple[str, bool]:
+    if set(kinds) == {"cmp", "cmpi"}:
+        folded = unicodedata.normalize("NFKD", name.upper())
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+        child = any(word in folded for word in CHILD_WORDS)
+        return ("cmpi" if child else "cmp"), True
+    return kinds[0], False
+
+
+def read_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    try:
+        handle = path.open("r", encoding="cp1252", errors="replace", newline="")
+    except FileNotFoundError:
+        raise GradationError(f"fichier FINESS introuvable : {path}") from None
+    except OSError as exc:
+        raise GradationError(f"{path} : lecture impossible ({exc.strerror})") from None
+    with handle:
+        for number, line in enumerate(handle, 1):
+            yield number, line.rstrip("\r\n").split(";")
+
+
+def _departement_code(value: str) -> str:
+    value = value.strip().upper()
+    reverse = {v: k for k, v in OVERSEAS.items()}
+    return reverse.get(value, value.zfill(2) if value.isdigit() and len(value) == 1 else value)
+
+
+def parse(path: Path, grid: Grid, departements: Iterable[str] = (), communes: Iterable[str] = (),
+          categories: Iterable[str] = ()) -> ImportResult:
+    table = category_table(grid)
+    wanted_departements = {_departement_code(d) for d in departements}
+    wanted_communes = set(communes)
+    wanted_categories = {str(c) for c in categories}
+    unknown = wanted_categories - set(table)
+    if unknown:
+        raise GradationError(f"catégorie FINESS non prise en charge : {', '.join(sorted(unknown))} "
+                             f"(catégories reconnues : {', '.join(sorted(table, key=int))})")
+    lines = read_lines(path)
+    first = next(lines, None)
+    if first is None or first[1][0] != "finess":
+        raise GradationError(f"{path}:1: ce n'est pas un extrait FINESS (la première ligne doit "
+                             "commencer par « finess; »)")
+    result = ImportResult(_date(first[1][3]) if len(first[1]) > 3 else None)
+    kept: dict[str, Establishment] = {}
+    for number, fields in lines:
+        section = fields[0]
+        if section == "structureet":
+            if len(fields) < STRUCTURE_FIELDS - 1:
+                raise GradationError(f"{path}:{number}: ligne structureet incomplète "
+                                     f"({len(fields)} champs au lieu de {STRUCTURE_FIELDS})")
+            category = fields[18].strip()
+            if category not in table:
+                result.skipped[(category, fields[19].strip())] += 1
+                continue
+            departement = fields[13].strip().upper()
+            insee = insee_code(departement, fields[12])
+            if (wanted_departements and departement not in wanted_departements) or (
+                    wanted_communes and insee not in wanted_communes) or (
+                    wanted_categories and category not in wanted_categories) or insee is None:
+                result.filtered_out += 1
+                continue
+            name = smart_title(fields[4].strip() or fields[3].strip())
+            kind, by_name = _choose_kind(table[category], fields[4] + " " + fields[3])
+            postcode, town = split_routing(fields[15])
+            street_type = fields[8].strip().upper()
+            street = " ".join(p for p in (
+                fields[7].strip(),
+                fields[10].strip().lower(),  # bis, ter …
+                STREET_TYPES.get(street_type, street_type.lower()),
+                smart_title(fields[9].strip(), capital_first=not street_type),
+            ) if p)
+            extra = smart_title(fields[11].strip())
+            place = " ".join(p for p in (postcode, town) if p)
+            address = ", ".join(p for p in (street, extra, place) if p) or None
+            kept[fields[1]] = Establishment(
+                finess=fields[1].strip(), name=name, kind=kind, category=category, insee=insee,
+                town=town, postcode=postcode, address=address, phone=format_phone(fields[16]),
+                updated=_date(fields[30]), by_name=by_name)
+        elif section == "geolocalisation":
+            found = kept.get(fields[1])
+            if found is not None and len(fields) >= 5:
+                try:
+                    x, y = float(fields[2]), float(fields[3])
+                except ValueError:
+                    continue
+                converted = to_wgs84(x, y, fields[4])
+                if converted is not None:
+                    found.lat, found.lon = converted
+    result.establishments = sorted(kept.values(), key=lambda e: (e.insee, e.kind, e.name))
+    return result
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def resource_fields(est: Establishment, rid: str) -> dict[str, Any]:
+    fields: dict[str, Any] = {"id": rid, "name": est.name, "kind": est.kind}
+    if est.kind in ("cmp", "cmpi"):
+        fields["age"] = {"min": 16} if est.kind == "cmp" else {"max": 17}
+    for key, value in (("phone", est.phone), ("address", est.address), ("finess", est.finess),
+                       ("lat", est.lat), ("lon", est.lon), ("verified_on", est.updated)):
+        if value is not None:
+            fields[key] = value
+    return fields
+
+
+def unique_ids(establishments: list[Establishment], taken: set[str]) -> dict[str, str]:
+    """An id per establishment, from its name, made unique with its FINESS number if needed."""
+    ids: dict[str, str] = {}
+    for est in establishments:
+        base = slug(est.name)
+        rid = base if base not in taken else f"{base}-{est.finess.lower()}"
+        taken.add(rid)
+        ids[est.finess] = rid
+    return ids
+
+
+def territory_text(territory_id: str, name: str, result: ImportResult, ids: dict[str, str],
+                   source: str, today: dt.date) -> str:
+    """A new territory file for the imported establishments (fast, without a YAML library)."""
+    import json
+
+    def q(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    communes: dict[str, tuple[str, set[str]]] = {}
+    for est in result.establishments:
+        town, postcodes = communes.setdefault(est.insee, (est.town, set()))
+        if est.postcode:
+            postcodes.add(est.postcode)
+    extract = result.extract_date.isoformat() if result.extract_date else "date inconnue"
+    out = [
+        f"# Territoire « {name} » importé de FINESS ({source}, extrait du {extract}) le "
+        f"{today.isoformat()}.",
+        "# Établissements : données ouvertes FINESS (Licence Ouverte). Vérifiez les secteurs",
+        "# (serves), les âges et les délais : FINESS ne les donne pas.",
+        "territory:",
+        f"  id: {territory_id}",
+        f"  name: {q(name)}",
+        f"  updated_on: {today.isoformat()}",
+        "  communes:" if communes else "  communes: []",
+    ]
+    for insee in sorted(communes):
+        town, postcodes = communes[insee]
+        codes = ", ".join(q(p) for p in sorted(postcodes))
+        out.append(f"    - {{insee: {q(insee)}, name: {q(town)}, postcodes: [{codes}]}}")
+    out.append("")
+    out.append("resources:" if result.establishments else "resources: []")
+    for est in result.establishments:
+        fields = resource_fields(est, ids[est.finess])
+        out.append(f"  - id: {fields.pop('id')}")
+        out.append(f"    name: {q(fields.pop('name'))}")
+        out.append(f"    kind: {fields.pop('kind')}")
+        for key, value in fields.items():
+            if isinstance(value, dict):
+                inner = ", ".join(f"{k}: {v}" for k, v in value.items())
+                out.append(f"    {key}: {{{inner}}}")
+            elif isinstance(value, dt.date):
+                out.append(f"    {key}: {value.isoformat()}")
+            elif isinstance(value, float):
+                out.append(f"    {key}: {value}")
+            else:
+                out.append(f"    {key}: {q(value)}")
+    return "\n".join(out) + "\n"

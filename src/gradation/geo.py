@@ -1,0 +1,84 @@
+"""Projected coordinates of the FINESS file to WGS84 latitude and longitude.
+
+Metropolitan France uses Lambert 93 (EPSG:2154), overseas départements UTM zones. The formulas
+are the IGN's (NTG 71 / NTG 76 algorithms) and the usual inverse transverse Mercator series;
+GRS80 and WGS84 differ by less than a millimetre here.
+"""
+
+from __future__ import annotations
+
+import math
+
+_A = 6378137.0
+_F = 1 / 298.257222101
+_E = math.sqrt(2 * _F - _F * _F)
+
+# Lambert 93: secant conic on 44°N and 49°N, origin 46.5°N 3°E, false easting/northing.
+_N = 0.7256077650532670
+_C = 11754255.426096
+_XS = 700000.0
+_YS = 12655612.049876
+_LON0 = math.radians(3.0)
+
+
+def _latitude_from_isometric(iso: float) -> float:
+    phi = 2 * math.atan(math.exp(iso)) - math.pi / 2
+    for _ in range(20):
+        e_sin = _E * math.sin(phi)
+        new = 2 * math.atan(((1 + e_sin) / (1 - e_sin)) ** (_E / 2) * math.exp(iso)) - math.pi / 2
+        if abs(new - phi) < 1e-12:
+            return new
+        phi = new
+    return phi
+
+
+def lambert93_to_wgs84(x: float, y: float) -> tuple[float, float]:
+    dx, dy = x - _XS, y - _YS
+    r = math.hypot(dx, dy)
+    gamma = math.atan(dx / -dy)
+    lon = _LON0 + gamma / _N
+    iso = -1 / _N * math.log(abs(r / _C))
+    return math.degrees(_latitude_from_isometric(iso)), math.degrees(lon)
+
+
+def utm_to_wgs84(x: float, y: float, zone: int, south: bool) -> tuple[float, float]:
+    k0 = 0.9996
+    e2 = _E * _E
+    ep2 = e2 / (1 - e2)
+    x -= 500000.0
+    if south:
+        y -= 10000000.0
+    m = y / k0
+    mu = m / (_A * (1 - e2 / 4 - 3 * e2 ** 2 / 64 - 5 * e2 ** 3 / 256))
+    e1 = (1 - math.sqrt(1 - e2)) / (1 + math.sqrt(1 - e2))
+    phi1 = (mu + (3 * e1 / 2 - 27 * e1 ** 3 / 32) * math.sin(2 * mu)
+            + (21 * e1 ** 2 / 16 - 55 * e1 ** 4 / 32) * math.sin(4 * mu)
+            + (151 * e1 ** 3 / 96) * math.sin(6 * mu))
+    n1 = _A / math.sqrt(1 - e2 * math.sin(phi1) ** 2)
+    t1 = math.tan(phi1) ** 2
+    c1 = ep2 * math.cos(phi1) ** 2
+    r1 = _A * (1 - e2) / (1 - e2 * math.sin(phi1) ** 2) ** 1.5
+    d = x / (n1 * k0)
+    lat = phi1 - (n1 * math.tan(phi1) / r1) * (
+        d ** 2 / 2 - (5 + 3 * t1 + 10 * c1 - 4 * c1 ** 2 - 9 * ep2) * d ** 4 / 24
+        + (61 + 90 * t1 + 298 * c1 + 45 * t1 ** 2 - 252 * ep2 - 3 * c1 ** 2) * d ** 6 / 720)
+    lon = (d - (1 + 2 * t1 + c1) * d ** 3 / 6
+           + (5 - 2 * c1 + 28 * t1 - 3 * c1 ** 2 + 8 * ep2 + 24 * t1 ** 2) * d ** 5 / 120
+           ) / math.cos(phi1)
+    lon0 = math.radians((zone - 1) * 6 - 180 + 3)
+    return math.degrees(lat), math.degrees(lon0 + lon)
+
+
+def to_wgs84(x: float, y: float, system: str) -> tuple[float, float] | None:
+    """(latitude, longitude) rounded to 6 decimals, or None for an unknown system."""
+    upper = system.upper()
+    if "LAMBERT_93" in upper or "LAMBERT93" in upper:
+        lat, lon = lambert93_to_wgs84(x, y)
+    else:
+        import re
+
+        match = re.search(r"UTM_?([NS])_?(\d{1,2})", upper)
+        if not match:
+            return None
+        lat, lon = utm_to_wgs84(x, y, int(match.group(2)), match.group(1) == "S")
+    return round(lat, 6), round(lon, 6)
