@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from gradation.cli import app
+from gradation.cli import full_app
 from gradation.loader import Grid, default_grids_dir, load_grid, load_territory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-unt
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        return runner.invoke(full_app(), list(args), input=input, catch_exceptions=False)
 
     return run
 

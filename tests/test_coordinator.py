@@ -187,15 +187,22 @@ def test_refusal_names_the_problem(cli, territory):
 
 def test_interrupted_write_leaves_the_original(cli, territory, monkeypatch):
     before = territory.read_bytes()
+    real_replace = os.replace
+    calls = []
 
-    def crash(*_args):  # type: ignore[no-untyped-def]
-        raise KeyboardInterrupt
+    def crash(src, dst):  # type: ignore[no-untyped-def]
+        if os.path.abspath(dst) == str(territory):
+            calls.append(dst)
+            raise KeyboardInterrupt  # as if the user pressed Ctrl-C at the worst moment
+        real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", crash)
     result = cli("resources", "edit", "mg-a", "-t", str(territory), "--wait-weeks", "9")
+    assert calls  # the edit did reach the replacement of the file
     assert result.exit_code == 130
     assert territory.read_bytes() == before
-    assert [p.name for p in territory.parent.iterdir()] == ["t.yaml"]  # no temporary file left
+    leftovers = [p.name for p in territory.parent.iterdir() if p.name.startswith(".t.yaml")]
+    assert leftovers == []  # no temporary file left
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")

@@ -89,9 +89,17 @@ def test_html_documents_are_well_formed_printable_and_escaped(cli, tmp_path):
         assert "@media print" in page and '<html lang="fr">' in page
 
 
-def test_nothing_is_written_without_output(cli, tmp_path, monkeypatch):
+def test_nothing_about_the_patient_is_written_without_output(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    before = sorted(p for p in tmp_path.rglob("*"))
-    result = cli("orient", "-s", "psychiatrie", "-t", TERRITORY, *answer_flags(PSY))
-    assert result.exit_code == 0
-    assert sorted(p for p in tmp_path.rglob("*")) == before
+    (tmp_path / "cache").mkdir()
+    before = {p for p in tmp_path.rglob("*") if "cache" not in p.parts}
+    answers = {**PSY, "commune": "99077"}  # a value found nowhere else
+    for args in ([], ["-f", "json"], ["-f", "markdown"], ["--explain"]):
+        result = cli("orient", "-s", "psychiatrie", "-t", TERRITORY, *answer_flags(answers), *args)
+        assert result.exit_code == 0
+        assert "99077" in result.stdout or args == ["-f", "markdown"] or args == []
+    after = {p for p in tmp_path.rglob("*") if "cache" not in p.parts}
+    assert after == before  # nothing written but the cache of grids and territories
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert b"99077" not in path.read_bytes(), path

@@ -13,7 +13,7 @@ import typer
 
 from .errors import EXIT_INTERRUPTED, GradationError
 
-app = typer.Typer(
+APP_SETTINGS = dict(
     name="gradation",
     help="Orienter un patient vers le bon niveau de soins en santé mentale "
     "(« le juste soin au bon moment »).",
@@ -22,9 +22,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+app = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
+# The consultation's command alone, for `gradation orient …`: typer builds the options of every
+# registered command at each start, and a GP runs this one between two patients.
+consultation_app = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
 cases_app = typer.Typer(help="Cas de référence : réponses → niveau et ressources attendus.",
                         no_args_is_help=True)
 app.add_typer(cases_app, name="cases")
+consultation_app.add_typer(cases_app, name="cases")
 
 
 class OutputFormat(str, Enum):
@@ -76,6 +81,7 @@ def _stdout():  # type: ignore[no-untyped-def]
     return Console(highlight=False, soft_wrap=False)
 
 
+@consultation_app.command("orient")
 @app.command()
 @handled
 def orient(
@@ -121,7 +127,7 @@ def orient(
         document=document.value,
         explain=explain,
     )
-    session.emit(outcome, _stdout())
+    session.emit(outcome)
 
 
 @cases_app.command("run")
@@ -151,7 +157,15 @@ def cases_run(
         raise typer.Exit(1)
 
 
-def _register() -> None:
+_registered = False
+
+
+def full_app() -> typer.Typer:
+    """The application with every command (coordinators', trainers'), registered on first use."""
+    global _registered
+    if _registered:
+        return app
+    _registered = True
     from . import cli_train  # noqa: F401 - registers model, situations, show, train
     from .cli_coord import grid_app, import_app, resources_app, territory_app
 
@@ -159,6 +173,7 @@ def _register() -> None:
     app.add_typer(resources_app, name="resources")
     app.add_typer(territory_app, name="territory")
     app.add_typer(import_app, name="import")
+    return app
 
 
 def _french_usage(exc: typer.TyperException) -> str:
@@ -182,8 +197,10 @@ def _french_usage(exc: typer.TyperException) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors in French, Ctrl-C as a sentence, exit codes of the contract."""
+    args = sys.argv[1:] if argv is None else argv
+    target = consultation_app if args[:1] == ["orient"] else full_app()
     try:
-        code = app(args=argv, standalone_mode=False, prog_name="gradation")
+        code = target(args=args, standalone_mode=False, prog_name="gradation")
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.TyperException as exc:
@@ -202,6 +219,3 @@ def _error(message: str) -> None:
     from rich.text import Text
 
     Console(stderr=True, highlight=False, soft_wrap=True).print(Text(message, style="red"))
-
-
-_register()

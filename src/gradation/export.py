@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from .engine import Result
@@ -9,8 +10,21 @@ from .loader import Grid
 from .schema import Resource
 
 
+def plain_data(model: Any) -> Any:
+    """A model as JSON-ready data, without building pydantic's serializer (a cold-start cost)."""
+    fields = getattr(type(model), "model_fields", None)
+    if fields is not None:
+        return {k: plain_data(v) for k in fields
+                if (v := getattr(model, k)) is not None}
+    if isinstance(model, list):
+        return [plain_data(v) for v in model]
+    if isinstance(model, dt.date):
+        return model.isoformat()
+    return model
+
+
 def resource_json(res: Resource, grid: Grid) -> dict[str, Any]:
-    data = res.model_dump(mode="json", exclude_none=True)
+    data = plain_data(res)
     data["wait_weeks"] = res.wait_weeks
     data["kind_label"] = grid.kind_label(res.kind)
     return data

@@ -11,8 +11,8 @@ from pathlib import Path
 from .errors import GradationError
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` (UTF-8) in one step, keeping its permissions."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Replace `path` with `text` (UTF-8) or bytes in one step, keeping its permissions."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -21,8 +21,9 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         raise GradationError(f"écriture impossible dans {folder} : {exc.strerror}", 1) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:

@@ -26,7 +26,6 @@ from .schema import (
     SituationFile,
     TerritoryFile,
 )
-from .yamlio import ProblemsFound, key_position, parse_yaml, position, read_yaml
 
 # The red flags that lead to `urgence` whatever a grid says: the engine applies them itself, and
 # a grid that drops or retypes one of these questions does not load.
@@ -138,6 +137,13 @@ class Territory:
 
     def commune_name(self, insee: str) -> str | None:
         return next((c.name for c in self.data.territory.communes if c.insee == insee), None)
+
+
+def yamlio():  # type: ignore[no-untyped-def]
+    """The YAML reader, imported only when a file is really parsed (not on a cache hit)."""
+    from . import yamlio as module
+
+    return module
 
 
 # --- Where the files are ------------------------------------------------------------------------
@@ -257,14 +263,14 @@ def schema_problems(
         if kind in ("union_tag_invalid",) or (kind == "literal_error" and loc in seen):
             continue
         parent, key, value = _walk(data, loc)
-        where = position(parent, key) if parent is not None else getattr(data, "pos", (0, 0))
+        where = yamlio().position(parent, key) if parent is not None else getattr(data, "pos", (0, 0))
         last = loc[-1] if loc else ""
         if kind == "missing":
             _, _, container = _walk(data, loc[:-1])
             where = getattr(container, "pos", where)
             message = f"clé « {last} » manquante"
         elif kind == "extra_forbidden":
-            where = key_position(parent, key) if parent is not None else where
+            where = yamlio().key_position(parent, key) if parent is not None else where
             model = _model_at(root, loc[:-1])
             fields = list(model.model_fields) if model else []
             message = f"clé « {last} » inconnue{suggest(last, fields)}"
@@ -301,8 +307,8 @@ def schema_problems(
 def _read(path: Path) -> tuple[Any, list[Problem], str]:
     name = display_path(path)
     try:
-        data, problems = read_yaml(path, name)
-    except ProblemsFound as exc:
+        data, problems = yamlio().read_yaml(path, name)
+    except yamlio().ProblemsFound as exc:
         return None, exc.problems, name
     return data, problems, name
 
@@ -319,7 +325,7 @@ def _validate(model: type[BaseModel], data: Any, problems: list[Problem], name: 
 
 
 def _at(container: Any, key: Any) -> tuple[int, int]:
-    return position(container, key)
+    return yamlio().position(container, key)
 
 
 def _items(data: Any, key: str) -> list[tuple[int, dict]]:
@@ -333,8 +339,16 @@ def _items(data: Any, key: str) -> list[tuple[int, dict]]:
 
 
 def load_grid(root: Path | None = None) -> Grid:
-    """Load and cross-check the model, the common questions and the situations of a grid."""
-    grid, problems = check_grid_files(root or default_grids_dir())
+    """Load and cross-check the model, the common questions and the situations of a grid
+    (from the cache when its files have not changed)."""
+    from .cache import cached, grid_files
+
+    root = root or default_grids_dir()
+    return cached(grid_files(root), "grid", lambda: _load_grid(root))
+
+
+def _load_grid(root: Path) -> Grid:
+    grid, problems = check_grid_files(root)
     if grid is None:
         raise LoadError(problems, "la grille ne peut pas être chargée")
     return grid
@@ -568,7 +582,7 @@ def territory_problems(data: Any, name: str, grid: Grid, today: dt.date) -> list
                                             f"{suggest(sid, situations)} (situations : "
                                             f"{', '.join(situations)})"))
         if "level" in res and not res.get("situations"):
-            problems.append(Problem(name, *key_position(res, "level"),
+            problems.append(Problem(name, *yamlio().key_position(res, "level"),
                                     f"{prefix}.level : « level » exige « situations » "
                                     "(le niveau ne vaut que pour les situations listées)"))
         age = res.get("age")
@@ -598,25 +612,45 @@ def territory_problems(data: Any, name: str, grid: Grid, today: dt.date) -> list
 
 
 def load_territory(path: Path, grid: Grid, today: dt.date | None = None) -> Territory:
-    territory, problems = check_territory_file(path, grid, today)
-    if territory is None:
-        raise LoadError(problems, "le territoire ne peut pas être chargé")
-    return territory
+    """A validated territory (from the cache when nothing it depends on has changed)."""
+    from .cache import cached, grid_files
+
+    today = today or dt.date.today()
+
+    def build() -> Territory:
+        territory, problems = check_territory_file(path, grid, today)
+        if territory is None:
+            raise LoadError(problems, "le territoire ne peut pas être chargé")
+        return territory
+
+    return cached([path, *grid_files(grid.root)], f"territory|{today.isoformat()}", build)
 
 
 def check_territory_file(path: Path, grid: Grid, today: dt.date | None = None,
                          text: str | None = None) -> tuple[Territory | None, list[Problem]]:
     """A territory and every problem of its file; `text` checks new content before it is
-    written to `path`."""
+    written to `path`.
+
+    A first pass builds plain data (fast, small); only when it finds a problem is the file read
+    again with the position of every value, to locate each problem.
+    """
     today = today or dt.date.today()
-    if text is None:
-        data, problems, name = _read(path)
-    else:
-        name = display_path(path)
-        try:
-            data, problems = parse_yaml(text, name)
-        except ProblemsFound as exc:
-            data, problems = None, exc.problems
+    territory, problems = _territory_pass(path, grid, today, text, marks=False)
+    if problems:
+        territory, problems = _territory_pass(path, grid, today, text, marks=True)
+    return territory, problems
+
+
+def _territory_pass(path: Path, grid: Grid, today: dt.date, text: str | None,
+                    marks: bool) -> tuple[Territory | None, list[Problem]]:
+    name = display_path(path)
+    try:
+        if text is None:
+            data, problems = yamlio().read_yaml(path, name, marks)
+        else:
+            data, problems = yamlio().parse_yaml(text, name, marks)
+    except yamlio().ProblemsFound as exc:
+        data, problems = None, exc.problems
     territory = None
     if not any(p.is_error for p in problems):
         territory = _validate(TerritoryFile, data, problems, name)
@@ -664,8 +698,8 @@ def _configured_territory() -> str | None:
     if not path.is_file():
         return None
     try:
-        data, _ = read_yaml(path)
-    except ProblemsFound:
+        data, _ = yamlio().read_yaml(path)
+    except yamlio().ProblemsFound:
         return None
     value = data.get("territory") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None

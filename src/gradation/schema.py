@@ -21,7 +21,9 @@ LEVELS = ("1", "2", "3", "urgence")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # defer_build: validators are built on first use, so that a process that reads the cache
+    # of validated files (and validates nothing) does not pay for them.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 # --- Territory files ---------------------------------------------------------------------------

@@ -10,8 +10,7 @@ from typing import Any
 
 from .answers import parse_pairs
 from .errors import GradationError, LoadError, Problem
-from .loader import Grid, load_grid, default_grids_dir, load_territory, resolve_territory
-from .yamlio import ProblemsFound, parse_yaml
+from .loader import Grid, default_grids_dir, load_grid, load_territory, resolve_territory
 
 
 @dataclass(slots=True)
@@ -45,6 +44,8 @@ def read_answers_file(name: str) -> dict[str, Any]:
         except json.JSONDecodeError as exc:
             raise GradationError(f"{shown}:{exc.lineno}:{exc.colno}: JSON invalide ({exc.msg})") from None
     else:
+        from .yamlio import ProblemsFound, parse_yaml
+
         try:
             data, problems = parse_yaml(text, shown)
         except ProblemsFound as exc:
@@ -131,18 +132,21 @@ def format_outcome(outcome: Outcome, color: bool) -> str:
     return buffer.getvalue()
 
 
-def emit(outcome: Outcome, console: Any) -> None:
-    """Print the outcome, or write it to `--output` (atomically)."""
+def emit(outcome: Outcome) -> None:
+    """Print the outcome, or write it to `--output` (atomically). rich is imported only for
+    the terminal rendering."""
     from .files import write_atomic
 
     if outcome.output is not None:
         write_atomic(outcome.output, format_outcome(outcome, color=False))
-        err = console.__class__(stderr=True, highlight=False)
-        err.print(f"Écrit dans {outcome.output}")
+        sys.stderr.write(f"Écrit dans {outcome.output}\n")
         return
     if outcome.output_format == "text":
+        from rich.console import Console
+
         from .render import render_result
 
+        console = Console(highlight=False)
         render_result(outcome.result, outcome.grid, console)
         if outcome.explain:
             render_explain(outcome, console)

@@ -14,11 +14,6 @@ import yaml
 
 from .errors import Problem
 
-try:  # libyaml's C parser when present: the same results, several times faster.
-    _BaseLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
-
 MAX_FILE_BYTES = 64 * 1024 * 1024
 Position = tuple[int, int]  # 1-based line and column
 
@@ -46,72 +41,179 @@ class MarkedList(list):
         self.item_pos: list[Position] = []
 
 
-def _pos(node: yaml.Node) -> Position:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_SAFE_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:merge",
+}
+_CONTAINER_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    def __init__(self, stream: str, filename: str) -> None:
-        super().__init__(stream)
+class _Frame:
+    """A mapping or sequence being built from the parser's events."""
+
+    __slots__ = ("data", "is_map", "key", "key_pos", "seen", "merges")
+
+    def __init__(self, data: Any, is_map: bool) -> None:
+        self.data = data
+        self.is_map = is_map
+        self.key: Any = _NO_KEY
+        self.key_pos: Position = (0, 0)
+        self.seen: dict[Any, Position] = {}
+        self.merges: list[Any] = []
+
+
+_NO_KEY = object()
+_MERGE_KEY = object()
+
+
+class _Builder:
+    """Builds Python data straight from libyaml's events: no node tree in memory (the node
+    tree of a large file costs more than the data), aliases shared rather than copied (an
+    alias bomb stays small), only the safe YAML types, duplicate keys reported."""
+
+    def __init__(self, text: str, filename: str, marks: bool) -> None:
+        self.parser = _Parser(text)
+        self.resolver = yaml.resolver.Resolver()
+        self.constructor = yaml.constructor.SafeConstructor()
         self.filename = filename
+        self.marks = marks
         self.problems: list[Problem] = []
+        self.anchors: dict[str, Any] = {}
 
+    def error(self, mark: Any, message: str) -> ProblemsFound:
+        return ProblemsFound([Problem(self.filename, mark.line + 1, mark.column + 1, message)])
 
-def _construct_map(loader: _Loader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
-    data = MarkedDict()
-    data.pos = _pos(node)
-    yield data
-    seen: dict[Any, Position] = {}
-    for key_node, _ in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            continue
-        key = loader.construct_object(key_node, deep=True)
+    def scalar(self, event: Any) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag not in _SAFE_SCALAR_TAGS:
+            raise self.error(event.start_mark, f"étiquette YAML « {event.tag} » non autorisée")
+        if tag == _STR:
+            return event.value
+        if tag == _MERGE:
+            return _MERGE_KEY
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            hash(key)
-        except TypeError:
-            loader.problems.append(
-                Problem(loader.filename, *_pos(key_node), "une clé doit être un texte simple")
-            )
-            continue
-        if key in seen:
-            line = seen[key][0]
-            loader.problems.append(
-                Problem(
-                    loader.filename,
-                    *_pos(key_node),
-                    f"clé « {key} » en double (déjà présente ligne {line}) : "
-                    "gardez une seule des deux",
-                )
-            )
-        else:
-            seen[key] = _pos(key_node)
-    loader.flatten_mapping(node)  # resolves `<<` merge keys; explicit keys win
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            continue
-        value = loader.construct_object(value_node, deep=True)
-        data[key] = value  # merged keys come first: explicit keys win
-        data.key_pos[key] = _pos(key_node)
-        data.value_pos[key] = _pos(value_node)
-    # A key written twice keeps its first position, so that the report points at both lines.
-    for key, where in seen.items():
-        data.key_pos[key] = where
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:
+            raise self.error(event.start_mark, f"valeur illisible ({exc})") from None
+
+    def build(self) -> Any:
+        E = yaml.events
+        stack: list[_Frame] = []
+        root: Any = None
+        documents = 0
+        while True:
+            event = self.parser.get_event()
+            value: Any = _NO_KEY
+            pos = (event.start_mark.line + 1, event.start_mark.column + 1) if hasattr(
+                event, "start_mark") and event.start_mark is not None else (0, 0)
+            if isinstance(event, E.ScalarEvent):
+                value = self.scalar(event)
+            elif isinstance(event, E.AliasEvent):
+                if event.anchor not in self.anchors:
+                    raise self.error(event.start_mark, _YAML_PROBLEMS_FR["found undefined alias"])
+                value = self.anchors[event.anchor]
+            elif isinstance(event, E.MappingStartEvent | E.SequenceStartEvent):
+                if event.tag not in _CONTAINER_TAGS:
+                    raise self.error(event.start_mark,
+                                     f"étiquette YAML « {event.tag} » non autorisée")
+                is_map = isinstance(event, E.MappingStartEvent)
+                if self.marks:
+                    data: Any = MarkedDict() if is_map else MarkedList()
+                    data.pos = pos
+                else:
+                    data = {} if is_map else []
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = data
+                stack.append(_Frame(data, is_map))
+                if len(stack) > 200:
+                    raise self.error(event.start_mark, "structure YAML trop profondément imbriquée")
+                continue
+            elif isinstance(event, E.MappingEndEvent | E.SequenceEndEvent):
+                frame = stack.pop()
+                if frame.is_map and frame.merges:
+                    self.merge(frame)
+                value = frame.data
+                pos = (0, 0)
+            elif isinstance(event, E.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self.error(event.start_mark, "un seul document YAML est attendu "
+                                     "(retirez le second « --- »)")
+                continue
+            elif isinstance(event, E.StreamEndEvent):
+                return root
+            else:
+                continue
+            if isinstance(event, E.ScalarEvent) and event.anchor is not None:
+                self.anchors[event.anchor] = value
+            if not stack:
+                root = value
+                continue
+            self.add(stack[-1], value, pos, event)
+
+    def add(self, frame: _Frame, value: Any, pos: Position, event: Any) -> None:
+        data = frame.data
+        if not frame.is_map:
+            data.append(value)
+            if self.marks:
+                data.item_pos.append(pos if pos != (0, 0) else getattr(value, "pos", pos))
+            return
+        if frame.key is _NO_KEY:  # this value is a key
+            try:
+                hash(value)
+            except TypeError:
+                raise self.error(event.start_mark, "une clé doit être un texte simple") from None
+            if value is not _MERGE_KEY and value in frame.seen:
+                line = frame.seen[value][0]
+                self.problems.append(Problem(self.filename, *pos,
+                                             f"clé « {value} » en double (déjà présente ligne "
+                                             f"{line}) : gardez une seule des deux"))
+            frame.key, frame.key_pos = value, pos
+            if value is not _MERGE_KEY:
+                frame.seen.setdefault(value, pos)
+            return
+        key, frame.key = frame.key, _NO_KEY
+        if key is _MERGE_KEY:
+            frame.merges.append(value)
+            return
+        if key in frame.seen and frame.seen[key] != frame.key_pos:
+            return  # a duplicate key: reported; the first value is kept
+        data[key] = value
+        if self.marks:
+            data.key_pos[key] = frame.key_pos
+            data.value_pos[key] = pos if pos != (0, 0) else getattr(value, "pos", pos)
+
+    def merge(self, frame: _Frame) -> None:
+        """`<<: *base` (or a list of them): keys not written explicitly come from the sources."""
+        sources: list[Any] = []
+        for item in frame.merges:
+            sources.extend(item if isinstance(item, list) else [item])
+        for source in sources:
+            if not isinstance(source, dict):
+                continue
+            for key, value in source.items():
+                if key not in frame.data:
+                    frame.data[key] = value
+                    if self.marks and isinstance(source, MarkedDict):
+                        frame.data.key_pos[key] = source.key_pos.get(key, (0, 0))
+                        frame.data.value_pos[key] = source.value_pos.get(key, (0, 0))
 
 
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode):  # type: ignore[no-untyped-def]
-    data = MarkedList()
-    data.pos = _pos(node)
-    yield data
-    for item in node.value:
-        data.append(loader.construct_object(item, deep=True))
-        data.item_pos.append(_pos(item))
+try:
+    from yaml.cyaml import CParser as _Parser  # libyaml's C parser when present: much faster
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
 
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 _YAML_PROBLEMS_FR = {
     "found character '\\t' that cannot start any token": (
@@ -154,13 +256,17 @@ class ProblemsFound(Exception):
         self.problems = problems
 
 
-def parse_yaml(text: str, filename: str) -> tuple[Any, list[Problem]]:
-    """Parse YAML text; return the data and the problems found while building it."""
+def parse_yaml(text: str, filename: str, marks: bool = True) -> tuple[Any, list[Problem]]:
+    """Parse YAML text; return the data and the problems found while building it.
+
+    With `marks`, mappings and sequences remember where each item stands (for located
+    messages); without, plain dicts and lists are built, faster and smaller.
+    """
     if "\x00" in text:
         raise ProblemsFound([Problem(filename, 1, 1, "fichier binaire : ce n'est pas du YAML")])
-    loader = _Loader(text, filename)
+    builder = _Builder(text, filename, marks)
     try:
-        data = loader.get_single_data()
+        data = builder.build()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         detail = str(exc.problem or exc.context or "")
@@ -171,16 +277,15 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, list[Problem]]:
         raise ProblemsFound([Problem(filename, line, column, message)]) from None
     except yaml.YAMLError as exc:
         raise ProblemsFound([Problem(filename, 0, 0, f"YAML illisible ({exc})")]) from None
-    except RecursionError:
-        raise ProblemsFound(
-            [Problem(filename, 0, 0, "structure YAML trop profondément imbriquée")]
-        ) from None
     finally:
-        loader.dispose()
-    return data, loader.problems
+        dispose = getattr(builder.parser, "dispose", None)
+        if dispose:
+            dispose()
+    return data, builder.problems
 
 
-def read_yaml(path: Path, filename: str | None = None) -> tuple[Any, list[Problem]]:
+def read_yaml(path: Path, filename: str | None = None, marks: bool = True
+              ) -> tuple[Any, list[Problem]]:
     """Read a YAML file from disk (UTF-8, size-limited)."""
     name = filename or str(path)
     try:
@@ -204,7 +309,7 @@ def read_yaml(path: Path, filename: str | None = None) -> tuple[Any, list[Proble
         raise ProblemsFound([Problem(name, 0, 0, "c'est un dossier, pas un fichier")]) from None
     except OSError as exc:
         raise ProblemsFound([Problem(name, 0, 0, f"lecture impossible ({exc.strerror})")]) from None
-    return parse_yaml(decode_text(raw, name), name)
+    return parse_yaml(decode_text(raw, name), name, marks)
 
 
 def position(container: Any, key: Any) -> Position:

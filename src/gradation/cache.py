@@ -1,0 +1,87 @@
+"""A cache of validated grids and territories, keyed by the content of their files.
+
+Loading a large territory means parsing YAML and validating every entry; the result depends only
+on the files' bytes, the program's version and today's date (freshness warnings). It is kept,
+pickled, in the user's cache directory and reused while none of these change. It never holds an
+answer: only grids and territories go in. Any problem with the cache falls back to loading the
+files.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from . import __version__
+
+T = TypeVar("T")
+FORMAT = "1"
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("GRADATION_NO_CACHE"):
+        return None
+    from platformdirs import user_cache_path
+
+    return user_cache_path("gradation", appauthor=False) / f"v{FORMAT}"
+
+
+def grid_files(root: Path) -> list[Path]:
+    return [root / "model.yaml", root / "common.yaml",
+            *sorted((root / "situations").glob("*.yaml"))]
+
+
+def key(files: list[Path], extra: str = "") -> str | None:
+    digest = hashlib.blake2b(f"{__version__}|{FORMAT}|{extra}".encode(), digest_size=20)
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None  # let the real loader report it
+        digest.update(str(path.resolve()).encode("utf-8", "surrogatepass"))
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def cached(files: list[Path], extra: str, build: Callable[[], T]) -> T:
+    """`build()`, or its value from the cache when the files have not changed."""
+    folder = cache_dir()
+    name = key(files, extra) if folder is not None else None
+    if folder is None or name is None:
+        return build()
+    path = folder / f"{name}.pickle"
+    enabled = gc.isenabled()
+    gc.disable()  # bulk loads are several times faster without the cyclic collector
+    try:
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError,
+                TypeError, ValueError):
+            pass
+        value = build()
+        _store(folder, path, value)
+        return value
+    finally:
+        if enabled:
+            gc.freeze()  # the loaded objects live until the end: never scan them again
+            gc.enable()
+
+
+def _store(folder: Path, path: Path, value: Any) -> None:
+    from .files import write_atomic
+    from .errors import GradationError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        for old in sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime)[:-32]:
+            old.unlink(missing_ok=True)  # keep the cache small
+    except (OSError, GradationError):
+        pass  # a cache that cannot be written is only slower
