@@ -97,9 +97,10 @@ def grid_validate(
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     lines = [str(p) for p in problems]
-    files = f"{checked} fichier{'s' if checked > 1 else ''} ou dossier{'s' if checked > 1 else ''}"
-    lines.append(f"{count_text(errors, warnings)} ({files} vérifiés)." if problems
-                 else f"Aucun problème ({files} vérifiés).")
+    plural = "s" if checked > 1 else ""
+    files = f"{checked} fichier{plural} ou dossier{plural}"
+    lines.append(f"{count_text(errors, warnings)} ({files} vérifié{plural})." if problems
+                 else f"Aucun problème ({files} vérifié{plural}).")
     _print_lines(lines)
     if errors or (strict and warnings):
         raise typer.Exit(1)
@@ -585,8 +586,9 @@ def import_finess(
 ) -> None:
     """Importer les établissements utiles à l'orientation depuis FINESS."""
     from . import finess
+    from .errors import display_path
     from .files import write_atomic
-    from .loader import check_territory_file
+    from .loader import check_territory_data
 
     grid = _grid(grids)
     result = finess.parse(file, grid, departement or [], commune or [], categorie or [])
@@ -594,14 +596,14 @@ def import_finess(
     lines: list[str] = []
     if merge is None:
         ids = finess.unique_ids(result.establishments, set())
-        text = finess.territory_text(territory_id, name, result, ids, file.name, today)
-        territory, problems = check_territory_file(output, grid, today, text=text)
-        if territory is None:
+        data = finess.territory_data(territory_id, name, result, ids, today)
+        problems = check_territory_data(data, display_path(output), grid, today)
+        if any(p.is_error for p in problems):
             from .errors import LoadError
 
             raise LoadError(problems, "l'import produirait un territoire invalide ; rien n'a été "
                             "écrit", 1)
-        write_atomic(output, text)
+        write_atomic(output, finess.territory_text(data, result, file.name, today))
         lines.append(f"{len(result.establishments)} établissements importés dans {output}.")
     else:
         lines += _merge(merge, output, result, grid, today)

@@ -247,39 +247,53 @@ def unique_ids(establishments: list[Establishment], taken: set[str]) -> dict[str
     return ids
 
 
-def territory_text(territory_id: str, name: str, result: ImportResult, ids: dict[str, str],
-                   source: str, today: dt.date) -> str:
-    """A new territory file for the imported establishments (fast, without a YAML library)."""
+def territory_data(territory_id: str, name: str, result: ImportResult, ids: dict[str, str],
+                   today: dt.date) -> dict[str, Any]:
+    """The territory of the imported establishments, as data (validated before it is written)."""
+    communes: dict[str, tuple[str, set[str]]] = {}
+    for est in result.establishments:
+        _, postcodes = communes.setdefault(est.insee, (est.town, set()))
+        if est.postcode:
+            postcodes.add(est.postcode)
+    return {
+        "territory": {
+            "id": territory_id, "name": name, "updated_on": today,
+            "communes": [{"insee": insee, "name": town, "postcodes": sorted(codes)}
+                         for insee, (town, codes) in sorted(communes.items())],
+        },
+        "resources": [resource_fields(est, ids[est.finess]) for est in result.establishments],
+    }
+
+
+def territory_text(data: dict[str, Any], result: ImportResult, source: str,
+                   today: dt.date) -> str:
+    """The territory data as a commented YAML file (written directly: fast, and stable)."""
     import json
 
     def q(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
 
-    communes: dict[str, tuple[str, set[str]]] = {}
-    for est in result.establishments:
-        town, postcodes = communes.setdefault(est.insee, (est.town, set()))
-        if est.postcode:
-            postcodes.add(est.postcode)
+    info = data["territory"]
     extract = result.extract_date.isoformat() if result.extract_date else "date inconnue"
     out = [
-        f"# Territoire « {name} » importé de FINESS ({source}, extrait du {extract}) le "
+        f"# Territoire « {info['name']} » importé de FINESS ({source}, extrait du {extract}) le "
         f"{today.isoformat()}.",
         "# Établissements : données ouvertes FINESS (Licence Ouverte). Vérifiez les secteurs",
         "# (serves), les âges et les délais : FINESS ne les donne pas.",
         "territory:",
-        f"  id: {territory_id}",
-        f"  name: {q(name)}",
+        f"  id: {info['id']}",
+        f"  name: {q(info['name'])}",
         f"  updated_on: {today.isoformat()}",
-        "  communes:" if communes else "  communes: []",
+        "  communes:" if info["communes"] else "  communes: []",
     ]
-    for insee in sorted(communes):
-        town, postcodes = communes[insee]
-        codes = ", ".join(q(p) for p in sorted(postcodes))
-        out.append(f"    - {{insee: {q(insee)}, name: {q(town)}, postcodes: [{codes}]}}")
+    for commune in info["communes"]:
+        codes = ", ".join(q(p) for p in commune["postcodes"])
+        out.append(f"    - {{insee: {q(commune['insee'])}, name: {q(commune['name'])}, "
+                   f"postcodes: [{codes}]}}")
     out.append("")
-    out.append("resources:" if result.establishments else "resources: []")
-    for est in result.establishments:
-        fields = resource_fields(est, ids[est.finess])
+    out.append("resources:" if data["resources"] else "resources: []")
+    for fields in data["resources"]:
+        fields = dict(fields)
         out.append(f"  - id: {fields.pop('id')}")
         out.append(f"    name: {q(fields.pop('name'))}")
         out.append(f"    kind: {fields.pop('kind')}")

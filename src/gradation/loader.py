@@ -191,6 +191,10 @@ _PATTERN_MESSAGES = {
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "un ensemble de clés"
+    if isinstance(value, list):
+        return "une liste"  # never str() a list: an alias bomb would make it enormous
     text = str(value)
     text = text if len(text) <= 40 else text[:37] + "…"
     return f"« {text} »" if isinstance(value, str) else text
@@ -639,6 +643,29 @@ def check_territory_file(path: Path, grid: Grid, today: dt.date | None = None,
     if problems:
         territory, problems = _territory_pass(path, grid, today, text, marks=True)
     return territory, problems
+
+
+def check_territory_data(data: dict[str, Any], name: str, grid: Grid, today: dt.date
+                         ) -> list[Problem]:
+    """The problems of territory data built by the program (an import) before it is written:
+    each entry is validated on its own, so that a large import needs little memory."""
+    from pydantic import ValidationError
+
+    from .schema import Resource, TerritoryInfo
+
+    problems: list[Problem] = []
+    try:
+        TerritoryInfo.model_validate(data.get("territory"))
+    except ValidationError as exc:
+        problems += schema_problems(exc, data.get("territory"), TerritoryInfo, name)
+    for i, entry in enumerate(data.get("resources") or []):
+        try:
+            Resource.model_validate(entry)
+        except ValidationError as exc:
+            problems += [Problem(p.file, p.line, p.column, f"resources[{i}].{p.message}",
+                                 p.severity)
+                         for p in schema_problems(exc, entry, Resource, name)]
+    return problems + territory_problems(data, name, grid, today)
 
 
 def _territory_pass(path: Path, grid: Grid, today: dt.date, text: str | None,

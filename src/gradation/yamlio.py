@@ -7,6 +7,7 @@ problem. Duplicate keys, which plain PyYAML silently overwrites, are reported.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,9 @@ import yaml
 from .errors import Problem
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_ALIASES = 10_000
+# Control characters (ANSI escapes …) act on terminals; tabs and line breaks are text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 Position = tuple[int, int]  # 1-based line and column
 
 
@@ -82,6 +86,7 @@ class _Builder:
         self.marks = marks
         self.problems: list[Problem] = []
         self.anchors: dict[str, Any] = {}
+        self.aliases = 0
 
     def error(self, mark: Any, message: str) -> ProblemsFound:
         return ProblemsFound([Problem(self.filename, mark.line + 1, mark.column + 1, message)])
@@ -93,7 +98,14 @@ class _Builder:
         if tag not in _SAFE_SCALAR_TAGS:
             raise self.error(event.start_mark, f"étiquette YAML « {event.tag} » non autorisée")
         if tag == _STR:
-            return event.value
+            value = event.value
+            if _CONTROL.search(value):
+                code = ord(_CONTROL.search(value).group())
+                self.problems.append(Problem(
+                    self.filename, event.start_mark.line + 1, event.start_mark.column + 1,
+                    f"caractère de contrôle interdit (U+{code:04X}) : il pourrait agir sur le "
+                    "terminal ; retirez-le"))
+            return value
         if tag == _MERGE:
             return _MERGE_KEY
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
@@ -115,6 +127,10 @@ class _Builder:
             if isinstance(event, E.ScalarEvent):
                 value = self.scalar(event)
             elif isinstance(event, E.AliasEvent):
+                self.aliases += 1
+                if self.aliases > MAX_ALIASES:
+                    raise self.error(event.start_mark, f"plus de {MAX_ALIASES} alias : fichier "
+                                     "refusé (il pourrait grossir démesurément)")
                 if event.anchor not in self.anchors:
                     raise self.error(event.start_mark, _YAML_PROBLEMS_FR["found undefined alias"])
                 value = self.anchors[event.anchor]
@@ -271,7 +287,7 @@ def parse_yaml(text: str, filename: str, marks: bool = True) -> tuple[Any, list[
         mark = exc.problem_mark or exc.context_mark
         detail = str(exc.problem or exc.context or "")
         message = _YAML_PROBLEMS_FR.get(detail, f"syntaxe YAML invalide ({detail})")
-        if "tab" in detail:
+        if "tab" in detail or (mark is not None and _char_at(text, mark) == "\t"):
             message = _YAML_PROBLEMS_FR["found character '\\t' that cannot start any token"]
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise ProblemsFound([Problem(filename, line, column, message)]) from None
@@ -282,6 +298,13 @@ def parse_yaml(text: str, filename: str, marks: bool = True) -> tuple[Any, list[
         if dispose:
             dispose()
     return data, builder.problems
+
+
+def _char_at(text: str, mark: Any) -> str:
+    lines = text.splitlines()
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
 
 
 def read_yaml(path: Path, filename: str | None = None, marks: bool = True
