@@ -256,3 +256,31 @@ def test_stale_entries(cli, tmp_path):
     assert "jamais — Jamais : jamais vérifiée" in out and "vieux — Vieux : vérifiée le 01/01/2020" in out
     assert "neuf" not in out and "2 fiches à vérifier (seuil : 360 jours)." in out
     assert cli("territory", "stale", "-t", str(path), "--older-than", "douze").exit_code == 2
+
+
+@pytest.mark.skipif(os.name == "nt", reason="pexpect needs a POSIX pty")
+def test_pty_add_asks_for_what_is_missing(territory, tmp_path):
+    import sys
+
+    import pexpect
+
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path),
+           "XDG_CACHE_HOME": str(tmp_path / "k")}
+    child = pexpect.spawn(sys.executable, ["-m", "gradation", "resources", "add", "-t",
+                                           str(territory), "--phone", "01 99 00 00 42"],
+                          env=env, encoding="utf-8", timeout=20)
+    child.expect_exact("Identifiant")
+    child.send("Mauvais Id\r")
+    child.expect_exact("Minuscules sans accent")  # checked as it is typed
+    child.send("\x7f" * 10 + "mg-nouveau\r")
+    child.expect_exact("Nom affiché")
+    child.send("Dr Nouveau\r")
+    child.expect_exact("Type de ressource")
+    child.send("\r")  # the first kind of the catalogue: médecin généraliste
+    child.expect_exact("ajoutée")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    text = territory.read_text(encoding="utf-8")
+    assert "id: mg-nouveau" in text and "kind: medecin-generaliste" in text
+    assert '"01 99 00 00 42"' in text

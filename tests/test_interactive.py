@@ -142,9 +142,17 @@ def test_pty_full_orientation_with_review(tmp_path):
     answer(child, "Vérifiez les réponses", ENTER)
     child.expect_exact("2e ligne")
     child.expect_exact("Soins partagés")
+    # Then the letter for the specialist, written where the GP says.
+    letter = tmp_path / "courrier.md"
+    answer(child, "Et maintenant ?", DOWN + ENTER)
+    answer(child, "Fichier à écrire", "\x7f" * 20 + str(letter) + ENTER)
+    child.expect_exact("Écrit dans")
+    answer(child, "Et maintenant ?", ENTER)  # Terminer
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+    text = letter.read_text(encoding="utf-8")
+    assert text.startswith("# Courrier d'adressage") and "À : Soins partagés" in text
 
 
 @pytestmark_pty
@@ -154,8 +162,10 @@ def test_pty_red_flag_stops_at_once(tmp_path):
     answer(child, "Commune de résidence", ENTER)
     answer(child, "Risque suicidaire", DOWN * 3 + ENTER)  # élevé
     child.expect_exact("URGENCE")
-    rest = child.read()
-    assert "Danger pour autrui" not in rest
+    child.expect_exact("Et maintenant ?")
+    assert "Danger pour autrui" not in child.before
+    child.send(ENTER)
+    child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
 
@@ -193,6 +203,7 @@ def test_pty_review_screen_changes_an_answer(tmp_path):
     answer(child, "Vérifiez les réponses", ENTER)
     child.expect_exact("2e ligne")
     child.expect_exact("3114")
+    answer(child, "Et maintenant ?", ENTER)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -128,6 +128,7 @@ def orient(
         explain=explain,
     )
     session.emit(outcome)
+    session.follow_up(outcome)
 
 
 @cases_app.command("run")

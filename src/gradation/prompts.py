@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import questionary
@@ -147,6 +148,23 @@ class QuestionaryAsker:
         if can_go_back and text == BACK_WORD:
             return BACK
         return resolve(text) if text else None
+
+    def follow_up(self) -> str | None:
+        """After the result: a document to write, or None to finish."""
+        choices = [Choice("Terminer", value="fin"),
+                   Choice("Écrire le courrier d'adressage (brouillon)", value="lettre"),
+                   Choice("Écrire la fiche pour le patient", value="fiche")]
+        choice = self._ask(questionary.select("Et maintenant ?", choices=choices,
+                                              instruction=SELECT_HINT, style=STYLE, **self.io))
+        return None if choice == "fin" else choice
+
+    def output_path(self, document: str) -> Path:
+        default = "courrier.md" if document == "lettre" else "fiche-patient.html"
+        text = self._ask(questionary.text(
+            "Fichier à écrire (.md ou .html)", default=default, style=STYLE,
+            validate=lambda t: bool(t.strip()) or "Un nom de fichier est nécessaire.",
+            **self.io))
+        return Path(text.strip())
 
     def review(self, situation: Situation, answers: Mapping[str, Any]) -> Any:
         choices: list[Any] = [Choice(RESULT_LABEL, value=SHOW_RESULT)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
@@ -169,3 +171,50 @@ def render_problems(problems: list, console: Console) -> None:
     for problem in problems:
         console.print(Text(str(problem)))
 
+
+
+def print_result(result: Result, grid: Grid, explanation: Any = None) -> None:
+    """The result on the terminal (colours when it is one)."""
+    console = Console(highlight=False)
+    render_result(result, grid, console)
+    if explanation is not None:
+        render_explanation(explanation, result, console)
+
+
+def result_text(result: Result, grid: Grid, explanation: Any = None) -> str:
+    """The result as plain text (for --output)."""
+    from io import StringIO
+
+    buffer = StringIO()
+    console = Console(file=buffer, width=100, no_color=True, color_system=None, highlight=False)
+    render_result(result, grid, console)
+    if explanation is not None:
+        render_explanation(explanation, result, console)
+    return buffer.getvalue()
+
+
+def render_explanation(explanation: Any, result: Result, console: Console) -> None:
+    """Every rule (fired or not, on which answers) and what would change the level."""
+    from .teaching import LINE_NAMES
+
+    checks, ups, downs = explanation
+    table = Table(title="Règles de la situation", show_lines=False)
+    table.add_column("")
+    table.add_column("niveau")
+    table.add_column("condition")
+    table.add_column("réponses lues")
+    for c in checks:
+        table.add_row(Text("✓", style="green") if c.fired else Text("·", style="dim"),
+                      LINE_NAMES[c.level], plain(c.text),
+                      plain(", ".join(f"{k} = {v}" for k, v in c.read.items())))
+    console.print()
+    console.print(table)
+    console.print(Text("Ce qui changerait le niveau", style="bold underline"))
+    if result.level != "urgence":
+        console.print("  Tout drapeau rouge positif mènerait à l'urgence.")
+    if not ups and not downs:
+        console.print("  Aucun changement d'une seule réponse ne modifie le niveau.")
+    for label, changes in (("monterait", ups), ("descendrait", downs)):
+        for ch in changes:
+            console.print(Text(f"  {ch.question} : {ch.before} → {ch.after} : le niveau "
+                               f"{label} à {LINE_NAMES[ch.level]}"))

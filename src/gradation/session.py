@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .answers import parse_pairs
-from .errors import GradationError, LoadError, Problem
+from .errors import GradationError
 from .loader import Grid, default_grids_dir, load_grid, load_territory, resolve_territory
 
 
@@ -21,6 +21,7 @@ class Outcome:
     output: Path | None
     document: str = "resultat"
     explain: bool = False
+    asker: Any = None  # the questionnaire, when the session was interactive
 
 
 def read_answers_file(name: str) -> dict[str, Any]:
@@ -100,7 +101,7 @@ def orient(
 
         answers = interview(grid, chosen, normalise_answers(grid, chosen, answers), asker)
     result = decide(grid, chosen, answers, territory_data)
-    return Outcome(grid, result, output_format, output, document, explain)
+    return Outcome(grid, result, output_format, output, document, explain, asker)
 
 
 def format_outcome(outcome: Outcome, color: bool) -> str:
@@ -117,19 +118,10 @@ def format_outcome(outcome: Outcome, color: bool) -> str:
 
         return render_document(outcome.document, outcome.output_format, outcome.result,
                                outcome.grid)
-    from io import StringIO
+    from .render import result_text
 
-    from rich.console import Console
-
-    from .render import render_result
-
-    buffer = StringIO()
-    console = Console(file=buffer, width=100, no_color=not color, color_system=None,
-                      highlight=False)
-    render_result(outcome.result, outcome.grid, console)
-    if outcome.explain:
-        render_explain(outcome, console)
-    return buffer.getvalue()
+    return result_text(outcome.result, outcome.grid,
+                       _explanation(outcome) if outcome.explain else None)
 
 
 def emit(outcome: Outcome) -> None:
@@ -142,14 +134,10 @@ def emit(outcome: Outcome) -> None:
         sys.stderr.write(f"Écrit dans {outcome.output}\n")
         return
     if outcome.output_format == "text":
-        from rich.console import Console
+        from .render import print_result
 
-        from .render import render_result
-
-        console = Console(highlight=False)
-        render_result(outcome.result, outcome.grid, console)
-        if outcome.explain:
-            render_explain(outcome, console)
+        print_result(outcome.result, outcome.grid,
+                     _explanation(outcome) if outcome.explain else None)
     else:
         sys.stdout.write(format_outcome(outcome, color=False))
         sys.stdout.flush()
@@ -177,34 +165,19 @@ def vars_of(change: Any) -> dict[str, Any]:
             "level": change.level}
 
 
-def render_explain(outcome: Outcome, console: Any) -> None:
-    from rich.table import Table
-    from rich.text import Text
+def follow_up(outcome: Outcome) -> None:
+    """After an interactive result: write the referral letter or the patient sheet on request."""
+    from .documents import render_document
+    from .files import write_atomic
 
-    from .render import plain
-    from .teaching import LINE_NAMES
-
-    checks, ups, downs = _explanation(outcome)
-    table = Table(title="Règles de la situation", show_lines=False)
-    table.add_column("")
-    table.add_column("niveau")
-    table.add_column("condition")
-    table.add_column("réponses lues")
-    for c in checks:
-        table.add_row(Text("✓", style="green") if c.fired else Text("·", style="dim"),
-                      LINE_NAMES[c.level], plain(c.text),
-                      plain(", ".join(f"{k} = {v}" for k, v in c.read.items())))
-    console.print()
-    console.print(table)
-    console.print(Text("Ce qui changerait le niveau", style="bold underline"))
-    if outcome.result.level != "urgence":
-        console.print("  Tout drapeau rouge positif mènerait à l'urgence.")
-    if not ups and not downs:
-        console.print("  Aucun changement d'une seule réponse ne modifie le niveau.")
-    for label, changes in (("monterait", ups), ("descendrait", downs)):
-        for ch in changes:
-            console.print(Text(f"  {ch.question} : {ch.before} → {ch.after} : le niveau "
-                               f"{label} à {LINE_NAMES[ch.level]}"))
-
-
-__all__ = ["Outcome", "orient", "emit", "read_answers_file", "LoadError", "Problem"]
+    asker = outcome.asker
+    if asker is None or outcome.output is not None or outcome.output_format != "text":
+        return
+    while True:
+        choice = asker.follow_up()
+        if choice is None:
+            return
+        path = asker.output_path(choice)
+        fmt = "html" if path.suffix.lower() in (".html", ".htm") else "markdown"
+        write_atomic(path, render_document(choice, fmt, outcome.result, outcome.grid))
+        sys.stdout.write(f"Écrit dans {path}\n")
