@@ -268,13 +268,6 @@ def _date(text: str | None) -> dt.date | None:
         raise GradationError(f"date invalide : « {text} » (AAAA-MM-JJ ou « today »)") from None
 
 
-class Access(str, Enum):
-    rendez_vous = "rendez-vous"
-    sans_rendez_vous = "sans-rendez-vous"
-    visite_a_domicile = "visite-a-domicile"
-    teleconsultation = "teleconsultation"
-
-
 def _fields(**raw: Any) -> dict[str, Any]:
     age = {k: v for k, v in (("min", raw.pop("age_min")), ("max", raw.pop("age_max")))
            if v is not None}
@@ -291,37 +284,57 @@ def _fields(**raw: Any) -> dict[str, Any]:
     return fields
 
 
-O = typer.Option  # noqa: E741 - short alias for the many field options below
+def _opt(flag: str, help: str | None = None):  # type: ignore[no-untyped-def]
+    return typer.Option(flag, help=help, show_default=False)
+
+
+# One declaration per field, shared by `add` and `edit`.
+OptStr = Optional[str]
+NameO = Annotated[OptStr, _opt("--name", "Nom affiché.")]
+KindO = Annotated[OptStr, _opt("--kind", "Type (catalogue de la grille).")]
+ServesO = Annotated[OptStr, _opt("--serves", "Communes du secteur : 99001,99002.")]
+AgeMinO = Annotated[Optional[int], _opt("--age-min")]
+AgeMaxO = Annotated[Optional[int], _opt("--age-max")]
+SituationsO = Annotated[OptStr, _opt("--situations", "Situations : a,b.")]
+LevelO = Annotated[Optional[int], _opt("--level", "Niveau imposé (avec --situations).")]
+PhoneO = Annotated[OptStr, _opt("--phone")]
+EmailO = Annotated[OptStr, _opt("--email")]
+WebsiteO = Annotated[OptStr, _opt("--website")]
+AddressO = Annotated[OptStr, _opt("--address")]
+HoursO = Annotated[OptStr, _opt("--hours")]
+AccessO = Annotated[OptStr, _opt("--access", "rendez-vous,sans-rendez-vous,…")]
+WalkInO = Annotated[OptStr, _opt("--walk-in")]
+ReferralO = Annotated[Optional[bool], _opt("--referral-required/--no-referral-required")]
+CostO = Annotated[OptStr, _opt("--cost")]
+WaitO = Annotated[Optional[int], _opt("--wait-weeks")]
+LanguagesO = Annotated[OptStr, _opt("--languages", "fr,en,…")]
+FinessO = Annotated[OptStr, _opt("--finess")]
+LatO = Annotated[Optional[float], _opt("--lat")]
+LonO = Annotated[Optional[float], _opt("--lon")]
+VerifiedO = Annotated[OptStr, _opt("--verified-on", "AAAA-MM-JJ ou today.")]
+NotesO = Annotated[OptStr, _opt("--notes")]
+FIELD_PARAMS = ("id", "name", "kind", "serves", "age_min", "age_max", "situations", "level",
+                "phone", "email", "website", "address", "hours", "access", "walk_in",
+                "referral_required", "cost", "wait_weeks", "languages", "finess", "lat", "lon",
+                "verified_on", "notes")
+
+
+def _given(params: dict[str, Any]) -> dict[str, Any]:
+    return _fields(**{k: params.get(k) for k in FIELD_PARAMS})
 
 
 @resources_app.command("add")
 @handled
 def resources_add(
     territory: TerritoryFileOption = None,
-    id: Annotated[Optional[str], O("--id", help="Identifiant (minuscules, chiffres, tirets).", show_default=False)] = None,
-    name: Annotated[Optional[str], O("--name", help="Nom affiché.", show_default=False)] = None,
-    kind: Annotated[Optional[str], O("--kind", help="Type (catalogue de la grille).", show_default=False)] = None,
-    serves: Annotated[Optional[str], O("--serves", help="Communes du secteur : 99001,99002.", show_default=False)] = None,
-    age_min: Annotated[Optional[int], O("--age-min", show_default=False)] = None,
-    age_max: Annotated[Optional[int], O("--age-max", show_default=False)] = None,
-    situations: Annotated[Optional[str], O("--situations", help="Situations : a,b.", show_default=False)] = None,
-    level: Annotated[Optional[int], O("--level", help="Niveau imposé (avec --situations).", show_default=False)] = None,
-    phone: Annotated[Optional[str], O("--phone", show_default=False)] = None,
-    email: Annotated[Optional[str], O("--email", show_default=False)] = None,
-    website: Annotated[Optional[str], O("--website", show_default=False)] = None,
-    address: Annotated[Optional[str], O("--address", show_default=False)] = None,
-    hours: Annotated[Optional[str], O("--hours", show_default=False)] = None,
-    access: Annotated[Optional[str], O("--access", help="rendez-vous,sans-rendez-vous,…", show_default=False)] = None,
-    walk_in: Annotated[Optional[str], O("--walk-in", show_default=False)] = None,
-    referral_required: Annotated[Optional[bool], O("--referral-required/--no-referral-required", show_default=False)] = None,
-    cost: Annotated[Optional[str], O("--cost", show_default=False)] = None,
-    wait_weeks: Annotated[Optional[int], O("--wait-weeks", show_default=False)] = None,
-    languages: Annotated[Optional[str], O("--languages", help="fr,en,…", show_default=False)] = None,
-    finess: Annotated[Optional[str], O("--finess", show_default=False)] = None,
-    lat: Annotated[Optional[float], O("--lat", show_default=False)] = None,
-    lon: Annotated[Optional[float], O("--lon", show_default=False)] = None,
-    verified_on: Annotated[Optional[str], O("--verified-on", help="AAAA-MM-JJ ou today.", show_default=False)] = None,
-    notes: Annotated[Optional[str], O("--notes", show_default=False)] = None,
+    id: Annotated[OptStr, _opt("--id", "Identifiant (minuscules, chiffres, tirets).")] = None,
+    name: NameO = None, kind: KindO = None, serves: ServesO = None, age_min: AgeMinO = None,
+    age_max: AgeMaxO = None, situations: SituationsO = None, level: LevelO = None,
+    phone: PhoneO = None, email: EmailO = None, website: WebsiteO = None,
+    address: AddressO = None, hours: HoursO = None, access: AccessO = None,
+    walk_in: WalkInO = None, referral_required: ReferralO = None, cost: CostO = None,
+    wait_weeks: WaitO = None, languages: LanguagesO = None, finess: FinessO = None,
+    lat: LatO = None, lon: LonO = None, verified_on: VerifiedO = None, notes: NotesO = None,
     grids: GridsOption = None,
 ) -> None:
     """Ajouter une ressource ; dans un terminal, demande ce qui manque."""
@@ -329,14 +342,9 @@ def resources_add(
 
     from . import directory
 
+    fields = _given(locals())
     grid = _grid(grids)
     path = _territory_path(territory, grids)
-    fields = _fields(id=id, name=name, kind=kind, serves=serves, age_min=age_min, age_max=age_max,
-                     situations=situations, level=level, phone=phone, email=email,
-                     website=website, address=address, hours=hours, access=access,
-                     walk_in=walk_in, referral_required=referral_required, cost=cost,
-                     wait_weeks=wait_weeks, languages=languages, finess=finess, lat=lat, lon=lon,
-                     verified_on=verified_on, notes=notes)
     missing = [k for k in ("id", "name", "kind") if not fields.get(k)]
     if missing and sys.stdin.isatty():
         from .prompts import ask_resource_fields
@@ -357,43 +365,22 @@ def resources_add(
 def resources_edit(
     resource_id: Annotated[str, typer.Argument(metavar="ID", show_default=False)],
     territory: TerritoryFileOption = None,
-    name: Annotated[Optional[str], O("--name", show_default=False)] = None,
-    kind: Annotated[Optional[str], O("--kind", show_default=False)] = None,
-    serves: Annotated[Optional[str], O("--serves", show_default=False)] = None,
-    age_min: Annotated[Optional[int], O("--age-min", show_default=False)] = None,
-    age_max: Annotated[Optional[int], O("--age-max", show_default=False)] = None,
-    situations: Annotated[Optional[str], O("--situations", show_default=False)] = None,
-    level: Annotated[Optional[int], O("--level", show_default=False)] = None,
-    phone: Annotated[Optional[str], O("--phone", show_default=False)] = None,
-    email: Annotated[Optional[str], O("--email", show_default=False)] = None,
-    website: Annotated[Optional[str], O("--website", show_default=False)] = None,
-    address: Annotated[Optional[str], O("--address", show_default=False)] = None,
-    hours: Annotated[Optional[str], O("--hours", show_default=False)] = None,
-    access: Annotated[Optional[str], O("--access", show_default=False)] = None,
-    walk_in: Annotated[Optional[str], O("--walk-in", show_default=False)] = None,
-    referral_required: Annotated[Optional[bool], O("--referral-required/--no-referral-required", show_default=False)] = None,
-    cost: Annotated[Optional[str], O("--cost", show_default=False)] = None,
-    wait_weeks: Annotated[Optional[int], O("--wait-weeks", show_default=False)] = None,
-    languages: Annotated[Optional[str], O("--languages", show_default=False)] = None,
-    finess: Annotated[Optional[str], O("--finess", show_default=False)] = None,
-    lat: Annotated[Optional[float], O("--lat", show_default=False)] = None,
-    lon: Annotated[Optional[float], O("--lon", show_default=False)] = None,
-    verified_on: Annotated[Optional[str], O("--verified-on", show_default=False)] = None,
-    notes: Annotated[Optional[str], O("--notes", show_default=False)] = None,
-    unset: Annotated[Optional[list[str]], O("--unset", help="Retirer ce champ (répétable).", show_default=False)] = None,
+    name: NameO = None, kind: KindO = None, serves: ServesO = None, age_min: AgeMinO = None,
+    age_max: AgeMaxO = None, situations: SituationsO = None, level: LevelO = None,
+    phone: PhoneO = None, email: EmailO = None, website: WebsiteO = None,
+    address: AddressO = None, hours: HoursO = None, access: AccessO = None,
+    walk_in: WalkInO = None, referral_required: ReferralO = None, cost: CostO = None,
+    wait_weeks: WaitO = None, languages: LanguagesO = None, finess: FinessO = None,
+    lat: LatO = None, lon: LonO = None, verified_on: VerifiedO = None, notes: NotesO = None,
+    unset: Annotated[Optional[list[str]], _opt("--unset", "Retirer ce champ (répétable).")] = None,
     grids: GridsOption = None,
 ) -> None:
     """Modifier une ressource (seuls les champs donnés changent) ; commentaires conservés."""
     from . import directory
 
+    fields = {k: v for k, v in _given(locals()).items() if k != "id"}
     grid = _grid(grids)
     path = _territory_path(territory, grids)
-    fields = _fields(name=name, kind=kind, serves=serves, age_min=age_min, age_max=age_max,
-                     situations=situations, level=level, phone=phone, email=email,
-                     website=website, address=address, hours=hours, access=access,
-                     walk_in=walk_in, referral_required=referral_required, cost=cost,
-                     wait_weeks=wait_weeks, languages=languages, finess=finess, lat=lat, lon=lon,
-                     verified_on=verified_on, notes=notes)
     doc = directory.load(path)
     directory.edit(doc, resource_id, fields, unset or [])
     directory.save(path, doc, grid)

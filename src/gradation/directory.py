@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import GradationError, LoadError
-from .files import write_atomic
+from .files import read_text, write_atomic
 from .loader import Grid, Territory, check_territory_file
 from .schema import Resource
 from .suggest import suggest
@@ -33,12 +33,7 @@ def _yaml():  # type: ignore[no-untyped-def]
 
 
 def load(path: Path) -> Any:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise GradationError(f"fichier de territoire introuvable : {path}") from None
-    except UnicodeDecodeError:
-        raise GradationError(f"{path} : le fichier doit être en UTF-8") from None
+    text = read_text(path, "fichier de territoire")
     from ruamel.yaml.error import YAMLError
 
     try:

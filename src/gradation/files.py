@@ -35,3 +35,16 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         if isinstance(exc, OSError):
             raise GradationError(f"écriture impossible de {path} : {exc.strerror}", 1) from None
         raise
+
+
+def read_text(path: Path, what: str) -> str:
+    """A UTF-8 text file (with or without a byte-order mark), or a French error naming it."""
+    try:
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise GradationError(f"{what} introuvable : {path}") from None
+    except UnicodeDecodeError as exc:
+        raise GradationError(f"{path} : le fichier doit être en UTF-8 (octet 0x"
+                             f"{exc.object[exc.start]:02x} à la position {exc.start})") from None
+    except OSError as exc:
+        raise GradationError(f"{path} : lecture impossible ({exc.strerror})") from None

@@ -29,16 +29,9 @@ def read_answers_file(name: str) -> dict[str, Any]:
     if name == "-":
         text, shown = sys.stdin.read(), "entrée standard"
     else:
-        path = Path(name)
-        shown = name
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except FileNotFoundError:
-            raise GradationError(f"fichier de réponses introuvable : {name}") from None
-        except UnicodeDecodeError:
-            raise GradationError(f"{name} : le fichier de réponses doit être en UTF-8") from None
-        except OSError as exc:
-            raise GradationError(f"{name} : lecture impossible ({exc.strerror})") from None
+        from .files import read_text
+
+        text, shown = read_text(Path(name), "fichier de réponses"), name
     if name.endswith(".json"):
         try:
             data = json.loads(text)
