@@ -219,3 +219,29 @@ def test_pty_ctrl_c_interrupts_cleanly(tmp_path):
     assert "Traceback" not in rest
     child.close()
     assert child.exitstatus == 130
+
+
+def test_nothing_to_review_when_every_answer_came_from_the_command_line(grid):
+    psy = grid.situations["psychiatrie"]
+    preset = dict(zip(["age", "commune", "risque_suicidaire", "danger_autrui", "agitation",
+                       "confusion", "intoxication_aigue", "retentissement",
+                       "echec_soins_anterieurs", "premier_episode", "decompensation",
+                       "rupture_de_soins"], [*BASE, True, False, False], strict=True))
+    script = Script([])
+    assert interview(grid, psy, preset, script) == preset
+    assert script.asked == []
+
+
+@pytestmark_pty
+def test_pty_all_answers_given_shows_the_result_at_once(tmp_path):
+    flags = [f"--answer={k}={v}" for k, v in {
+        "age": 30, "commune": "99001", "risque_suicidaire": "aucun", "danger_autrui": "non",
+        "agitation": "non", "confusion": "non", "intoxication_aigue": "non",
+        "retentissement": "leger", "echec_soins_anterieurs": "aucun", "premier_episode": "oui",
+        "decompensation": "non", "rupture_de_soins": "non"}.items()]
+    child = spawn("-s", "psychiatrie", *flags, tmp_path=tmp_path)
+    child.expect_exact("2e ligne")
+    child.expect(pexpect.EOF)
+    assert "Vérifiez" not in child.before and "Et maintenant" not in child.before
+    child.close()
+    assert child.exitstatus == 0

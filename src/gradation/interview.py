@@ -52,6 +52,8 @@ def interview(grid: Grid, situation: Situation, preset: Mapping[str, Any],
             return answers  # a red flag ends the questionnaire: urgence
         question = _next(situation, answers)
         if question is None:
+            if not history:
+                return answers  # everything came from the command line: nothing to review
             choice = asker.review(situation, answers)
             if choice is None:
                 return answers

@@ -38,8 +38,10 @@ class QuestionaryAsker:
 
             io = {"output": create_output(stdout=sys.stderr)}
         self.io = io
+        self.asked = 0  # prompts shown: no follow-up menu when everything came from flags
 
     def _ask(self, prompt: questionary.Question) -> Any:
+        self.asked += 1
         return prompt.unsafe_ask()  # Ctrl-C raises KeyboardInterrupt: the CLI says « interrompue »
 
     def situation(self) -> str:

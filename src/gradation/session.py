@@ -164,7 +164,8 @@ def follow_up(outcome: Outcome) -> None:
     from .files import write_atomic
 
     asker = outcome.asker
-    if asker is None or outcome.output is not None or outcome.output_format != "text":
+    if (asker is None or not asker.asked or outcome.output is not None
+            or outcome.output_format != "text"):
         return
     while True:
         choice = asker.follow_up()
