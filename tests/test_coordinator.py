@@ -93,7 +93,7 @@ def test_grid_check_passes_on_shipped_grids_and_fails_with_a_counterexample(cli,
         'when: "decompensation and not rupture_de_soins"'), "utf-8")
     result = cli("grid", "check", str(grids))
     assert result.exit_code == 1
-    assert "[monotone] « rupture_de_soins » passé de False à True abaisse le niveau de 3 à 2" in (
+    assert "[monotone] « rupture_de_soins » passé de non à oui abaisse le niveau de 3 à 2" in (
         result.stdout)
     assert "contre-exemple : age=" in result.stdout and "rupture_de_soins=non" in result.stdout
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .conditions import comparisons
-from .engine import RANK, candidate_values, is_asked, level_of, restrict_to_path
+from .engine import (RANK, candidate_values, display_answer, is_asked, level_of,
+                     restrict_to_path)
 from .loader import SAFETY_RED_FLAGS, Grid, Situation
 from .schema import Question
 
@@ -38,10 +39,6 @@ def _values(situation: Situation, question: Question) -> list[Any]:
         return sorted(p for p in points if low <= p <= high)
     values = candidate_values(situation, question)
     return [None, *values] if question.optional else values
-
-
-def _negative(question: Question) -> Any:
-    return {"boolean": False, "choice": None}.get(question.type)
 
 
 def paths(situation: Situation, safe: bool = True) -> Iterator[dict[str, Any]]:
@@ -137,8 +134,9 @@ def check_situation(grid: Grid, situation: Situation) -> list[Finding]:
             trial = restrict_to_path(situation, {**answers, q.id: severe})
             if RANK[level(trial)] < RANK[result]:
                 report("monotone",
-                       f"« {q.id} » passé de {answers[q.id]} à {severe} abaisse le niveau "
-                       f"de {result} à {level(trial)}", answers)
+                       f"« {q.id} » passé de {display_answer(q, answers[q.id])} à "
+                       f"{display_answer(q, severe)} abaisse le niveau de {result} à "
+                       f"{level(trial)}", answers)
     for q in situation.questions:
         if q.id not in asked and q.id not in dict(SAFETY_RED_FLAGS):
             report("dead-question", f"la question « {q.id} » n'est jamais posée", {})
