@@ -105,6 +105,12 @@ def test_questionary_adapter_with_a_pipe(grid):
         pipe.send_text("\r")
         assert asker.question(grid.situations["anxio-depression"].question("phq9"), None, True,
                               psy) is None
+        pipe.send_text("non évalué\r")
+        assert asker.question(grid.situations["anxio-depression"].question("gad7"), None, True,
+                              psy) is None
+        pipe.send_text("16\r")
+        assert asker.question(grid.situations["anxio-depression"].question("gad7"), None, True,
+                              psy) == 16
 
 
 # --- Real runs in a pseudo-terminal ------------------------------------------------------------

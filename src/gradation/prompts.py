@@ -24,6 +24,7 @@ BACK_WORD = "<"
 RESULT_LABEL = "✔ Voir le résultat"
 SHOW_RESULT = "__resultat__"  # questionary takes a None value as « the title »
 SELECT_HINT = "(flèches ↑↓, Entrée pour valider)"
+NOT_EVALUATED = "non évalué"
 
 
 class QuestionaryAsker:
@@ -45,9 +46,11 @@ class QuestionaryAsker:
         return prompt.unsafe_ask()  # Ctrl-C raises KeyboardInterrupt: the CLI says « interrompue »
 
     def situation(self) -> str:
+        # The label and ages, then the one-line description on the next line (questionary's own
+        # description line is labelled in English).
         choices = [
-            Choice(f"{s.label} ({age_text(s.spec.age.min, s.spec.age.max)})", value=s.id,
-                   description=s.spec.description or None)
+            Choice([("class:text", f"{s.label} ({age_text(s.spec.age.min, s.spec.age.max)})"),
+                    ("class:instruction", f"\n     {s.spec.description or ''}")], value=s.id)
             for s in self.grid.situations.values()
         ]
         return self._ask(questionary.select("Situation clinique", choices=choices,
@@ -75,10 +78,12 @@ class QuestionaryAsker:
 
     def _hint(self, question: Question, can_go_back: bool) -> str:
         parts = []
-        if question.type in ("integer", "score"):
+        if question.type in ("integer", "score") and not question.help:
             parts.append(f"{question.min} à {question.max}")
-        if question.optional:
-            parts.append("Entrée vide : non évalué")
+        if question.optional and question.type in ("integer", "score"):
+            parts.append(f"Tab : « {NOT_EVALUATED} »")
+        elif question.optional:
+            parts.append("Entrée : non précisée")
         if can_go_back:
             parts.append(f"{BACK_WORD} : question précédente")
         text = " ; ".join(parts)
@@ -109,11 +114,21 @@ class QuestionaryAsker:
             return True
 
         default = "" if current is None else str(current)
-        text = self._ask(questionary.text(question.text, default=default, validate=check,
-                                          instruction=self._hint(question, can_go_back),
-                                          style=STYLE, **self.io)).strip()
+        hint = self._hint(question, can_go_back)
+        if question.optional:
+            # « non évalué » is offered as a choice (Tab or arrows), or typed, or left empty.
+            prompt = questionary.autocomplete(
+                f"{question.text} {hint}".strip(), choices=[NOT_EVALUATED], default=default,
+                validate=lambda t: True if t.strip() == NOT_EVALUATED else check(t),
+                style=STYLE, **self.io)
+        else:
+            prompt = questionary.text(question.text, default=default, validate=check,
+                                      instruction=hint, style=STYLE, **self.io)
+        text = self._ask(prompt).strip()
         if can_go_back and text == BACK_WORD:
             return BACK
+        if text == NOT_EVALUATED:
+            return None
         return normalise(question, text) if text else None
 
     def _commune(self, question: Question, current: Any, can_go_back: bool) -> Any:
