@@ -329,3 +329,16 @@ def test_readme_exit_code_table_is_true(tmp_path):
     eof = gradation("orient", "-s", "psychiatrie", "--answers", "-", cwd=tmp_path, input="")
     assert eof.returncode == 2  # no terminal: missing answers, named
     assert "risque_suicidaire" in eof.stderr
+
+
+def test_output_is_utf8_even_where_the_default_encoding_is_not(tmp_path):
+    """A Windows redirection (`> resultat.json`) defaults to cp1252, which has no « ≥ »."""
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "HOME": str(tmp_path),
+           "XDG_CACHE_HOME": str(tmp_path / "k")}
+    answers = {**ADULT, "phq9": 22, "gad7": 3, "retentissement_travail": "non",
+               "doute_diagnostique": "non"}
+    done = subprocess.run([sys.executable, "-m", "gradation", "orient", "-s", "anxio-depression",
+                           "-t", str(TERRITORY), *answer_flags(answers), "-f", "json"],
+                          capture_output=True, env=env)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert "PHQ-9 ≥ 20" in done.stdout.decode("utf-8")

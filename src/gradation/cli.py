@@ -198,6 +198,7 @@ def _french_usage(exc: typer.TyperException) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors in French, Ctrl-C as a sentence, exit codes of the contract."""
+    _utf8_streams()
     args = sys.argv[1:] if argv is None else argv
     target = consultation_app if args[:1] == ["orient"] else full_app()
     try:
@@ -213,6 +214,18 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _utf8_streams() -> None:
+    """Write UTF-8 when the output is a file or a pipe whose encoding cannot hold our text
+    (a Windows redirection defaults to cp1252, which has no « ≥ »)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(encoding="utf-8")
+            except (ValueError, OSError):  # pragma: no cover - exotic streams
+                pass
 
 
 def _error(message: str) -> None:
