@@ -36,8 +36,20 @@ def grid_files(root: Path) -> list[Path]:
             *sorted((root / "situations").glob("*.yaml"))]
 
 
+def _code_fingerprint() -> str:
+    """The program's own files (size and date): a changed program never reads an old cache."""
+    here = Path(__file__).parent
+    parts = []
+    for name in sorted(os.listdir(here)):
+        if name.endswith(".py"):
+            stat = (here / name).stat()
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return ";".join(parts)
+
+
 def key(files: list[Path], extra: str = "") -> str | None:
-    digest = hashlib.blake2b(f"{__version__}|{FORMAT}|{extra}".encode(), digest_size=20)
+    digest = hashlib.blake2b(f"{__version__}|{FORMAT}|{extra}|{_code_fingerprint()}".encode(),
+                             digest_size=20)
     for path in files:
         try:
             data = path.read_bytes()
