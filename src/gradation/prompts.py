@@ -188,6 +188,9 @@ class QuestionaryAsker:
         for question in situation.questions:
             if question.id in answers:
                 shown = display_answer(question, answers[question.id])
+                if question.type == "commune" and self.territory is not None:
+                    name = self.territory.commune_name(str(answers[question.id]))
+                    shown = f"{shown} {name}" if name else shown
                 choices.append(Choice(f"Modifier : {question.text} — {shown}", value=question.id))
         choices.append(Choice(BACK_LABEL, value=BACK))
         choice = self._ask(questionary.select("Vérifiez les réponses", choices=choices,
