@@ -220,3 +220,10 @@ def test_a_broken_grid_exits_3(cli, tmp_path):
     assert "psychiatrie.yaml:" in result.stderr
     assert "question « premier_episod » inconnue — vouliez-vous dire « premier_episode » ?" in (
         result.stderr)
+
+
+def test_version(cli):
+    from gradation import __version__
+
+    result = cli("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"gradation {__version__}"
