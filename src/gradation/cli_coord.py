@@ -40,19 +40,21 @@ def _grids_root(grids: Path | None) -> Path:
 
 
 def _classify(path: Path) -> str:
-    from .yamlio import ProblemsFound, read_yaml
+    """What kind of file this is, from its top-level keys (read as text: parsed only once,
+    by the check that follows)."""
+    import re
 
     if path.is_dir():
         return "grid" if (path / "model.yaml").is_file() else "unknown-dir"
     if path.name in ("model.yaml", "common.yaml"):
         return "grid-file"
     try:
-        data, _ = read_yaml(path)
-    except ProblemsFound:
+        head = path.read_bytes()[:65536].decode("utf-8", "replace")
+    except OSError:
         return "territory"  # reported as unreadable by the territory check
-    if isinstance(data, dict) and "territory" in data:
+    if re.search(r"^territory\s*:", head, re.MULTILINE):
         return "territory"
-    if isinstance(data, dict) and "rules" in data or (isinstance(data, dict) and "levels" in data):
+    if re.search(r"^(rules|levels)\s*:", head, re.MULTILINE):
         return "situation"
     return "territory"
 

@@ -91,13 +91,9 @@ def restrict_to_path(situation: Situation, answers: Mapping[str, Any]) -> dict[s
 
 def red_flags(grid: Grid, answers: Mapping[str, Any]) -> list[Reason]:
     """The positive red flags: the grid's, and the built-in safety floor that no grid can drop."""
-    fired = [
-        Reason(flag.id, flag.reason, flag.source, "urgence")
-        for flag in grid.red_flags
-        if holds(flag.condition, answers)
-    ]
-    read = {c.question for flag in grid.red_flags if holds(flag.condition, answers)
-            for c in comparisons(flag.condition)}
+    positive_flags = [flag for flag in grid.red_flags if holds(flag.condition, answers)]
+    fired = [Reason(flag.id, flag.reason, flag.source, "urgence") for flag in positive_flags]
+    read = {c.question for flag in positive_flags for c in comparisons(flag.condition)}
     for qid, positive in SAFETY_RED_FLAGS:
         if answers.get(qid) == positive and qid not in read:
             fired.append(Reason(f"securite-{qid.replace('_', '-')}", SAFETY_REASONS[qid],
