@@ -40,26 +40,11 @@ def _root(
 ) -> None:
     """Orienter un patient vers le bon niveau de soins en santé mentale (« le juste soin au
     bon moment »)."""
+
+
 # The consultation's command alone, for `gradation orient …`: typer builds the options of every
 # registered command at each start, and a GP runs this one between two patients.
 consultation_app = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
-
-
-def _version(value: bool) -> None:
-    if value:
-        from . import __version__
-
-        typer.echo(f"gradation {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option("--version", help="Afficher la version et quitter.",
-                                          callback=_version, is_eager=True)] = False,
-) -> None:
-    """Orienter un patient vers le bon niveau de soins en santé mentale (« le juste soin au
-    bon moment »)."""
 cases_app = typer.Typer(help="Cas de référence : réponses → niveau et ressources attendus.",
                         no_args_is_help=True)
 app.add_typer(cases_app, name="cases")
