@@ -8,12 +8,14 @@ from conftest import ROOT, SHARED, TODAY
 from gradation.cases import run_cases
 
 OWN = ROOT / "tests" / "cases" / "cases.yaml"
+PRECISION = ROOT / "tests" / "cases" / "precision.yaml"
 
 
-def test_own_cases_all_pass(grid):
-    outcomes = list(run_cases(OWN, grid, TODAY))
+@pytest.mark.parametrize(("path", "at_least"), [(OWN, 80), (PRECISION, 50)])
+def test_own_cases_all_pass(grid, path, at_least):
+    outcomes = list(run_cases(path, grid, TODAY))
     failures = [f"{o.name}: {o.detail}" for o in outcomes if not o.passed]
-    assert len(outcomes) > 80
+    assert len(outcomes) >= at_least
     assert failures == []
 
 

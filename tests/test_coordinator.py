@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import stat
@@ -72,8 +73,8 @@ def test_validate_a_situation_file_and_a_grid_folder(cli, tmp_path):
     grids = tmp_path / "g"
     shutil.copytree(default_grids_dir(), grids)
     situation = grids / "situations" / "gaja.yaml"
-    situation.write_text(situation.read_text("utf-8").replace("kinds: [chs, hopital-de-jour]",
-                                                              "kinds: [chs, hopital-de-jours]"),
+    situation.write_text(situation.read_text("utf-8").replace("extension: [chs, hopital-de-jour]",
+                                                              "extension: [chs, hopital-de-jours]"),
                          "utf-8")
     for target in (situation, grids):
         result = cli("grid", "validate", str(target))
@@ -113,8 +114,9 @@ def test_export_then_use_adapted_grids(cli, tmp_path, monkeypatch):
     assert (target / "model.yaml").is_file() and (target / "situations" / "gaja.yaml").is_file()
     assert cli("grid", "export", str(target)).exit_code == 1  # never overwrites
     model = target / "model.yaml"
-    model.write_text(model.read_text("utf-8").replace('version: "2026.11"', 'version: "local-1"'),
-                     "utf-8")
+    text, count = re.subn(r'(?m)^version: ".*"$', 'version: "local-1"', model.read_text("utf-8"))
+    assert count == 1
+    model.write_text(text, "utf-8")
     monkeypatch.setenv("GRADATION_GRIDS", str(target))
     result = cli("orient", "-s", "psychiatrie", "-f", "json", "-a", "agitation=oui")
     assert json.loads(result.stdout)["grid"]["version"] == "local-1"

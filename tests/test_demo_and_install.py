@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ADULT, ROOT, as_json
-from gradation.engine import placed_fitting
+from gradation.matching import placed_fitting
 
 
 def test_demo_is_fictional_and_says_so():

@@ -41,7 +41,7 @@ def test_patient_sheet_in_plain_french(cli, tmp_path):
     text = write_doc(cli, tmp_path, "fiche", "markdown", answers, "addictions")
     assert text.startswith("# Votre orientation")
     where = text.split("## Où aller")[1].split("##")[0]
-    assert where.index("Unité de sevrage") < where.index("Centre de cure")
+    assert "Unité de sevrage" in where and "Centre de cure" not in where
     waiting = text.split("## En attendant")[1].split("##")[0]
     assert "médecin traitant" in waiting and "Dr Émile" in waiting
     numbers = text.split("## Si ça ne va pas, ou si ça s'aggrave")[1]

@@ -227,30 +227,50 @@ def test_random_answers_give_a_level_or_a_clean_refusal(grid, demo, situation, a
             assert result.level == "urgence"
 
 
-_PATHS: dict[str, list[dict]] = {}
+def _any_answer(question, situation):  # type: ignore[no-untyped-def]
+    """Any valid answer to a question (ages within the situation)."""
+    if question.id == "age":
+        return st.integers(situation.spec.age.min, situation.spec.age.max)
+    if question.type == "commune":
+        return st.sampled_from([None, "99001", "99002", "99003"])
+    if question.type == "boolean":
+        return st.booleans()
+    if question.type == "choice":
+        return st.sampled_from(question.choice_ids())
+    values = st.integers(question.min, question.max)
+    return st.none() | values if question.optional else values
 
 
-def sample_paths(situation):  # type: ignore[no-untyped-def]
-    from gradation.analysis import paths
-
-    if situation.id not in _PATHS:
-        _PATHS[situation.id] = list(paths(situation))[::11]
-    return _PATHS[situation.id]
+def _raise(question, value, data):  # type: ignore[no-untyped-def]
+    """A more severe answer than `value`, drawn at random, or None when there is none."""
+    if question.type == "boolean":
+        return True if value is False else None
+    if question.type == "choice":
+        ids = question.choice_ids()
+        later = ids[ids.index(value) + 1:]
+        return data.draw(st.sampled_from(later)) if question.ordered and later else None
+    if question.type == "score" and value is not None and value < question.max:
+        return data.draw(st.integers(value + 1, question.max))
+    return None
 
 
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
-def test_raising_any_answer_never_lowers_the_level(grid, data):
-    from gradation.analysis import _more_severe
-
+def test_raising_any_answer_never_lowers_the_level_nor_slows_the_delay(grid, data):
+    """An oracle independent of the proofs: random complete answers through `decide`, one
+    answer made more severe by a random step, the level and delay compared."""
     situation = grid.situations[data.draw(st.sampled_from(sorted(grid.situations)))]
-    base = data.draw(st.sampled_from(sample_paths(situation)))
-    question = data.draw(st.sampled_from([q for q in situation.questions if q.id in base]))
-    severe = _more_severe(question, base[question.id])
+    base = {q.id: data.draw(_any_answer(q, situation)) for q in situation.questions}
+    question = data.draw(st.sampled_from([q for q in situation.questions
+                                          if q.id not in ("age", "commune")]))
+    severe = _raise(question, base[question.id], data)
     if severe is None:
         return
-    raised = restrict_to_path(situation, {**base, question.id: severe})
-    assert RANK[level_of(situation, raised, grid)] >= RANK[level_of(situation, base, grid)]
+    before = decide(grid, situation, base, None, TODAY)
+    after = decide(grid, situation, {**base, question.id: severe}, None, TODAY)
+    delays = ["programme", "rapide", "sans-delai"]
+    assert RANK[after.level] >= RANK[before.level]
+    assert delays.index(after.delay) >= delays.index(before.delay)
 
 
 # --- Privacy ------------------------------------------------------------------------------------

@@ -49,6 +49,26 @@ def test_interview_asks_the_path_in_order(grid):
     assert decide(grid, psy, answers).level == "2"
 
 
+def test_a_minor_is_asked_about_suspected_maltreatment_which_is_no_red_flag(grid):
+    enfant = grid.situations["enfant-apprentissages"]
+    script = Script([8, "99001", "aucun", False, False, False, False, False, True, "leger",
+                     "aucun", False, False])
+    answers = interview(grid, enfant, {}, script)
+    assert script.asked[:10] == ["age", "commune", "risque_suicidaire", "danger_autrui",
+                                 "agitation", "confusion", "intoxication_aigue",
+                                 "enfant_en_danger", "maltraitance_suspectee", "retentissement"]
+    assert script.asked[-1] == "<review>"  # the questionnaire went on to the end
+    result = decide(grid, enfant, answers)
+    assert result.level == "1" and [n.number for n in result.numbers] == ["119"]
+
+
+def test_an_adult_is_not_asked_about_maltreatment(grid):
+    psy = grid.situations["psychiatrie"]
+    script = Script([*BASE, False, False, False])
+    interview(grid, psy, {}, script)
+    assert "maltraitance_suspectee" not in script.asked and "enfant_en_danger" not in script.asked
+
+
 def test_preset_answers_are_not_asked_again(grid):
     psy = grid.situations["psychiatrie"]
     script = Script(BASE[2:] + [False, False, False])

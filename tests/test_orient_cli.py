@@ -23,7 +23,12 @@ def test_json_holds_exactly_the_contract_object(cli):
     assert {"situation", "level", "reasons", "resources", "bridge", "alongside", "numbers",
             "unanswered", "ignored", "warnings", "grid"} <= set(data)
     assert data["situation"] == "psychiatrie" and data["level"] == "2"
+    assert data["delay"] == "rapide" and [r["id"] for r in data["fallback"]] == ["urgences"]
     assert [r["id"] for r in data["resources"]] == ["dsp", "psychiatre-x", "cmp-ab"]
+    # `because`: the rules that called the kind; none for a resource placed by hand
+    assert [r["because"] for r in data["resources"]] == [[], ["premier-episode"],
+                                                         ["premier-episode"]]
+    assert data["fallback"][0]["because"] == []
     first = data["reasons"][0]
     assert first["rule"] == "premier-episode" and first["source"] and first["text"]
     cmp = data["resources"][2]
@@ -44,7 +49,7 @@ def test_level_one_reason_and_default_demo_territory(cli):
         {**PSY, "premier_episode": "non", "retentissement": "aucun"}), "-f", "json")
     data = as_json(result.stdout)
     assert data["level"] == "1"
-    assert data["reasons"][0]["text"] == "aucun critère de recours spécialisé"
+    assert data["reasons"][0]["text"] == "Aucun critère de recours spécialisé"
     assert data["grid"]["territory"] == "demo"
 
 
@@ -163,11 +168,11 @@ def test_warnings_sector_commune_and_freshness(cli, tmp_path):
                for w in data["warnings"])
 
 
-def test_suicide_risk_shows_3114_and_the_mon_soutien_psy_warning(cli):
+def test_suicide_risk_shows_3114(cli):
     data = as_json(orient(cli, "psychiatrie", {**PSY, "risque_suicidaire": "faible"},
                           "-f", "json").stdout)
-    assert [n["number"] for n in data["numbers"]] == ["3114"]
-    assert any("Mon soutien psy" in w for w in data["warnings"])
+    # no one called can see the patient within a week (the DSP is placed by hand): the 15 too
+    assert [n["number"] for n in data["numbers"]] == ["15", "3114"]
 
 
 def test_child_in_danger_gives_119_and_the_child_protection_route(cli):
@@ -175,7 +180,7 @@ def test_child_in_danger_gives_119_and_the_child_protection_route(cli):
     data = as_json(orient(cli, "enfant-apprentissages", answers, "-f", "json").stdout)
     assert data["level"] == "urgence"
     numbers = {n["number"]: n for n in data["numbers"]}
-    assert set(numbers) == {"15", "112", "114", "119"}
+    assert list(numbers) == ["15", "112", "114", "17", "119"]
     assert "CRIP" in numbers["119"]["note"] and "procureur" in numbers["119"]["note"]
 
 
@@ -195,7 +200,7 @@ def test_text_format_shows_level_reasons_resources_and_bridge(cli):
     assert result.exit_code == 0
     out = result.stdout
     assert "3e ligne" in out and "sevrage compliqué" in out
-    assert out.index("Unité de sevrage") < out.index("Centre de cure")
+    assert "Unité de sevrage" in out and "Centre de cure" not in out  # only what the reason calls
     assert "En attendant (délai d'attente de 6 semaines)" in out
     assert "\x1b[" not in out  # no colour codes when the output is not a terminal
     assert max(len(line) for line in out.splitlines()) <= 80

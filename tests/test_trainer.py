@@ -41,9 +41,19 @@ def test_situations_table_has_every_seed_cell_and_marks_the_extension(cli):
         for column, kinds in zip(columns, cells, strict=True):
             for kind in kinds:
                 assert kind in column, (start, kind)
-    gaja = next(r for r in rows if r.startswith("| Grands adolescents"))
-    assert gaja.rstrip(" |").endswith("*(extension)*")
-    assert sum("extension" in r for r in rows) == 1
+    # extensions (default-grid.md): each marked on its own kind, nowhere else
+    marked = {(r.split(" | ")[0].strip("| "), m) for r in rows
+              for m in re.findall(r"([^,|]+?) \*\(extension\)\*", r)}
+    assert {(row[:20], kind.strip()) for row, kind in marked} == {
+        ("Conduites addictives", "Consultation jeunes consommateurs (CJC)"),
+        ("Conduites addictives", "Psychiatre libéral"),
+        ("Conduites addictives", "Centre médico-psychologique (adultes)"),
+        ("Enfant en difficulté", "Centre médico-psycho-pédagogique"),
+        ("Grands adolescents e", "Centre médico-psychologique (adultes)"),
+        ("Grands adolescents e", "Psychiatre libéral"),
+        ("Grands adolescents e", "Hospitalisation psychiatrique (CHS)"),
+        ("Grands adolescents e", "Hôpital de jour"),
+    }
     text = cli("situations").stdout
     assert "* extension" in text
 
@@ -68,7 +78,9 @@ def test_show_lists_questions_conditions_rules_and_sources(cli):
     assert "### Urgence si l'une de ces conditions :" in out
     assert "### Sinon : 1re ligne" in out
     gaja = cli("show", "gaja", "-f", "markdown").stdout
-    assert "*(extension)*" in gaja
+    assert "Hospitalisation psychiatrique (CHS) (extension), Hôpital de jour (extension)" in gaja
+    assert "appelle : CMP infanto-juvénile, Centre médico-psychologique (adultes) (extension)" in gaja
+    assert "délai : Avis rapide — dans la semaine" in gaja
     assert cli("show", "gaj").exit_code == 2
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .conditions import comparisons
-from .engine import (RANK, candidate_values, display_answer, is_asked, level_of,
-                     restrict_to_path)
+from .conditions import holds
+from .engine import (DELAY_RANK, RANK, Assessment, assess, candidate_values, class_starts,
+                     display_answer, is_asked, restrict_to_path)
 from .loader import SAFETY_RED_FLAGS, Grid, Situation
 from .schema import Question
 
@@ -21,7 +22,7 @@ from .schema import Question
 @dataclass(frozen=True, slots=True)
 class Finding:
     situation: str
-    check: str  # kinds, red-flag, monotone, dead-question, dead-rule, unreachable-level
+    check: str  # kinds, fallback, red-flag, monotone, dead-question, dead-rule, unreachable-level
     message: str
     answers: dict[str, Any]
 
@@ -31,12 +32,7 @@ def _values(situation: Situation, question: Question) -> list[Any]:
         return [None]
     if question.id == "age":
         low, high = situation.spec.age.min, situation.spec.age.max
-        points = {low, high}
-        for c in situation.conditions.values():
-            for cmp in comparisons(c) if c is not None else ():
-                if cmp.question == "age" and isinstance(cmp.value, int):
-                    points.update({cmp.value - 1, cmp.value, cmp.value + 1})
-        return sorted(p for p in points if low <= p <= high)
+        return class_starts(low, high, situation.conditions.values(), "age")
     values = candidate_values(situation, question)
     return [None, *values] if question.optional else values
 
@@ -69,8 +65,9 @@ def paths(situation: Situation, safe: bool = True) -> Iterator[dict[str, Any]]:
     yield from walk(0, {})
 
 
-def _more_severe(question: Question, value: Any) -> Any | None:
-    """The next more severe answer, or None (unordered questions, age and commune have none)."""
+def _more_severe(question: Question, value: Any, classes: list[Any]) -> Any | None:
+    """The next more severe answer, or None (unordered questions, age and commune have none);
+    for an integer, the start of the next class of answers (`classes`)."""
     if question.id in ("age", "commune") or value is None:
         return None
     if question.type == "boolean":
@@ -82,72 +79,111 @@ def _more_severe(question: Question, value: Any) -> Any | None:
         index = ids.index(value)
         return ids[index + 1] if index + 1 < len(ids) else None
     if question.type in ("integer", "score"):
-        assert question.max is not None
-        return value + 1 if value < question.max else None
+        return next((v for v in classes if v is not None and v > value), None)
     return None
 
 
-def check_situation(grid: Grid, situation: Situation) -> list[Finding]:
-    findings: list[Finding] = []
-    sid = situation.id
-    cache: dict[tuple[Any, ...], str] = {}
+def called_kinds(grid: Grid, situation: Situation, assessment: Assessment) -> list[str]:
+    """The kinds a result calls for (all level-1 kinds at level 1)."""
+    if assessment.level == "1":
+        return situation.kinds("1", grid)
+    return list(assessment.callers(assessment.level))
 
-    def level(answers: dict[str, Any]) -> str:
-        key = tuple(sorted(answers.items(), key=lambda kv: kv[0]))
-        if key not in cache:
-            cache[key] = level_of(situation, answers, grid)
-        return cache[key]
 
-    asked: set[str] = set()
-    decisive: set[str] = set()
-    reached: set[str] = set()
-    seen_checks: set[str] = set()
+def fallback_kinds(grid: Grid, answers: dict[str, Any]) -> list[str]:
+    return [kind for kind, condition in grid.fallback if holds(condition, answers)
+            and kind in grid.model.urgence_kinds]
 
-    def report(check: str, message: str, answers: dict[str, Any]) -> None:
-        if (check, message) not in seen_checks:
-            seen_checks.add((check, message))  # type: ignore[arg-type]
-            findings.append(Finding(sid, check, message, dict(answers)))
 
-    for answers in paths(situation):
-        asked.update(answers)
-        result = level(answers)
-        reached.add(result)
-        if not situation.kinds(result, grid):
-            report("kinds", f"le niveau {result} n'a aucun type de ressource", answers)
-        fired = [r for r in situation.rules if r.condition.evaluate(answers) is True]
-        decisive.update(r.id for r in fired if r.level == result)
-        # Red flags: each positive flag leads to urgence, whatever the other answers.
+class _Checker:
+    def __init__(self, grid: Grid, situation: Situation) -> None:
+        self.grid = grid
+        self.situation = situation
+        self.findings: list[Finding] = []
+        self.seen: set[tuple[str, str]] = set()
+        self.cache: dict[tuple[Any, ...], Assessment] = {}
+        self.asked: set[str] = set()
+        self.decisive: set[str] = set()
+        self.reached: set[str] = set()
+        self.classes = {q.id: _values(situation, q) for q in situation.questions}
+        # the questions that decide whether another one is asked
+        self.gating = {cmp.question for c in situation.conditions.values() if c is not None
+                       for cmp in comparisons(c)}
+
+    def assess(self, answers: dict[str, Any]) -> Assessment:
+        key = tuple(answers.items())  # every answer set is built in question order
+        if key not in self.cache:
+            self.cache[key] = assess(self.grid, self.situation, answers)
+        return self.cache[key]
+
+    def report(self, check: str, message: str, answers: dict[str, Any]) -> None:
+        if (check, message) not in self.seen:
+            self.seen.add((check, message))
+            self.findings.append(Finding(self.situation.id, check, message, dict(answers)))
+
+    def path(self, answers: dict[str, Any]) -> None:
+        self.asked.update(answers)
+        result = self.assess(answers)
+        self.reached.add(result.level)
+        self.decisive.update(r.id for r in result.rules if r.level == result.level)
+        if not called_kinds(self.grid, self.situation, result):
+            self.report("kinds", f"le niveau {result.level} n'appelle aucun type de ressource",
+                        answers)
+        if result.delay == "rapide" and not fallback_kinds(self.grid, answers):
+            self.report("fallback", "avis rapide sans aucun type de recours en urgence "
+                        "(matching.fallback, model.yaml)", answers)
+        self.red_flags(answers)
+        self.monotone(answers, result)
+
+    def red_flags(self, answers: dict[str, Any]) -> None:
+        """Each positive flag leads to urgence, whatever the other answers."""
         for qid, positive in SAFETY_RED_FLAGS:
-            q = situation.question(qid)
-            if q is None or qid not in answers:
+            if self.situation.question(qid) is None or qid not in answers:
                 continue
-            trial = dict(answers)
-            trial[qid] = positive
-            if level(trial) != "urgence":
-                report("red-flag", f"« {qid} » positif ne mène pas à l'urgence", trial)
-        # Monotonicity: one answer made more severe never lowers the level.
-        for q in situation.questions:
-            severe = _more_severe(q, answers.get(q.id))
-            if severe is None or (q.id in dict(SAFETY_RED_FLAGS) and
-                                  severe == dict(SAFETY_RED_FLAGS)[q.id]):
+            trial = {**answers, qid: positive}
+            if self.assess(trial).level != "urgence":
+                self.report("red-flag", f"« {qid} » positif ne mène pas à l'urgence", trial)
+
+    def monotone(self, answers: dict[str, Any], result: Assessment) -> None:
+        """One answer made more severe never lowers the level nor slows the delay."""
+        safety = dict(SAFETY_RED_FLAGS)
+        for q in self.situation.questions:
+            severe = _more_severe(q, answers.get(q.id), self.classes[q.id])
+            if severe is None or safety.get(q.id) == severe:
                 continue
-            trial = restrict_to_path(situation, {**answers, q.id: severe})
-            if RANK[level(trial)] < RANK[result]:
-                report("monotone",
-                       f"« {q.id} » passé de {display_answer(q, answers[q.id])} à "
-                       f"{display_answer(q, severe)} abaisse le niveau de {result} à "
-                       f"{level(trial)}", answers)
-    for q in situation.questions:
-        if q.id not in asked and q.id not in dict(SAFETY_RED_FLAGS):
-            report("dead-question", f"la question « {q.id} » n'est jamais posée", {})
-    for rule in situation.rules:
-        if rule.id not in decisive:
-            report("dead-rule", f"la règle « {rule.id} » ne décide jamais du niveau "
-                   "(jamais vraie, ou toujours dominée par une règle de niveau supérieur)", {})
-    for lv in situation.spec.levels:
-        if str(lv) not in reached:
-            report("unreachable-level", f"le niveau {lv} n'est jamais atteint", {})
-    return findings
+            trial = {**answers, q.id: severe}
+            if q.id in self.gating:
+                trial = restrict_to_path(self.situation, trial)
+            after = self.assess(trial)
+            change = (f"« {q.id} » passé de {display_answer(q, answers[q.id])} à "
+                      f"{display_answer(q, severe)}")
+            if RANK[after.level] < RANK[result.level]:
+                self.report("monotone", f"{change} abaisse le niveau de {result.level} à "
+                            f"{after.level}", answers)
+            elif DELAY_RANK[after.delay] < DELAY_RANK[result.delay]:
+                self.report("monotone", f"{change} ralentit le délai de {result.delay} à "
+                            f"{after.delay}", answers)
+
+    def close(self) -> None:
+        for q in self.situation.questions:
+            if q.id not in self.asked and q.id not in dict(SAFETY_RED_FLAGS):
+                self.report("dead-question", f"la question « {q.id} » n'est jamais posée", {})
+        for rule in self.situation.rules:
+            if rule.id not in self.decisive:
+                self.report("dead-rule", f"la règle « {rule.id} » ne décide jamais du niveau "
+                            "(jamais vraie, ou toujours dominée par une règle de niveau "
+                            "supérieur)", {})
+        for lv in self.situation.spec.levels:
+            if str(lv) not in self.reached:
+                self.report("unreachable-level", f"le niveau {lv} n'est jamais atteint", {})
+
+
+def check_situation(grid: Grid, situation: Situation) -> list[Finding]:
+    checker = _Checker(grid, situation)
+    for answers in paths(situation):
+        checker.path(answers)
+    checker.close()
+    return checker.findings
 
 
 def check_grid(grid: Grid) -> list[Finding]:

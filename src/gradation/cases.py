@@ -14,6 +14,12 @@ from .loader import Grid, Territory, load_territory
 from .yamlio import ProblemsFound, read_yaml
 
 
+# Numbers that must appear exactly when a case lists them; others may be added by the grid.
+EXACT_NUMBERS = ("15", "17", "3114", "119")
+FIELD_NAMES = {"level": "niveau", "delay": "délai", "resources": "resources", "bridge": "bridge",
+               "alongside": "alongside", "fallback": "fallback"}
+
+
 @dataclass(frozen=True, slots=True)
 class CaseOutcome:
     name: str
@@ -43,25 +49,28 @@ def check_case(case: dict[str, Any], grid: Grid, territory: Territory,
         return f"attendu un refus (code {expect['exit']}), obtenu le niveau {result.level}"
     got: dict[str, Any] = {
         "level": result.level,
+        "delay": result.delay,
         "resources": _ids(result.resources),
         "bridge": _ids(result.bridge),
         "alongside": _ids(result.alongside),
+        "fallback": _ids(result.fallback),
     }
-    for key in ("level", "resources", "bridge", "alongside"):
-        if key in expect and [*map(str, expect[key])] != got[key] and key != "level":
-            return f"{key} : attendu {expect[key]}, obtenu {got[key]}"
-        if key == "level" and key in expect and str(expect[key]) != got[key]:
-            return f"niveau : attendu {expect[key]}, obtenu {got[key]}"
+    for key, value in got.items():
+        if key not in expect:
+            continue
+        wanted = str(expect[key]) if isinstance(value, str) else [*map(str, expect[key] or [])]
+        if wanted != value:
+            return f"{FIELD_NAMES[key]} : attendu {wanted}, obtenu {value}"
     for key, values in (("ignored", result.ignored), ("unanswered", result.unanswered)):
-        if key in expect and sorted(expect[key]) != sorted(values):
+        if key in expect and sorted(expect[key] or []) != sorted(values):
             return f"{key} : attendu {expect[key]}, obtenu {values}"
     if "numbers" in expect:
-        shown = [n.number for n in result.numbers]
-        wanted = [str(n) for n in expect["numbers"]]
-        missing = [n for n in wanted if n not in shown]
-        extra = [n for n in ("3114", "119") if n in shown and n not in wanted]
+        shown = [n.dial for n in result.numbers]
+        wanted_numbers = [str(n).replace(" ", "") for n in expect["numbers"] or []]
+        missing = [n for n in wanted_numbers if n not in shown]
+        extra = [n for n in EXACT_NUMBERS if n in shown and n not in wanted_numbers]
         if missing or extra:
-            return f"numéros : attendu {wanted}, obtenu {shown}"
+            return f"numéros : attendu {wanted_numbers}, obtenu {shown}"
     return ""
 
 

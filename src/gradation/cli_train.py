@@ -72,13 +72,14 @@ def situations_command(
 
     grid = _grid(grids)
     rows = situations_table(grid)
-    note = "* extension : la source laisse cette case vide ; la grille la complète."
+    note = ("* extension : un type que la table source ne met pas dans cette case ; la grille "
+            "l'ajoute pour combler un manque clinique.")
     if output_format == TableFormat.markdown:
         lines = ["| situation | niveau 1 | niveau 2 | niveau 3 |", "|---|---|---|---|"]
         for label, cells in rows:
             lines.append(f"| {_md_cell(label)} | " + " | ".join(
-                _md_cell(", ".join(kinds)) + (" *(extension)*" if ext else "")
-                for kinds, ext in cells) + " |")
+                ", ".join(_md_cell(kind) + (" *(extension)*" if ext else "")
+                          for kind, ext in cell) for cell in cells) + " |")
         lines += ["", note]
         typer.echo("\n".join(lines))
         return
@@ -90,8 +91,9 @@ def situations_command(
         table.add_column(column)
     for label, cells in rows:
         table.add_row(Text(label, style="bold"), *[
-            Text("\n".join(kinds)) + (Text("\n* extension", style="italic yellow") if ext else "")
-            for kinds, ext in cells])
+            Text("\n").join(Text(kind) + (Text(" *", style="italic yellow") if ext else Text())
+                            for kind, ext in cell)
+            for cell in cells])
     console = _stdout()
     console.print(table)
     console.print(Text(note, style="italic"))
@@ -106,7 +108,7 @@ def show_command(
 ) -> None:
     """Une situation : ses questions et leurs conditions, ses règles et leurs sources, ses niveaux."""
     from .engine import age_text
-    from .teaching import LINE_NAMES, describe, mermaid, rules_by_level
+    from .teaching import LINE_NAMES, describe, kind_labels, mermaid, rules_by_level
 
     grid = _grid(grids)
     sit = grid.situation(situation)
@@ -132,18 +134,18 @@ def show_command(
         lines.append(f"{i}. {q.text} (`{q.id}` ; {' ; '.join(extra)})")
     lines += ["", "## Règles", ""]
     current = None
-    for level, rid, text, reason in rules_by_level(grid, sit):
-        if level != current:
-            lines += ["", f"### {LINE_NAMES[level]} si l'une de ces conditions :", ""]
-            current = level
-        lines.append(f"- {text} — {reason} (`{rid}`)")
+    for row in rules_by_level(grid, sit):
+        if row.level != current:
+            lines += ["", f"### {LINE_NAMES[row.level]} si l'une de ces conditions :", ""]
+            current = row.level
+        lines.append(f"- {row.condition} — {row.reason} (`{row.rule}`) ; appelle : {row.calls} ; "
+                     f"délai : {row.delay}")
     lines += ["", "### Sinon : 1re ligne", "", "## Niveaux et ressources", ""]
     for level in [*(str(lv) for lv in sorted(sit.spec.levels)), "urgence"]:
-        kinds = ", ".join(grid.kind_label(k) for k in sit.kinds(level, grid))
+        kinds = kind_labels(grid, sit, level, sit.kinds(level, grid))
         spec = sit.spec.levels.get(int(level)) if level != "urgence" else None
         tail = f" — {spec.note}" if spec is not None and spec.note else ""
-        mark = " *(extension)*" if spec is not None and spec.extension else ""
-        lines.append(f"- **{grid.level_label(level)}** : {kinds}{mark}{tail}")
+        lines.append(f"- **{grid.level_label(level)}** : {kinds}{tail}")
     text = "\n".join(lines) + "\n"
     if output_format == ShowFormat.markdown:
         typer.echo(text, nl=False)

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .engine import is_placed
+from .matching import is_placed
 from .errors import GradationError
 from .loader import Grid, Situation, Territory
 from .schema import Resource

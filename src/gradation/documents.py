@@ -23,8 +23,20 @@ def md(text: object) -> str:
     return "".join(c if c.isprintable() or c == "\n" else "�" for c in out)
 
 
-def resource_md(res: Resource, grid: Grid) -> str:
-    parts = [f"- **{md(res.name)}** — {md(grid.kind_label(res.kind))}"]
+def _motive(result: Result, res: Resource) -> str | None:
+    texts = {r.rule: r.text.split(" : ")[0] for r in result.reasons}
+    found = [texts[rule] for rule in result.because.get(res.id, []) if rule in texts]
+    return " ; ".join(dict.fromkeys(found)) or None
+
+
+def resource_md(res: Resource, grid: Grid, result: Result | None = None) -> str:
+    kind = grid.kind_label(res.kind)
+    if result is not None and result.level != "urgence" and result.situation.is_extension(
+            result.level, res.kind):
+        kind += " (extension)"
+    parts = [f"- **{md(res.name)}** — {md(kind)}"]
+    if result is not None and (why := _motive(result, res)):
+        parts.append(f"  - Pour : {md(why)}")
     for label, value in (("Téléphone", res.phone), ("Adresse", res.address),
                          ("Horaires", res.hours), ("Sans rendez-vous", res.walk_in),
                          ("Coût", res.cost), ("Courriel", res.email)):
@@ -41,6 +53,8 @@ def result_markdown(result: Result, grid: Grid) -> str:
         "",
         f"Situation : {md(result.situation.label)}",
         "",
+        f"Délai : {md(grid.delay_label(result.delay))}",
+        "",
         "## Pourquoi",
         *[f"- {md(r.text)} ({md(r.source)})" for r in result.reasons],
         "",
@@ -51,12 +65,17 @@ def result_markdown(result: Result, grid: Grid) -> str:
     if not result.resources:
         kinds = ", ".join(grid.kind_label(k) for k in result.looked_for)
         lines.append(f"Aucune ressource de ce niveau ne correspond (types recherchés : {md(kinds)}).")
-    lines += [resource_md(r, grid) for r in result.resources]
+    lines += [resource_md(r, grid, result) for r in result.resources]
     if result.alongside:
-        lines += ["", "## Suivi de proximité en parallèle", *[resource_md(r, grid) for r in result.alongside]]
+        lines += ["", "## En complément",
+                  *[resource_md(r, grid, result) for r in result.alongside]]
     if result.bridge:
         lines += ["", f"## En attendant ({md(result.bridge_reason)})",
-                  *[resource_md(r, grid) for r in result.bridge]]
+                  *[resource_md(r, grid, result) for r in result.bridge]]
+    if result.fallback_needed:
+        lines += ["", "## Si aucun avis n'est possible dans la semaine",
+                  "Appeler le 15, ou orienter vers :" if result.fallback else "Appeler le 15.",
+                  *[resource_md(r, grid, result) for r in result.fallback]]
     if result.warnings:
         lines += ["", "## À noter", *[f"- {md(w)}" for w in result.warnings]]
     territory = result.territory
@@ -213,13 +232,25 @@ def render_document(document: str, output_format: str, result: Result, grid: Gri
             return text
         blocks: list[Block] = [("h1", f"Orientation : {grid.level_label(result.level)}"),
                                ("p", result.situation.label),
+                               ("p", f"Délai : {grid.delay_label(result.delay)}"),
                                ("h2", "Pourquoi"),
-                               ("ul", [f"{r.text} ({r.source})" for r in result.reasons]),
-                               ("h2", "Ressources"),
-                               ("ul", [_resource_lines(r, grid) for r in result.resources])]
+                               ("ul", [f"{r.text} ({r.source})" for r in result.reasons])]
+        if result.numbers:
+            blocks += [("h2", "Numéros"),
+                       ("ul", [f"{n.number} : {n.label}" + (f" — {n.note}" if n.note else "")
+                               for n in result.numbers])]
+        blocks += [("h2", "Ressources"),
+                   ("ul", [_resource_lines(r, grid) for r in result.resources])]
+        if result.alongside:
+            blocks += [("h2", "En complément"),
+                       ("ul", [_resource_lines(r, grid) for r in result.alongside])]
         if result.bridge:
             blocks += [("h2", f"En attendant ({result.bridge_reason})"),
                        ("ul", [_resource_lines(r, grid) for r in result.bridge])]
+        if result.fallback_needed:
+            blocks += [("h2", "Si aucun avis n'est possible dans la semaine"),
+                       ("ul", ["Appeler le 15.",
+                               *[_resource_lines(r, grid) for r in result.fallback]])]
         if result.warnings:
             blocks += [("h2", "À noter"), ("ul", result.warnings)]
         return blocks_html(blocks, "Orientation")

@@ -7,20 +7,18 @@ and get plain data back.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .answers import AnswerError, accepted, normalise
-from .conditions import comparisons, holds
+from .conditions import Compare, Condition, comparisons, holds
 from .suggest import suggest
 from .loader import SAFETY_REASONS, SAFETY_RED_FLAGS, CompiledRule, Grid, Situation, Territory
 from .schema import LEVELS, HelpNumber, Question, Resource
 
 RANK = {level: i for i, level in enumerate(LEVELS)}
-LEVEL_ONE_REASON = "aucun critère de recours spécialisé"
-BRIDGE_WEEKS = 4
+LEVEL_ONE_REASON = "Aucun critère de recours spécialisé"  # for a grid that names none
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,18 +27,23 @@ class Reason:
     text: str
     source: str
     level: str
+    delay: str = "programme"
 
 
 @dataclass(slots=True)
 class Result:
     situation: Situation
     level: str
+    delay: str
     reasons: list[Reason]
     answers: dict[str, Any]  # the answers of the path, as used
     resources: list[Resource] = field(default_factory=list)
     bridge: list[Resource] = field(default_factory=list)
     bridge_reason: str | None = None
     alongside: list[Resource] = field(default_factory=list)
+    fallback: list[Resource] = field(default_factory=list)
+    fallback_needed: bool = False  # `rapide`, and no one called can see the patient in a week
+    because: dict[str, list[str]] = field(default_factory=dict)  # resource id -> rule ids
     looked_for: list[str] = field(default_factory=list)  # kinds searched when none fits
     numbers: list[HelpNumber] = field(default_factory=list)
     unanswered: list[str] = field(default_factory=list)
@@ -89,15 +92,17 @@ def restrict_to_path(situation: Situation, answers: Mapping[str, Any]) -> dict[s
     return kept
 
 
-def red_flags(grid: Grid, answers: Mapping[str, Any]) -> list[Reason]:
-    """The positive red flags: the grid's, and the built-in safety floor that no grid can drop."""
-    positive_flags = [flag for flag in grid.red_flags if holds(flag.condition, answers)]
-    fired = [Reason(flag.id, flag.reason, flag.source, "urgence") for flag in positive_flags]
-    read = {c.question for flag in positive_flags for c in comparisons(flag.condition)}
+def red_flags(grid: Grid, answers: Mapping[str, Any]) -> list[CompiledRule]:
+    """The positive red flags: the grid's, and the built-in safety floor that no grid can drop
+    (it calls every urgence kind)."""
+    fired = [flag for flag in grid.red_flags if holds(flag.condition, answers)]
+    read = {c.question for flag in fired for c in comparisons(flag.condition)}
     for qid, positive in SAFETY_RED_FLAGS:
         if answers.get(qid) == positive and qid not in read:
-            fired.append(Reason(f"securite-{qid.replace('_', '-')}", SAFETY_REASONS[qid],
-                                "règle de sécurité intégrée à gradation", "urgence"))
+            fired.append(CompiledRule(
+                f"securite-{qid.replace('_', '-')}", "urgence", Compare(qid, "=", positive),
+                SAFETY_REASONS[qid], "règle de sécurité intégrée à gradation",
+                tuple(grid.model.urgence_kinds), "sans-delai"))
     return fired
 
 
@@ -122,17 +127,96 @@ def age_text(low: int, high: int) -> str:
 
 # --- Decision -----------------------------------------------------------------------------------
 
+DELAY_RANK = {"programme": 0, "rapide": 1, "sans-delai": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What the answers decide, before any territory: the level, how soon, and why."""
+
+    level: str
+    delay: str
+    flags: list[CompiledRule]  # positive red flags (the grid's and the built-in floor)
+    rules: list[CompiledRule]  # the situation's rules that hold
+
+    def callers(self, level: str) -> dict[str, list[str]]:
+        """Kind -> ids of the rules of `level` that hold and call it, in order of first call."""
+        out: dict[str, list[str]] = {}
+        source = self.flags if level == "urgence" else [r for r in self.rules if r.level == level]
+        for rule in source:
+            for kind in rule.calls:
+                out.setdefault(kind, []).append(rule.id)
+        return out
+
+    def rapid_kinds(self) -> set[str]:
+        """The kinds called by the `rapide` reasons that hold."""
+        return {k for r in self.rules if r.delay == "rapide" for k in r.calls}
+
 
 def fired_rules(situation: Situation, answers: Mapping[str, Any]) -> list[CompiledRule]:
     return [rule for rule in situation.rules if holds(rule.condition, answers)]
 
 
+def assess(grid: Grid, situation: Situation, answers: Mapping[str, Any]) -> Assessment:
+    """The level and delay of a set of answers (already restricted to the path)."""
+    flags = red_flags(grid, answers)
+    rules = fired_rules(situation, answers)
+    if flags:
+        return Assessment("urgence", "sans-delai", flags, rules)
+    level = max((r.level for r in rules), key=RANK.__getitem__, default="1")
+    delay = max((r.delay for r in rules), key=DELAY_RANK.__getitem__, default="programme")
+    return Assessment(level, delay, flags, rules)
+
+
 def level_of(situation: Situation, answers: Mapping[str, Any], grid: Grid) -> str:
     """The level only (no checks): used by analyses that explore many answer sets."""
-    if red_flags(grid, answers):
-        return "urgence"
-    levels = [rule.level for rule in fired_rules(situation, answers)]
-    return max(levels, key=RANK.__getitem__, default="1")
+    return assess(grid, situation, answers).level
+
+
+def _reasons(grid: Grid, assessment: Assessment) -> list[Reason]:
+    level = assessment.level
+    fired = sorted(assessment.rules, key=lambda r: (r.level != level, -RANK[r.level]))
+    reasons = [Reason(r.id, r.reason, r.source, r.level, r.delay)
+               for r in [*assessment.flags, *fired]]
+    if level == "1":
+        one = grid.model.level_one_reason
+        text, source = (one.text, one.source) if one else (LEVEL_ONE_REASON, "")
+        reasons.insert(0, Reason("niveau-1", text, source, "1", "programme"))
+    return reasons
+
+
+def _check_age_and_missing(grid: Grid, situation: Situation, answers: Mapping[str, Any],
+                           on_path: list[Question], urgent: bool) -> list[str]:
+    """Refuse an age outside the situation and missing answers, unless a red flag holds."""
+    age = answers.get("age")
+    rng = situation.spec.age
+    if age is not None and not rng.min <= age <= rng.max:
+        if not urgent:
+            raise age_refusal(grid, situation, age)
+        return [f"L'âge ({age} ans) est hors de la situation ({age_text(rng.min, rng.max)}) ; "
+                "l'urgence prime."]
+    if not urgent:
+        missing = [q for q in on_path if not q.optional and answers.get(q.id) is None]
+        if missing:
+            listed = "\n".join(f"  - {q.id} : {q.text} ({accepted(q)})" for q in missing)
+            raise AnswerError(f"réponses manquantes pour « {situation.id} » :\n{listed}")
+    return []
+
+
+def _honoured_off_path(situation: Situation, answers: Mapping[str, Any], asked: set[str]
+                       ) -> list[str]:
+    """Positive answers used although their question is not asked on this path: the red flags
+    of the safety floor, and the questions that a grid marks `honour_positive`."""
+    safety = dict(SAFETY_RED_FLAGS)
+    out = []
+    for qid, value in answers.items():
+        if qid in asked or value is None:
+            continue
+        question = situation.question(qid)
+        if safety.get(qid) == value or (question is not None and question.honour_positive
+                                        and value is True):
+            out.append(qid)
+    return out
 
 
 def decide(
@@ -142,73 +226,57 @@ def decide(
     territory: Territory | None = None,
     today: dt.date | None = None,
 ) -> Result:
-    """Check the answers, decide the level, and match the territory's resources."""
+    """Check the answers, decide the level and delay, and match the territory's resources."""
+    from .matching import match_resources
+
     today = today or dt.date.today()
     answers = normalise_answers(grid, situation, raw_answers)
-    flags = red_flags(grid, answers)
     on_path = path(situation, answers)
     asked = {q.id for q in on_path}
-    warnings: list[str] = []
-    age = answers.get("age")
-    rng = situation.spec.age
-
-    if age is not None and not rng.min <= age <= rng.max:
-        if not flags:
-            raise age_refusal(grid, situation, age)
-        warnings.append(f"L'âge ({age} ans) est hors de la situation ({age_text(rng.min, rng.max)}) ; "
-                        "l'urgence prime.")
-    if not flags:
-        missing = [q for q in on_path if not q.optional and answers.get(q.id) is None]
-        if missing:
-            listed = "\n".join(f"  - {q.id} : {q.text} ({accepted(q)})" for q in missing)
-            raise AnswerError(f"réponses manquantes pour « {situation.id} » :\n{listed}")
-
-    positive_off_path = [qid for qid, v in SAFETY_RED_FLAGS if answers.get(qid) == v
-                         and qid not in asked]
-    for qid in positive_off_path:
-        warnings.append(f"La question « {qid} » n'est pas posée sur ce parcours, mais sa réponse "
-                        "positive est prise en compte (drapeau rouge).")
+    warnings = _check_age_and_missing(grid, situation, answers, on_path,
+                                      bool(red_flags(grid, answers)))
+    honoured = _honoured_off_path(situation, answers, asked)
+    warnings += [f"La question « {qid} » n'est pas posée sur ce parcours, mais sa réponse "
+                 "positive est prise en compte." for qid in honoured]
     # Only the answers of this path are used; the others are listed as ignored.
-    used = {k: v for k, v in answers.items() if k in asked or k in positive_off_path}
+    used = {k: v for k, v in answers.items() if k in asked or k in honoured}
     ignored = [k for k, v in answers.items() if v is not None and k not in used]
-
-    rules = fired_rules(situation, used)
-    if flags:
-        level = "urgence"
-    else:
-        level = max((r.level for r in rules), key=RANK.__getitem__, default="1")
-    reasons = list(flags) + sorted(
-        (Reason(r.id, r.reason, r.source, r.level) for r in rules),
-        key=lambda r: (r.level != level, -RANK[r.level]),
-    )
-    if level == "1":
-        reasons = [Reason("niveau-1", LEVEL_ONE_REASON, "CMG 2019, modèle de gradation", "1")]
-
-    unanswered = [q.id for q in on_path if q.optional and q.id != "commune"
+    assessment = assess(grid, situation, used)
+    level = assessment.level
+    unanswered = [q.id for q in on_path if q.optional and q.type != "commune"
                   and answers.get(q.id) is None]
     result = Result(
         situation=situation,
         level=level,
-        reasons=reasons,
+        delay=assessment.delay,
+        reasons=_reasons(grid, assessment),
         answers=used,
         unanswered=unanswered,
         ignored=ignored,
-        red_flag=bool(flags),
+        red_flag=bool(assessment.flags),
         grid_version=grid.version,
         territory=territory,
     )
     if level != "urgence":
         result.could_raise = [q for q in unanswered if _could_raise(grid, situation, used, q, level)]
-    result.numbers = [n for n, c in grid.numbers
-                      if (n.levels and level in n.levels) or (c is not None and holds(c, used))]
     if territory is not None:
-        match_resources(result, grid, territory, today)
-    risk = grid.all_questions.get("risque_suicidaire")
-    if risk is not None and used.get("risque_suicidaire") not in (None, risk.choice_ids()[0]):
-        warnings.append("Mon soutien psy exclut les patients à risque suicidaire : les psychologues "
-                        "restent listés, mais orientez hors de ce dispositif.")
+        match_resources(result, assessment, grid, territory, today)
+    result.numbers = numbers_for(grid, level, used, result.fallback_needed)
     result.warnings = warnings + result.warnings
     return result
+
+
+def numbers_for(grid: Grid, level: str, answers: Mapping[str, Any], fallback: bool
+                ) -> list[HelpNumber]:
+    """The numbers shown with a result, in the grid's order, each at most once."""
+    shown: dict[str, HelpNumber] = {}
+    for number, condition in grid.numbers:
+        wanted = ((number.levels is not None and level in number.levels)
+                  or (condition is not None and holds(condition, answers))
+                  or (number.with_fallback and fallback))
+        if wanted and number.dial not in shown:
+            shown[number.dial] = number
+    return list(shown.values())
 
 
 def _could_raise(grid: Grid, situation: Situation, answers: Mapping[str, Any], qid: str,
@@ -224,6 +292,30 @@ def _could_raise(grid: Grid, situation: Situation, answers: Mapping[str, Any], q
     return False
 
 
+def boundaries(cmp: Compare) -> tuple[int, ...]:
+    """The values at which a comparison with an integer may change its truth: each class of
+    answers starts at the lowest bound of the range or at one of these."""
+    value = cmp.value
+    if cmp.op in (">=", "<"):
+        return (value,)
+    if cmp.op in (">", "<="):
+        return (value + 1,)
+    return (value, value + 1)
+
+
+def class_starts(low: int, high: int, conditions: Iterable[Condition | None], qid: str
+                 ) -> list[int]:
+    """One answer per class of an integer question: the range's lowest value, and every
+    boundary inside the range where a condition reading it may change."""
+    points = {low}
+    for c in conditions:
+        for cmp in comparisons(c) if c is not None else ():
+            if cmp.question == qid and isinstance(cmp.value, int) and not isinstance(
+                    cmp.value, bool):
+                points.update(b for b in boundaries(cmp) if low < b <= high)
+    return sorted(points)
+
+
 def candidate_values(situation: Situation, question: Question) -> list[Any]:
     """A finite set of answers that covers every class of a question's answer space."""
     if question.type == "boolean":
@@ -232,85 +324,9 @@ def candidate_values(situation: Situation, question: Question) -> list[Any]:
         return question.choice_ids()
     if question.type in ("integer", "score"):
         assert question.min is not None and question.max is not None
-        points = {question.min, question.max}
-        conditions = [r.condition for r in situation.rules] + [
-            c for c in situation.conditions.values() if c is not None]
-        for c in conditions:
-            for cmp in comparisons(c):
-                if cmp.question == question.id and isinstance(cmp.value, int):
-                    points.update({cmp.value - 1, cmp.value, cmp.value + 1})
-        return sorted(p for p in points if question.min <= p <= question.max)
+        conditions = [r.condition for r in situation.rules] + list(situation.conditions.values())
+        return class_starts(question.min, question.max, conditions, question.id)
     return [None]
-
-
-# --- Resources ----------------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def sort_key(res: Resource) -> tuple[Any, ...]:
-    return (res.wait_weeks is None, res.wait_weeks or 0, fold(res.name), res.id)
-
-
-def is_placed(res: Resource, situation: str, level: str, kinds: list[str]) -> bool:
-    if res.level is not None:
-        return str(res.level) == level and situation in (res.situations or [])
-    return res.kind in kinds and (res.situations is None or situation in res.situations)
-
-
-def fits(res: Resource, age: int | None, commune: str | None) -> bool:
-    if res.age is not None and not res.age.fits(age):
-        return False
-    return commune is None or res.serves is None or commune in res.serves
-
-
-def placed_fitting(territory: Territory, situation: Situation, level: str, grid: Grid,
-                   age: int | None, commune: str | None) -> list[Resource]:
-    kinds = situation.kinds(level, grid)
-    found = [r for r in territory.resources
-             if is_placed(r, situation.id, level, kinds) and fits(r, age, commune)]
-    return sorted(found, key=sort_key)
-
-
-def match_resources(result: Result, grid: Grid, territory: Territory, today: dt.date) -> None:
-    situation, level = result.situation, result.level
-    age, commune = result.answers.get("age"), result.answers.get("commune")
-    result.resources = placed_fitting(territory, situation, level, grid, age, commune)
-    if not result.resources:
-        result.looked_for = situation.kinds(level, grid)
-    listed = {r.id for r in result.resources}
-    level_spec = situation.spec.levels.get(int(level)) if level != "urgence" else None
-    if level_spec is not None and level_spec.alongside:
-        result.alongside = [r for r in placed_fitting(territory, situation, "1", grid, age, commune)
-                            if r.id not in listed]
-        listed |= {r.id for r in result.alongside}
-    if level in ("2", "3"):
-        waits = [r.wait_weeks for r in result.resources if r.wait_weeks is not None]
-        reason = None
-        if not result.resources:
-            reason = "aucune ressource de ce niveau ne correspond"
-        elif waits and min(waits) > BRIDGE_WEEKS:
-            reason = f"délai d'attente de {min(waits)} semaines"
-        if reason:
-            result.bridge = [r for r in placed_fitting(territory, situation, "1", grid, age, commune)
-                             if r.id not in listed]
-            result.bridge_reason = reason
-    shown = [*result.resources, *result.alongside, *result.bridge]
-    warnings = []
-    if commune is None and any(r.serves is not None for r in shown):
-        warnings.append("Secteur non vérifié : aucune commune indiquée, or certaines ressources ne "
-                        "desservent qu'une partie du territoire.")
-    if commune is not None and not any(c.insee == commune for c in territory.data.territory.communes):
-        warnings.append(f"La commune {commune} est hors du territoire « {territory.name} » : seules "
-                        "les ressources sans secteur, ou dont le secteur la comprend, sont proposées.")
-    for r in shown:
-        if r.verified_on is not None and (today - r.verified_on).days > 365:
-            warnings.append(f"« {r.name} » : fiche non vérifiée depuis plus d'un an "
-                            f"(dernière vérification le {r.verified_on.strftime('%d/%m/%Y')}).")
-    result.warnings.extend(warnings)
 
 
 def display_answer(question: Question, value: Any) -> str:

@@ -23,10 +23,14 @@ def plain_data(model: Any) -> Any:
     return model
 
 
-def resource_json(res: Resource, grid: Grid) -> dict[str, Any]:
+def resource_json(res: Resource, grid: Grid, result: Result) -> dict[str, Any]:
     data = plain_data(res)
     data["wait_weeks"] = res.wait_weeks
     data["kind_label"] = grid.kind_label(res.kind)
+    data["because"] = list(result.because.get(res.id, []))
+    data["fast"] = res.is_fast()
+    data["extension"] = result.level != "urgence" and result.situation.is_extension(
+        result.level, res.kind)
     return data
 
 
@@ -37,17 +41,23 @@ def result_json(result: Result, grid: Grid) -> dict[str, Any]:
         "situation_label": result.situation.label,
         "level": result.level,
         "level_label": grid.level_label(result.level),
+        "delay": result.delay,
+        "delay_label": grid.delay_label(result.delay),
         "reasons": [
-            {"rule": r.rule, "text": r.text, "source": r.source, "level": r.level}
+            {"rule": r.rule, "text": r.text, "source": r.source, "level": r.level,
+             "delay": r.delay}
             for r in result.reasons
         ],
-        "resources": [resource_json(r, grid) for r in result.resources],
+        "resources": [resource_json(r, grid, result) for r in result.resources],
         "looked_for": result.looked_for,
-        "bridge": [resource_json(r, grid) for r in result.bridge],
+        "bridge": [resource_json(r, grid, result) for r in result.bridge],
         "bridge_reason": result.bridge_reason,
-        "alongside": [resource_json(r, grid) for r in result.alongside],
+        "alongside": [resource_json(r, grid, result) for r in result.alongside],
+        "fallback": [resource_json(r, grid, result) for r in result.fallback],
+        "fallback_needed": result.fallback_needed,
         "numbers": [
-            {"number": n.number, "label": n.label, **({"note": n.note} if n.note else {})}
+            {"number": n.dial, "display": n.number, "label": n.label,
+             **({"note": n.note} if n.note else {})}
             for n in result.numbers
         ],
         "unanswered": result.unanswered,

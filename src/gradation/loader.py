@@ -41,9 +41,9 @@ SAFETY_REASONS = {
     "risque_suicidaire": "Risque suicidaire à urgence élevée",
     "danger_autrui": "Danger pour autrui",
     "agitation": "Agitation sévère ou état délirant aigu",
-    "confusion": "Confusion ou suspicion de cause somatique",
+    "confusion": "Confusion ou trouble de la vigilance",
     "intoxication_aigue": "Intoxication aiguë sévère ou surdosage",
-    "enfant_en_danger": "Suspicion de maltraitance : enfant en danger",
+    "enfant_en_danger": "Enfant en danger immédiat",
 }
 
 
@@ -53,10 +53,12 @@ SAFETY_REASONS = {
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
     id: str
-    level: str  # "2", "3" or "urgence"
+    level: str  # "1", "2", "3" or "urgence"
     condition: cond.Condition
     reason: str
     source: str
+    calls: tuple[str, ...] = ()  # the kinds this reason calls for
+    delay: str = "programme"  # "programme", "rapide" or "sans-delai"
 
 
 @dataclass(slots=True)
@@ -64,7 +66,7 @@ class Situation:
     spec: SituationFile
     questions: list[Question]  # common questions first, then the situation's own
     conditions: dict[str, cond.Condition | None]  # question id -> when it is asked
-    rules: list[CompiledRule]  # levels 2 and 3
+    rules: list[CompiledRule]  # levels 1 (reasons that keep level 1), 2 and 3
 
     @property
     def id(self) -> str:
@@ -78,10 +80,15 @@ class Situation:
         return next((q for q in self.questions if q.id == qid), None)
 
     def kinds(self, level: str, grid: Grid) -> list[str]:
+        """Every kind of a level's cell, extensions included."""
         if level == "urgence":
             return list(grid.model.urgence_kinds)
         spec = self.spec.levels.get(int(level))
-        return list(spec.kinds) if spec else []
+        return spec.all_kinds() if spec else []
+
+    def is_extension(self, level: str, kind: str) -> bool:
+        spec = self.spec.levels.get(int(level)) if level != "urgence" else None
+        return spec is not None and spec.is_extension(kind)
 
 
 @dataclass(slots=True)
@@ -93,6 +100,8 @@ class Grid:
     situations: dict[str, Situation]
     numbers: list[tuple[Any, cond.Condition | None]]  # (HelpNumber, condition)
     all_questions: dict[str, Question] = field(default_factory=dict)
+    fallback: list[tuple[str, cond.Condition | None]] = field(default_factory=list)
+    resource_warnings: list[tuple[Any, cond.Condition]] = field(default_factory=list)
 
     @property
     def version(self) -> str:
@@ -100,6 +109,12 @@ class Grid:
 
     def kind_label(self, kind: str) -> str:
         return next((k.label for k in self.model.kinds if k.id == kind), kind)
+
+    def complements(self, kind: str) -> bool:
+        return any(k.complements for k in self.model.kinds if k.id == kind)
+
+    def delay_label(self, delay: str) -> str:
+        return next((d.label for d in self.model.delays if d.id == delay), delay)
 
     def level_label(self, level: str) -> str:
         return next((lv.label for lv in self.model.levels if lv.id == level), level)
@@ -478,8 +493,19 @@ def _compile_grid(
     for i, (flag, item) in enumerate(zip(common.red_flags, raw_common.get("red_flags") or [])):
         c = compile_condition(flag.when, common_questions, item, "when", common_name,
                               f"red_flags[{i}].when")
+        raw_calls = item.get("calls") if isinstance(item, dict) else None
+        for j, kind in enumerate(flag.calls or []):
+            if kind not in model.urgence_kinds:
+                check_kind(kind, raw_calls, j, common_name)
+                if kind in kinds:
+                    problems.append(Problem(common_name, *_at(raw_calls, j),
+                                            f"red_flags[{i}].calls : type « {kind} » absent de "
+                                            "urgence_kinds (model.yaml)"))
         if c is not None:
-            red_flags.append(CompiledRule(flag.id, "urgence", c, flag.reason, flag.source))
+            calls = (tuple(flag.calls) if flag.calls is not None
+                     else tuple(model.urgence_kinds))
+            red_flags.append(CompiledRule(flag.id, "urgence", c, flag.reason, flag.source,
+                                          calls, "sans-delai"))
 
     situations: dict[str, Situation] = {}
     for spec, raw, name in raw_situations:
@@ -494,6 +520,13 @@ def _compile_grid(
             raw_level = raw["levels"][level]
             for j, kind in enumerate(level_spec.kinds):
                 check_kind(kind, raw_level["kinds"], j, name)
+            if isinstance(level_spec.extension, list):
+                for j, kind in enumerate(level_spec.extension):
+                    check_kind(kind, raw_level["extension"], j, name)
+            if not level_spec.all_kinds():
+                problems.append(Problem(name, *_at(raw["levels"], level),
+                                        f"levels.{level} : aucun type de ressource (kinds ou "
+                                        "extension)"))
         scope = dict(common_questions)
         for i, q in enumerate(spec.questions):
             if q.id in common_questions:
@@ -517,8 +550,28 @@ def _compile_grid(
                 problems.append(Problem(name, *_at(item, "level"),
                                         f"niveau {rule.level} absent de « levels »"))
             c = compile_condition(rule.when, scope, item, "when", name, f"rules[{i}].when")
+            level_spec = spec.levels.get(rule.level)
+            cell = level_spec.all_kinds() if level_spec else []
+            for j, kind in enumerate(rule.calls or []):
+                check_kind(kind, item["calls"], j, name)
+                if kind in kinds and level_spec is not None and kind not in cell:
+                    problems.append(Problem(
+                        name, *_at(item["calls"], j),
+                        f"rules[{i}].calls : type « {kind} » absent du niveau {rule.level} de la "
+                        f"situation ; ajoutez-le à levels.{rule.level}.extension s'il complète "
+                        "la source"))
+            if rule.level == 1 and rule.calls:
+                problems.append(Problem(name, *_at(item, "calls"),
+                                        f"rules[{i}].calls : une règle de niveau 1 appelle tous "
+                                        "les types du niveau 1 (retirez « calls »)"))
+            if rule.level == 1 and rule.delay != "programme":
+                problems.append(Problem(name, *_at(item, "delay"),
+                                        f"rules[{i}].delay : une règle de niveau 1 est "
+                                        "« programme »"))
             if c is not None:
-                rules.append(CompiledRule(rule.id, str(rule.level), c, rule.reason, rule.source))
+                calls = tuple(rule.calls) if rule.calls is not None else tuple(cell)
+                rules.append(CompiledRule(rule.id, str(rule.level), c, rule.reason, rule.source,
+                                          calls, rule.delay))
         situations[spec.id] = Situation(spec, [*common.questions, *spec.questions], conditions, rules)
 
     order = {sid: i for i, sid in enumerate(model.situations)}
@@ -531,7 +584,30 @@ def _compile_grid(
             c = compile_condition(number.when, all_questions, raw_numbers[i], "when", model_name,
                                   f"numbers[{i}].when")
         numbers.append((number, c))
-    return Grid(root, model, common, red_flags, situations, numbers, all_questions)
+    raw_matching = raw_model.get("matching") or {}
+    fallback = []
+    raw_fallback = raw_matching.get("fallback") or []
+    for i, entry in enumerate(model.matching.fallback):
+        if entry.kind not in model.urgence_kinds:
+            problems.append(Problem(model_name, *_at(raw_fallback[i], "kind"),
+                                    f"matching.fallback[{i}].kind : type « {entry.kind} » absent "
+                                    "de urgence_kinds"))
+        c = None
+        if entry.when:
+            c = compile_condition(entry.when, all_questions, raw_fallback[i], "when", model_name,
+                                  f"matching.fallback[{i}].when")
+        fallback.append((entry.kind, c))
+    for j, kind in enumerate(model.matching.rapid_bridge_kinds):
+        check_kind(kind, raw_matching.get("rapid_bridge_kinds"), j, model_name)
+    resource_warnings = []
+    raw_warnings = raw_matching.get("resource_warnings") or []
+    for i, warning in enumerate(model.matching.resource_warnings):
+        c = compile_condition(warning.when, all_questions, raw_warnings[i], "when", model_name,
+                              f"matching.resource_warnings[{i}].when")
+        if c is not None:
+            resource_warnings.append((warning, c))
+    return Grid(root, model, common, red_flags, situations, numbers, all_questions, fallback,
+                resource_warnings)
 
 
 def _duplicates(raw: Any, key: str, id_key: str, name: str, problems: list[Problem],

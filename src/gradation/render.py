@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -46,14 +47,29 @@ def wait_text(weeks: int | None) -> str:
     return f"{weeks} semaine{'s' if weeks > 1 else ''} d'attente"
 
 
-def resource_block(res: Resource, grid: Grid) -> Table:
+def motive(result: Result, res: Resource) -> str | None:
+    """The reasons that called this resource, each cut to its first clause."""
+    texts = {r.rule: r.text.split(" : ")[0] for r in result.reasons}
+    found = [texts[rule] for rule in result.because.get(res.id, []) if rule in texts]
+    return " ; ".join(dict.fromkeys(found)) or None
+
+
+def is_extension(result: Result, res: Resource) -> bool:
+    return result.level != "urgence" and result.situation.is_extension(result.level, res.kind)
+
+
+def resource_block(res: Resource, grid: Grid, result: Result | None = None) -> Table:
     """One resource: its name and kind, then its contacts, aligned under the name."""
     table = Table.grid(padding=(0, 1))
     table.add_column(width=1)
     table.add_column(ratio=1)
     title = plain(res.name, "bold").append(f" — {grid.kind_label(res.kind)}", style="dim")
+    if result is not None and is_extension(result, res):
+        title.append(" (extension)", style="dim italic")
     table.add_row("▸", title)
     rows: list[tuple[str, str]] = []
+    if result is not None and (why := motive(result, res)):
+        rows.append(("Pour : ", why))
     if res.phone:
         rows.append(("Tél. ", res.phone))
     if res.address:
@@ -81,7 +97,8 @@ def resource_block(res: Resource, grid: Grid) -> Table:
 def render_result(result: Result, grid: Grid, console: Console) -> None:
     level = result.level
     situation = result.situation
-    title = Text(f"{grid.level_label(level)}", style=LEVEL_STYLES.get(level, "bold"))
+    title = Text(f" {grid.level_label(level)} · {grid.delay_label(result.delay)} ",
+                 style=LEVEL_STYLES.get(level, "bold"))
     if level == "urgence":
         title = Text(" URGENCE — appeler le 15 ou orienter vers les urgences sans délai ",
                      style=LEVEL_STYLES["urgence"])
@@ -121,21 +138,33 @@ def render_result(result: Result, grid: Grid, console: Console) -> None:
         console.print(Text(f"  Aucune ressource de ce niveau ne correspond à ce patient dans le "
                            f"territoire (types recherchés : {kinds}).", style="italic"))
     for res in result.resources:
-        console.print(resource_block(res, grid))
+        console.print(resource_block(res, grid, result))
 
     if level_spec is not None and level_spec.note and not level_spec.extension:
         console.print(Text("  ").append_text(plain(level_spec.note, "italic")))
     if result.alongside:
         console.print()
-        console.print(Text("Suivi de proximité en parallèle", style="bold underline"))
+        console.print(Text("En complément", style="bold underline"))
         for res in result.alongside:
-            console.print(resource_block(res, grid))
+            console.print(resource_block(res, grid, result))
     if result.bridge:
         console.print()
         console.print(Text(f"En attendant ({result.bridge_reason})", style="bold underline"))
         console.print("  Suivi par le médecin généraliste ou un psychologue pendant l'attente :")
         for res in result.bridge:
-            console.print(resource_block(res, grid))
+            console.print(resource_block(res, grid, result))
+    if result.fallback_needed:
+        console.print()
+        console.print(Text("Si aucun avis n'est possible dans la semaine", style="bold underline"))
+        # « Appelez le 15 » first: rich may break a line at a no-break space
+        console.print(Padding(Text("Appelez le 15, ou orientez vers les ressources ci-dessous : "
+                                   "personne parmi les ressources appelées ne reçoit dans la "
+                                   "semaine."), (0, 0, 0, 2)))
+        if not result.fallback:
+            console.print(Padding(Text("aucune ressource d'urgence du territoire ne correspond à "
+                                       "ce patient.", style="italic"), (0, 0, 0, 2)))
+        for res in result.fallback:
+            console.print(resource_block(res, grid, result))
 
     notes: list[Text] = []
     if result.could_raise:

@@ -63,7 +63,7 @@ class Resource(_Strict):
     serves: list[Insee] | None = None
     age: AgeBounds | None = None
     situations: list[Ident] | None = None
-    level: Literal[1, 2, 3] | None = None
+    level: Literal[1, 2, 3] | list[Literal[1, 2, 3]] | None = None
     phone: StrictStr | None = None
     email: StrictStr | None = None
     website: StrictStr | None = None
@@ -79,7 +79,19 @@ class Resource(_Strict):
     lat: Annotated[Number, Field(ge=-90, le=90)] | None = None
     lon: Annotated[Number, Field(ge=-180, le=180)] | None = None
     verified_on: Date | None = None
+    mon_soutien_psy: StrictBool | None = None
     notes: StrictStr | None = None
+
+    def levels(self) -> tuple[str, ...] | None:
+        """The levels this resource is placed at by hand (`level`), as level ids."""
+        if self.level is None:
+            return None
+        listed = self.level if isinstance(self.level, list) else [self.level]
+        return tuple(str(lv) for lv in listed)
+
+    def is_fast(self) -> bool:
+        """Can see a patient within a week: a walk-in reception, or a wait of a week at most."""
+        return bool(self.walk_in) or (self.wait_weeks is not None and self.wait_weeks <= 1)
 
 
 class TerritoryFile(_Strict):
@@ -107,6 +119,9 @@ class Question(_Strict):
     ordered: StrictBool = True
     optional: StrictBool = False
     when: StrictStr | None = None
+    # A positive answer is used even when the question is not asked on this path (a child of
+    # the household when the patient is an adult): it adds numbers, never a level.
+    honour_positive: StrictBool = False
 
     def choice_ids(self) -> list[str]:
         return [c.id for c in self.values]
@@ -115,12 +130,17 @@ class Question(_Strict):
         return next((c.label for c in self.values if c.id == value), value)
 
 
+Delay = Literal["programme", "rapide"]
+
+
 class Rule(_Strict):
     id: Ident
-    level: Literal[2, 3]
+    level: Literal[1, 2, 3]
     when: Text
     reason: Text
     source: Text
+    calls: list[Ident] | None = None  # the kinds this reason calls for; absent: its level's
+    delay: Delay = "programme"
 
 
 class RedFlag(_Strict):
@@ -128,13 +148,25 @@ class RedFlag(_Strict):
     when: Text
     reason: Text
     source: Text
+    calls: list[Ident] | None = None  # urgence kinds; absent: every urgence kind
 
 
 class LevelSpec(_Strict):
-    kinds: list[Ident] = Field(min_length=1)
+    kinds: list[Ident] = []  # the kinds of the source's cell
+    # Kinds the source does not put in this cell, marked so wherever they are shown; `true`
+    # marks the whole cell (a cell that the source leaves empty).
+    extension: StrictBool | list[Ident] = False
     alongside: StrictBool = False
-    extension: StrictBool = False
     note: StrictStr | None = None
+
+    def all_kinds(self) -> list[str]:
+        extra = self.extension if isinstance(self.extension, list) else []
+        return [*self.kinds, *(k for k in extra if k not in self.kinds)]
+
+    def is_extension(self, kind: str) -> bool:
+        if self.extension is True:
+            return True
+        return isinstance(self.extension, list) and kind in self.extension
 
 
 class AgeRange(_Strict):
@@ -173,6 +205,9 @@ class Kind(_Strict):
     label: Text
     field: Literal["sanitaire", "medico-social", "social"]
     finess: list[StrictInt] = []
+    # Complements proximity care without treating (occupational medicine, medical adviser): a
+    # result that calls only such kinds keeps the level-1 resources « en complément ».
+    complements: StrictBool = False
 
 
 class LineInfo(_Strict):
@@ -183,11 +218,52 @@ class LineInfo(_Strict):
 
 
 class HelpNumber(_Strict):
-    number: Text
+    number: Text  # as shown ("39 89"); dialled without its spaces
     label: Text
     levels: list[Literal["1", "2", "3", "urgence"]] | None = None
     when: StrictStr | None = None
+    with_fallback: StrictBool = False  # shown whenever no one can see the patient in time
     note: StrictStr | None = None
+
+    @property
+    def dial(self) -> str:
+        return self.number.replace(" ", "")
+
+
+class DelayInfo(_Strict):
+    id: Literal["programme", "rapide", "sans-delai"]
+    label: Text
+    description: StrictStr | None = None
+
+
+class FallbackKind(_Strict):
+    kind: Ident
+    when: StrictStr | None = None
+
+
+class ResourceWarning(_Strict):
+    """A warning shown when a listed resource has a flag and a condition holds."""
+
+    flag: Literal["mon_soutien_psy"]
+    when: Text
+    text: Text
+
+
+class Matching(_Strict):
+    """How resources answer a result (territory-format.md): the numbers of the contract."""
+
+    bridge_weeks: Annotated[StrictInt, Field(ge=0)] = 4
+    # When the delay is `rapide`, only these level-1 kinds bridge the wait.
+    rapid_bridge_kinds: list[Ident] = []
+    # When no one called by a `rapide` reason can see the patient within a week.
+    fallback: list[FallbackKind] = []
+    stale_days: Annotated[StrictInt, Field(ge=1)] = 365
+    resource_warnings: list[ResourceWarning] = []
+
+
+class Reasoning(_Strict):
+    text: Text
+    source: Text
 
 
 class ModelFile(_Strict):
@@ -200,6 +276,9 @@ class ModelFile(_Strict):
     situations: list[Ident] = []  # the order in which situations are offered
     urgence_kinds: list[Ident] = Field(min_length=1)
     numbers: list[HelpNumber] = []
+    delays: list[DelayInfo] = []
+    level_one_reason: Reasoning | None = None
+    matching: Matching = Field(default_factory=Matching)
 
 
 # --- Training vignettes -------------------------------------------------------------------------

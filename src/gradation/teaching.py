@@ -6,7 +6,7 @@ Pure functions that return data or text; the CLI prints them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,25 +39,40 @@ def describe(cond: c.Condition, situation: Situation) -> str:
         for i in cond.items)
 
 
-def rules_by_level(grid: Grid, situation: Situation) -> list[tuple[str, str, str, str]]:
-    """(level, rule id, condition in French, reason · source) for every rule, urgence first."""
-    rows = [("urgence", f.id, describe(f.condition, situation), f"{f.reason} · {f.source}")
-            for f in grid.red_flags]
-    for rule in sorted(situation.rules, key=lambda r: -RANK[r.level]):
-        rows.append((rule.level, rule.id, describe(rule.condition, situation),
-                     f"{rule.reason} · {rule.source}"))
-    return rows
+@dataclass(frozen=True, slots=True)
+class RuleRow:
+    level: str
+    rule: str
+    condition: str  # in French
+    reason: str  # reason · source
+    calls: str  # the kind labels it calls for, extensions marked
+    delay: str  # the delay's label
 
 
-def situations_table(grid: Grid) -> list[tuple[str, list[tuple[list[str], bool]]]]:
-    """Situation label → for levels 1, 2, 3: (kind labels, is an extension)."""
+def kind_labels(grid: Grid, situation: Situation, level: str, kinds: Iterable[str]) -> str:
+    """Kind labels, each extension of the situation's cell marked « (extension) »."""
+    return ", ".join(grid.kind_label(k) + (" (extension)" if situation.is_extension(level, k)
+                                           else "") for k in kinds)
+
+
+def rules_by_level(grid: Grid, situation: Situation) -> list[RuleRow]:
+    """Every rule, urgence first: condition, reason and source, kinds called, delay."""
+    rules = [*grid.red_flags, *sorted(situation.rules, key=lambda r: -RANK[r.level])]
+    return [RuleRow(r.level, r.id, describe(r.condition, situation), f"{r.reason} · {r.source}",
+                    kind_labels(grid, situation, r.level, r.calls), grid.delay_label(r.delay))
+            for r in rules]
+
+
+def situations_table(grid: Grid) -> list[tuple[str, list[list[tuple[str, bool]]]]]:
+    """Situation label → for levels 1, 2, 3: (kind label, is an extension) for each kind."""
     out = []
     for situation in grid.situations.values():
         cells = []
         for level in (1, 2, 3):
             spec = situation.spec.levels.get(level)
-            kinds = [grid.kind_label(k) for k in spec.kinds] if spec else []
-            cells.append((kinds, bool(spec and spec.extension)))
+            kinds = spec.all_kinds() if spec else []
+            cells.append([(grid.kind_label(k), bool(spec and spec.is_extension(k)))
+                          for k in kinds])
         out.append((situation.label, cells))
     return out
 
@@ -83,7 +98,7 @@ def mermaid(grid: Grid, situation: Situation) -> str:
     levels = [str(lv) for lv in sorted(situation.spec.levels)] + ["urgence"]
     for lv in levels:
         label = grid.level_label(lv)
-        kinds = ", ".join(grid.kind_label(k) for k in situation.kinds(lv, grid))
+        kinds = kind_labels(grid, situation, lv, situation.kinds(lv, grid))
         lines.append(f'    L_{lv}(["{_mermaid_text(label)}<br/>{_mermaid_text(kinds)}"])')
     for a, b in zip(situation.questions, situation.questions[1:], strict=False):
         lines.append(f"    {qnode[a.id]} --> {qnode[b.id]}")
