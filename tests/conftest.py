@@ -12,7 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from gradation.cli import full_app
-from gradation.loader import Grid, default_grids_dir, load_grid, load_territory
+from gradation.core.model import Grid
+from gradation.files.grids import load_grid
+from gradation.files.locate import default_grids_dir
+from gradation.files.territories import load_territory
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import stat
 
 import pytest
-
 from conftest import ROOT, write
-from gradation.loader import default_grids_dir
+
+from gradation.files.locate import default_grids_dir
 
 BROKEN = ROOT / "tests" / "broken" / "territories"
 

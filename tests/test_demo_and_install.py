@@ -9,9 +9,9 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-
 from conftest import ADULT, ROOT, as_json
-from gradation.matching import placed_fitting
+
+from gradation.core.matching import placed_fitting
 
 
 def test_demo_is_fictional_and_says_so():
@@ -77,7 +77,7 @@ def test_non_editable_install_runs_orient_from_another_directory(tmp_path):
     assert done.returncode == 0, done.stderr
     data = as_json(done.stdout)
     assert data["grid"]["territory"] == "demo" and data["level"] == "2"
-    where = subprocess.run([str(python), "-c", "import gradation.loader as l;"
+    where = subprocess.run([str(python), "-c", "import gradation.files.locate as l;"
                             "print(l.default_grids_dir())"], cwd=elsewhere, capture_output=True,
                            text=True, check=True, env=env).stdout.strip()
     assert Path(where).is_relative_to(target), where  # the grids inside the installed package

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import SHARED, TODAY, write
-from gradation.finess import insee_code, parse, smart_title, split_routing
-from gradation.loader import load_territory
+
+from gradation.files.territories import load_territory
+from gradation.territory.finess import insee_code, parse, smart_title, split_routing
 
 
 def structure(finess: str, rs: str, category: str, label: str, departement: str, commune: str,

@@ -7,11 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ADULT, answer_flags, as_json
-from gradation.analysis import check_grid, paths
-from gradation.engine import decide
-from gradation.loader import SAFETY_RED_FLAGS, default_grids_dir, load_grid
+
+from gradation.core.decision import decide
+from gradation.core.model import SAFETY_RED_FLAGS
+from gradation.core.proofs import check_grid, paths
+from gradation.files.grids import load_grid
+from gradation.files.locate import default_grids_dir
 
 
 def test_shipped_grids_pass_every_check(grid):

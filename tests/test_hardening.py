@@ -11,15 +11,17 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import ADULT, ROOT, TODAY, answer_flags, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ADULT, ROOT, TODAY, answer_flags, write
-from gradation import yamlio
-from gradation.answers import AnswerError
-from gradation.engine import RANK, decide, level_of, restrict_to_path
-from gradation.errors import GradationError, LoadError
-from gradation.loader import check_grid_files, check_territory_file, default_grids_dir, load_territory
+from gradation.core.answers import AnswerError
+from gradation.core.decision import RANK, decide
+from gradation.errors import LoadError
+from gradation.files import yamlio
+from gradation.files.grids import check_grid_files
+from gradation.files.locate import default_grids_dir
+from gradation.files.territories import check_territory_file, load_territory
 
 TERRITORY = ROOT / "tests" / "cases" / "territoire.yaml"
 PSY = {**ADULT, "premier_episode": "oui", "decompensation": "non", "rupture_de_soins": "non"}
@@ -31,7 +33,7 @@ PSY = {**ADULT, "premier_episode": "oui", "decompensation": "non", "rupture_de_s
 def test_rich_markup_in_a_territory_is_shown_literally(grid, tmp_path):
     from rich.console import Console
 
-    from gradation.render import render_result
+    from gradation.present.terminal import render_result
 
     path = write(tmp_path / "t.yaml", """
         territory: {id: t, name: "[bold]T[/bold]"}
@@ -108,7 +110,9 @@ def test_hostile_files_are_refused_quickly_with_a_located_message(tmp_path, name
     code = textwrap.dedent(f"""
         from pathlib import Path
         from gradation.errors import LoadError
-        from gradation.loader import default_grids_dir, load_grid, load_territory
+        from gradation.files.locate import default_grids_dir
+        from gradation.files.grids import load_grid
+        from gradation.files.territories import load_territory
         grid = load_grid(default_grids_dir())
         try:
             load_territory(Path({str(path)!r}), grid)
@@ -293,10 +297,10 @@ def test_no_network_access_at_all(cli, monkeypatch):
 def test_a_crash_never_prints_the_answers(tmp_path):
     code = textwrap.dedent("""
         import sys
-        import gradation.engine, gradation.session
+        import gradation.core.decision, gradation.consult.session
         def broken(*args, **kwargs):
             raise RuntimeError("bogue simulé")
-        gradation.engine.decide = broken
+        gradation.core.decision.decide = broken
         from gradation.cli import main
         sys.argv = ["gradation", "orient", "-s", "psychiatrie", "--answer", "age=73",
                     "--answer", "commune=99077", "--answer", "premier_episode=oui"]

@@ -9,10 +9,10 @@ from typing import Any
 
 import pexpect
 import pytest
-
 from conftest import ROOT
-from gradation.engine import decide
-from gradation.interview import BACK, interview
+
+from gradation.consult.interview import BACK, interview
+from gradation.core.decision import decide
 
 TERRITORY = str(ROOT / "tests" / "cases" / "territoire.yaml")
 DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
@@ -108,7 +108,7 @@ def test_questionary_adapter_with_a_pipe(grid):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from gradation.prompts import QuestionaryAsker
+    from gradation.consult.prompts import QuestionaryAsker
 
     psy = grid.situations["psychiatrie"]
     with create_pipe_input() as pipe:

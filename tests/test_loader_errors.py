@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, TODAY, write
+
 from gradation.errors import LoadError
-from gradation.loader import load_territory
+from gradation.files.territories import load_territory
 
 BROKEN = ROOT / "tests" / "broken" / "territories"
 

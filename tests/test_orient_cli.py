@@ -6,7 +6,8 @@ import json
 import shutil
 
 from conftest import ADULT, ROOT, answer_flags, as_json, write
-from gradation.loader import default_grids_dir
+
+from gradation.files.locate import default_grids_dir
 
 TERRITORY = str(ROOT / "tests" / "cases" / "territoire.yaml")
 PSY = {**ADULT, "premier_episode": "oui", "decompensation": "non", "rupture_de_soins": "non"}

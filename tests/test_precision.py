@@ -7,12 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, TODAY, answer_flags, as_json
-from gradation.analysis import check_situation
-from gradation.engine import decide
+
+from gradation.core.decision import decide
+from gradation.core.proofs import check_situation
 from gradation.errors import LoadError
-from gradation.loader import default_grids_dir, load_grid, load_territory
+from gradation.files.grids import load_grid
+from gradation.files.locate import default_grids_dir
+from gradation.files.territories import load_territory
 
 PRECISION = str(ROOT / "tests" / "cases" / "territoire-precision.yaml")
 BASE = {"age": 30, "commune": "99001", "risque_suicidaire": "aucun", "danger_autrui": "non",

@@ -9,10 +9,10 @@ import sys
 
 import pexpect
 import pytest
-
 from conftest import ADULT, ROOT, TODAY, answer_flags
-from gradation.engine import decide
-from gradation.loader import load_vignettes
+
+from gradation.core.decision import decide
+from gradation.files.grids import load_vignettes
 
 SEED_SITUATION_CELLS = {
     "Anxio-dépression": [["Médecin généraliste", "Psychologue", "SESAME"],

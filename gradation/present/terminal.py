@@ -10,9 +10,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .engine import Result
-from .loader import Grid
-from .schema import Resource
+from gradation.core.model import Grid
+from gradation.core.result import Result
+from gradation.core.schema import Resource
 
 LEVEL_STYLES = {"1": "green", "2": "yellow", "3": "dark_orange", "urgence": "bold white on red"}
 ACCESS_LABELS = {
@@ -224,7 +224,7 @@ def result_text(result: Result, grid: Grid, explanation: Any = None) -> str:
 
 def render_explanation(explanation: Any, result: Result, console: Console) -> None:
     """Every rule (fired or not, on which answers) and what would change the level."""
-    from .teaching import LINE_NAMES
+    from gradation.present.teaching import LINE_NAMES
 
     checks, ups, downs = explanation
     table = Table(title="Règles de la situation", show_lines=False)

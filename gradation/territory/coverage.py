@@ -9,10 +9,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .matching import is_placed
-from .errors import GradationError
-from .loader import Grid, Situation, Territory
-from .schema import Resource
+from gradation.core.matching import is_placed
+from gradation.core.model import Grid, Situation, Territory
+from gradation.core.schema import Resource
+from gradation.errors import GradationError
 
 LEVEL_COLUMNS = ("1", "2", "3", "urgence")
 

@@ -11,8 +11,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from .cli import GridsOption, _grid, _stdout, handled
-from .errors import GradationError, Problem, count_text
+from gradation.cli import GridsOption, _grid, _stdout, handled
+from gradation.errors import GradationError, Problem, count_text
 
 grid_app = typer.Typer(help="Grilles : valider, prouver, exporter, schéma.", no_args_is_help=True)
 resources_app = typer.Typer(help="Ressources d'un fichier de territoire : lister, voir, ajouter, "
@@ -34,7 +34,7 @@ def _print_lines(lines: list[str]) -> None:
 
 
 def _grids_root(grids: Path | None) -> Path:
-    from .loader import default_grids_dir
+    from gradation.files.locate import default_grids_dir
 
     return grids or default_grids_dir()
 
@@ -69,7 +69,9 @@ def grid_validate(
     grids: GridsOption = None,
 ) -> None:
     """Valider des fichiers : chaque problème avec fichier:ligne:colonne et une correction."""
-    from .loader import check_grid_files, check_territory_file, resolve_territory
+    from gradation.files.grids import check_grid_files
+    from gradation.files.locate import resolve_territory
+    from gradation.files.territories import check_territory_file
 
     root = _grids_root(grids)
     problems: list[Problem] = []
@@ -121,8 +123,8 @@ def grid_check(
     l'urgence ; une réponse plus sévère n'abaisse jamais le niveau ; chaque question est posée
     et chaque règle décide au moins une fois. Chaque échec vient avec un jeu de réponses.
     """
-    from .analysis import check_grid
-    from .loader import load_grid
+    from gradation.core.proofs import check_grid
+    from gradation.files.grids import load_grid
 
     grid = load_grid(directory or _grids_root(grids))
     findings = check_grid(grid)
@@ -154,7 +156,7 @@ def _show(value: Any) -> str:
 @handled
 def grid_schema() -> None:
     """Afficher le schéma JSON des fichiers de territoire (pour l'éditeur)."""
-    from .schema import TerritoryFile
+    from gradation.core.schema import TerritoryFile
 
     schema = TerritoryFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -185,13 +187,13 @@ TerritoryFileOption = Annotated[Optional[Path], typer.Option(
 
 
 def _territory_path(path: Path | None, grids: Path | None) -> Path:
-    from .loader import resolve_territory
+    from gradation.files.locate import resolve_territory
 
     return path or resolve_territory(None, _grids_root(grids))
 
 
 def _load(path: Path | None, grids: Path | None):  # type: ignore[no-untyped-def]
-    from .loader import load_territory
+    from gradation.files.territories import load_territory
 
     grid = _grid(grids)
     return grid, load_territory(_territory_path(path, grids), grid)
@@ -211,8 +213,8 @@ def resources_list(
     """Lister les ressources (filtres : type, situation, commune)."""
     from rich.table import Table
 
-    from .coordination import LEVEL_COLUMNS, placed
-    from .render import plain
+    from gradation.present.terminal import plain
+    from gradation.territory.coverage import LEVEL_COLUMNS, placed
 
     grid, terr = _load(territory, grids)
     chosen = list(terr.resources)
@@ -244,7 +246,7 @@ def resources_show(
     grids: GridsOption = None,
 ) -> None:
     """Montrer une ressource, champ par champ."""
-    from .suggest import suggest
+    from gradation.core.suggest import suggest
 
     _, terr = _load(territory, grids)
     found = next((r for r in terr.resources if r.id == resource_id), None)
@@ -342,14 +344,14 @@ def resources_add(
     """Ajouter une ressource ; dans un terminal, demande ce qui manque."""
     import sys
 
-    from . import directory
+    from gradation.territory import directory
 
     fields = _given(locals())
     grid = _grid(grids)
     path = _territory_path(territory, grids)
     missing = [k for k in ("id", "name", "kind") if not fields.get(k)]
     if missing and sys.stdin.isatty():
-        from .prompts import ask_resource_fields
+        from gradation.consult.prompts import ask_resource_fields
 
         fields.update(ask_resource_fields(grid, missing))
         missing = [k for k in ("id", "name", "kind") if not fields.get(k)]
@@ -378,7 +380,7 @@ def resources_edit(
     grids: GridsOption = None,
 ) -> None:
     """Modifier une ressource (seuls les champs donnés changent) ; commentaires conservés."""
-    from . import directory
+    from gradation.territory import directory
 
     fields = {k: v for k, v in _given(locals()).items() if k != "id"}
     grid = _grid(grids)
@@ -397,7 +399,7 @@ def resources_remove(
     grids: GridsOption = None,
 ) -> None:
     """Retirer une ressource."""
-    from . import directory
+    from gradation.territory import directory
 
     grid = _grid(grids)
     path = _territory_path(territory, grids)
@@ -421,9 +423,9 @@ def territory_init(
     """Créer un fichier de territoire commenté."""
     import re
 
-    from .answers import INSEE
-    from .coordination import init_text
-    from .files import write_atomic
+    from gradation.core.answers import INSEE
+    from gradation.files.atomic import write_atomic
+    from gradation.territory.coverage import init_text
 
     if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", territory_id):
         raise GradationError("identifiant invalide : minuscules, chiffres et tirets (ex. cpts-du-val)")
@@ -449,8 +451,9 @@ def territory_use(
     grids: GridsOption = None,
 ) -> None:
     """Choisir le territoire par défaut (GRADATION_TERRITORY l'emporte)."""
-    from .files import write_atomic
-    from .loader import config_file, load_territory, resolve_territory
+    from gradation.files.atomic import write_atomic
+    from gradation.files.locate import config_file, resolve_territory
+    from gradation.files.territories import load_territory
 
     root = _grids_root(grids)
     path = resolve_territory(value, root)
@@ -477,8 +480,9 @@ def territory_coverage(
     grids: GridsOption = None,
 ) -> None:
     """Couverture du territoire : ressources par situation et niveau, et lacunes par commune."""
-    from .coordination import LEVEL_COLUMNS, coverage
-    from .loader import load_territory, resolve_territory
+    from gradation.files.locate import resolve_territory
+    from gradation.files.territories import load_territory
+    from gradation.territory.coverage import LEVEL_COLUMNS, coverage
 
     grid = _grid(grids)
     terr = load_territory(resolve_territory(territory, grid.root), grid)
@@ -537,8 +541,9 @@ def territory_stale(
     grids: GridsOption = None,
 ) -> None:
     """Fiches jamais vérifiées, ou vérifiées il y a trop longtemps."""
-    from .coordination import parse_duration, stale
-    from .loader import load_territory, resolve_territory
+    from gradation.files.locate import resolve_territory
+    from gradation.files.territories import load_territory
+    from gradation.territory.coverage import parse_duration, stale
 
     days = parse_duration(older_than)
     grid = _grid(grids)
@@ -574,10 +579,10 @@ def import_finess(
     grids: GridsOption = None,
 ) -> None:
     """Importer les établissements utiles à l'orientation depuis FINESS."""
-    from . import finess
-    from .errors import display_path
-    from .files import write_atomic
-    from .loader import check_territory_data
+    from gradation.errors import display_path
+    from gradation.files.atomic import write_atomic
+    from gradation.files.territories import check_territory_data
+    from gradation.territory import finess
 
     grid = _grid(grids)
     result = finess.parse(file, grid, departement or [], commune or [], categorie or [])
@@ -588,7 +593,7 @@ def import_finess(
         data = finess.territory_data(territory_id, name, result, ids, today)
         problems = check_territory_data(data, display_path(output), grid, today)
         if any(p.is_error for p in problems):
-            from .errors import LoadError
+            from gradation.errors import LoadError
 
             raise LoadError(problems, "l'import produirait un territoire invalide ; rien n'a été "
                             "écrit", 1)
@@ -612,7 +617,7 @@ def import_finess(
 
 
 def _merge(existing: Path, output: Path, result: Any, grid: Any, today: dt.date) -> list[str]:
-    from . import directory, finess
+    from gradation.territory import directory, finess
 
     doc = directory.load(existing)
     entries = directory._resources(doc)

@@ -10,11 +10,12 @@ import io
 from pathlib import Path
 from typing import Any
 
-from .errors import GradationError, LoadError
-from .files import read_text, write_atomic
-from .loader import Grid, Territory, check_territory_file
-from .schema import Resource
-from .suggest import suggest
+from gradation.core.model import Grid, Territory
+from gradation.core.schema import Resource
+from gradation.core.suggest import suggest
+from gradation.errors import GradationError, LoadError
+from gradation.files.atomic import read_text, write_atomic
+from gradation.files.territories import check_territory_file
 
 # The order of a resource's keys, as the format describes them.
 FIELD_ORDER = list(Resource.model_fields)

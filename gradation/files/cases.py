@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .engine import decide
-from .errors import GradationError, LoadError, Problem, display_path
-from .loader import Grid, Territory, load_territory
-from .yamlio import ProblemsFound, read_yaml
-
+from gradation.core.decision import decide
+from gradation.core.model import Grid, Territory
+from gradation.errors import GradationError, LoadError, Problem, display_path
+from gradation.files.territories import load_territory
+from gradation.files.yamlio import ProblemsFound, read_yaml
 
 # Numbers that must appear exactly when a case lists them; others may be added by the grid.
 EXACT_NUMBERS = ("15", "17", "3114", "119")

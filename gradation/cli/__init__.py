@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import EXIT_INTERRUPTED, GradationError
+from gradation.errors import EXIT_INTERRUPTED, GradationError
 
 APP_SETTINGS = dict(
     name="gradation",
@@ -27,7 +27,7 @@ app = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
 
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
+        from gradation import __version__
 
         typer.echo(f"gradation {__version__}")
         raise typer.Exit()
@@ -89,7 +89,8 @@ def handled(fn: Callable[..., None]) -> Callable[..., None]:
 
 
 def _grid(grids: Path | None):  # type: ignore[no-untyped-def]
-    from .loader import default_grids_dir, load_grid
+    from gradation.files.grids import load_grid
+    from gradation.files.locate import default_grids_dir
 
     return load_grid(grids or default_grids_dir())
 
@@ -132,7 +133,7 @@ def orient(
     Dans un terminal, les questions sans réponse sont posées une à une ; sinon elles doivent
     toutes être données (--answer, --answers).
     """
-    from . import session
+    from gradation.consult import session
 
     outcome = session.orient(
         situation=situation,
@@ -159,7 +160,7 @@ def cases_run(
     """Rejouer des cas de référence ; une ligne par cas, puis « N passed, N failed »."""
     from rich.text import Text
 
-    from .cases import run_cases
+    from gradation.files.cases import run_cases
 
     grid = _grid(grids)
     console = _stdout()
@@ -186,8 +187,8 @@ def full_app() -> typer.Typer:
     if _registered:
         return app
     _registered = True
-    from . import cli_train  # noqa: F401 - registers model, situations, show, train
-    from .cli_coord import grid_app, import_app, resources_app, territory_app
+    from gradation.cli import train as cli_train  # noqa: F401 - registers model, situations, show, train
+    from gradation.cli.coord import grid_app, import_app, resources_app, territory_app
 
     app.add_typer(grid_app, name="grid")
     app.add_typer(resources_app, name="resources")
@@ -198,7 +199,7 @@ def full_app() -> typer.Typer:
 
 def _french_usage(exc: typer.TyperException) -> str:
     """Typer's usage errors (English) as a French sentence."""
-    from .suggest import suggest
+    from gradation.core.suggest import suggest
 
     kind = type(exc).__name__
     param = getattr(exc, "param", None)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .conditions import suggest
-from .errors import GradationError
-from .schema import Question
+from gradation.core.conditions import suggest
+from gradation.core.schema import Question
+from gradation.errors import GradationError
 
 TRUE_WORDS = {"oui", "true", "yes"}
 FALSE_WORDS = {"non", "false", "no"}

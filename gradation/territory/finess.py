@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import GradationError
-from .geo import to_wgs84
-from .loader import Grid
+from gradation.core.model import Grid
+from gradation.errors import GradationError
+from gradation.territory.geo import to_wgs84
 
 # Overseas départements are coded 9A, 9B … in FINESS; their INSEE codes start with 97.
 OVERSEAS = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9E": "975", "9F": "976"}

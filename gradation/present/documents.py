@@ -10,9 +10,9 @@ import datetime as dt
 import html
 from typing import Any
 
-from .engine import Result
-from .loader import Grid
-from .schema import Resource
+from gradation.core.model import Grid
+from gradation.core.result import Result
+from gradation.core.schema import Resource
 
 
 def md(text: object) -> str:
@@ -99,7 +99,7 @@ def _resource_lines(res: Resource, grid: Grid) -> str:
 
 
 def _clinical_elements(result: Result) -> list[str]:
-    from .engine import display_answer
+    from gradation.core.decision import display_answer
 
     items = []
     for question in result.situation.questions:

@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .answers import parse_pairs
-from .errors import GradationError
-from .loader import Grid, default_grids_dir, load_grid, load_territory, resolve_territory
+from gradation.core.answers import parse_pairs
+from gradation.core.model import Grid
+from gradation.errors import GradationError
+from gradation.files.grids import load_grid
+from gradation.files.locate import default_grids_dir, resolve_territory
+from gradation.files.territories import load_territory
 
 
 @dataclass(slots=True)
@@ -29,7 +32,7 @@ def read_answers_file(name: str) -> dict[str, Any]:
     if name == "-":
         text, shown = sys.stdin.read(), "entrée standard"
     else:
-        from .files import read_text
+        from gradation.files.atomic import read_text
 
         text, shown = read_text(Path(name), "fichier de réponses"), name
     if name.endswith(".json"):
@@ -38,7 +41,7 @@ def read_answers_file(name: str) -> dict[str, Any]:
         except json.JSONDecodeError as exc:
             raise GradationError(f"{shown}:{exc.lineno}:{exc.colno}: JSON invalide ({exc.msg})") from None
     else:
-        from .yamlio import ProblemsFound, parse_yaml
+        from gradation.files.yamlio import ProblemsFound, parse_yaml
 
         try:
             data, problems = parse_yaml(text, shown)
@@ -69,7 +72,7 @@ def orient(
     document: str = "resultat",
     explain: bool = False,
 ) -> Outcome:
-    from .engine import decide
+    from gradation.core.decision import decide
 
     grid = load_grid(grids or default_grids_dir())
     territory_data = load_territory(resolve_territory(territory, grid.root), grid)
@@ -77,7 +80,7 @@ def orient(
     answers.update(parse_pairs(pairs))
     asker = None
     if interactive:
-        from .prompts import QuestionaryAsker
+        from gradation.consult.prompts import QuestionaryAsker
 
         asker = QuestionaryAsker(grid, territory_data)
         if situation is None:
@@ -89,8 +92,8 @@ def orient(
         )
     chosen = grid.situation(situation)
     if asker is not None:
-        from .engine import normalise_answers
-        from .interview import interview
+        from gradation.consult.interview import interview
+        from gradation.core.decision import normalise_answers
 
         answers = interview(grid, chosen, normalise_answers(grid, chosen, answers), asker)
     result = decide(grid, chosen, answers, territory_data)
@@ -99,7 +102,7 @@ def orient(
 
 def format_outcome(outcome: Outcome, color: bool) -> str:
     """The result in the requested format, as text."""
-    from .export import result_json
+    from gradation.present.data import result_json
 
     if outcome.output_format == "json":
         data = result_json(outcome.result, outcome.grid)
@@ -107,11 +110,11 @@ def format_outcome(outcome: Outcome, color: bool) -> str:
             data["explain"] = explain_json(outcome)
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if outcome.output_format in ("markdown", "html"):
-        from .documents import render_document
+        from gradation.present.documents import render_document
 
         return render_document(outcome.document, outcome.output_format, outcome.result,
                                outcome.grid)
-    from .render import result_text
+    from gradation.present.terminal import result_text
 
     return result_text(outcome.result, outcome.grid,
                        _explanation(outcome) if outcome.explain else None)
@@ -120,14 +123,14 @@ def format_outcome(outcome: Outcome, color: bool) -> str:
 def emit(outcome: Outcome) -> None:
     """Print the outcome, or write it to `--output` (atomically). rich is imported only for
     the terminal rendering."""
-    from .files import write_atomic
+    from gradation.files.atomic import write_atomic
 
     if outcome.output is not None:
         write_atomic(outcome.output, format_outcome(outcome, color=False))
         sys.stderr.write(f"Écrit dans {outcome.output}\n")
         return
     if outcome.output_format == "text":
-        from .render import print_result
+        from gradation.present.terminal import print_result
 
         print_result(outcome.result, outcome.grid,
                      _explanation(outcome) if outcome.explain else None)
@@ -137,7 +140,7 @@ def emit(outcome: Outcome) -> None:
 
 
 def _explanation(outcome: Outcome):  # type: ignore[no-untyped-def]
-    from .teaching import explain
+    from gradation.present.teaching import explain
 
     result = outcome.result
     return explain(outcome.grid, result.situation, result.answers)
@@ -160,8 +163,8 @@ def vars_of(change: Any) -> dict[str, Any]:
 
 def follow_up(outcome: Outcome) -> None:
     """After an interactive result: write the referral letter or the patient sheet on request."""
-    from .documents import render_document
-    from .files import write_atomic
+    from gradation.files.atomic import write_atomic
+    from gradation.present.documents import render_document
 
     asker = outcome.asker
     if (asker is None or not asker.asked or outcome.output is not None

@@ -11,12 +11,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import comparisons
-from .conditions import holds
-from .engine import (DELAY_RANK, RANK, Assessment, assess, candidate_values, class_starts,
-                     display_answer, is_asked, restrict_to_path)
-from .loader import SAFETY_RED_FLAGS, Grid, Situation
-from .schema import Question
+from gradation.core.conditions import comparisons, holds
+from gradation.core.decision import (
+    DELAY_RANK,
+    RANK,
+    assess,
+    candidate_values,
+    class_starts,
+    display_answer,
+    is_asked,
+    restrict_to_path,
+)
+from gradation.core.model import SAFETY_RED_FLAGS, Grid, Situation
+from gradation.core.result import Assessment
+from gradation.core.schema import Question
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .engine import Result
-from .loader import Grid
-from .schema import Resource
+from gradation.core.model import Grid
+from gradation.core.result import Result
+from gradation.core.schema import Resource
 
 
 def plain_data(model: Any) -> Any:

@@ -8,7 +8,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import GradationError
+from gradation.errors import GradationError
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:

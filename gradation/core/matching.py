@@ -10,10 +10,10 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from .conditions import holds
-from .engine import Assessment, Result
-from .loader import Grid, Situation, Territory
-from .schema import Resource
+from gradation.core.conditions import holds
+from gradation.core.model import Grid, Situation, Territory
+from gradation.core.result import Assessment, Result
+from gradation.core.schema import Resource
 
 
 def fold(text: str) -> str:

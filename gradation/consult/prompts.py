@@ -10,11 +10,11 @@ from typing import Any
 import questionary
 from questionary import Choice, Style
 
-from .answers import AnswerError, normalise
-from .engine import age_text, display_answer, situations_for_age
-from .interview import BACK
-from .loader import Grid, Situation, Territory
-from .schema import Question
+from gradation.consult.interview import BACK
+from gradation.core.answers import AnswerError, normalise
+from gradation.core.decision import age_text, display_answer, situations_for_age
+from gradation.core.model import Grid, Situation, Territory
+from gradation.core.schema import Question
 
 STYLE = Style([("qmark", "fg:ansicyan bold"), ("question", "bold"), ("pointer", "fg:ansicyan bold"),
                ("highlighted", "fg:ansicyan bold"), ("instruction", "fg:ansibrightblack"),

@@ -10,9 +10,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import conditions as c
-from .engine import RANK, candidate_values, display_answer, level_of, restrict_to_path
-from .loader import SAFETY_RED_FLAGS, Grid, Situation
+from gradation.core import conditions as c
+from gradation.core.decision import (
+    RANK,
+    candidate_values,
+    display_answer,
+    level_of,
+    restrict_to_path,
+)
+from gradation.core.model import SAFETY_RED_FLAGS, Grid, Situation
 
 SAFETY = dict(SAFETY_RED_FLAGS)
 

@@ -8,51 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from .answers import AnswerError, accepted, normalise
-from .conditions import Compare, Condition, comparisons, holds
-from .suggest import suggest
-from .loader import SAFETY_REASONS, SAFETY_RED_FLAGS, CompiledRule, Grid, Situation, Territory
-from .schema import LEVELS, HelpNumber, Question, Resource
+from gradation.core.answers import AnswerError, accepted, normalise
+from gradation.core.conditions import Compare, Condition, comparisons, holds
+from gradation.core.model import (
+    SAFETY_REASONS,
+    SAFETY_RED_FLAGS,
+    CompiledRule,
+    Grid,
+    Situation,
+    Territory,
+)
+from gradation.core.result import Assessment, Reason, Result
+from gradation.core.schema import LEVELS, HelpNumber, Question
+from gradation.core.suggest import suggest
 
 RANK = {level: i for i, level in enumerate(LEVELS)}
 LEVEL_ONE_REASON = "Aucun critère de recours spécialisé"  # for a grid that names none
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    rule: str
-    text: str
-    source: str
-    level: str
-    delay: str = "programme"
-
-
-@dataclass(slots=True)
-class Result:
-    situation: Situation
-    level: str
-    delay: str
-    reasons: list[Reason]
-    answers: dict[str, Any]  # the answers of the path, as used
-    resources: list[Resource] = field(default_factory=list)
-    bridge: list[Resource] = field(default_factory=list)
-    bridge_reason: str | None = None
-    alongside: list[Resource] = field(default_factory=list)
-    fallback: list[Resource] = field(default_factory=list)
-    fallback_needed: bool = False  # `rapide`, and no one called can see the patient in a week
-    because: dict[str, list[str]] = field(default_factory=dict)  # resource id -> rule ids
-    looked_for: list[str] = field(default_factory=list)  # kinds searched when none fits
-    numbers: list[HelpNumber] = field(default_factory=list)
-    unanswered: list[str] = field(default_factory=list)
-    could_raise: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    red_flag: bool = False
-    grid_version: str = ""
-    territory: Territory | None = None
 
 
 # --- Answers and the path -----------------------------------------------------------------------
@@ -130,29 +103,6 @@ def age_text(low: int, high: int) -> str:
 DELAY_RANK = {"programme": 0, "rapide": 1, "sans-delai": 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
-    """What the answers decide, before any territory: the level, how soon, and why."""
-
-    level: str
-    delay: str
-    flags: list[CompiledRule]  # positive red flags (the grid's and the built-in floor)
-    rules: list[CompiledRule]  # the situation's rules that hold
-
-    def callers(self, level: str) -> dict[str, list[str]]:
-        """Kind -> ids of the rules of `level` that hold and call it, in order of first call."""
-        out: dict[str, list[str]] = {}
-        source = self.flags if level == "urgence" else [r for r in self.rules if r.level == level]
-        for rule in source:
-            for kind in rule.calls:
-                out.setdefault(kind, []).append(rule.id)
-        return out
-
-    def rapid_kinds(self) -> set[str]:
-        """The kinds called by the `rapide` reasons that hold."""
-        return {k for r in self.rules if r.delay == "rapide" for k in r.calls}
-
-
 def fired_rules(situation: Situation, answers: Mapping[str, Any]) -> list[CompiledRule]:
     return [rule for rule in situation.rules if holds(rule.condition, answers)]
 
@@ -227,7 +177,7 @@ def decide(
     today: dt.date | None = None,
 ) -> Result:
     """Check the answers, decide the level and delay, and match the territory's resources."""
-    from .matching import match_resources
+    from gradation.core.matching import match_resources
 
     today = today or dt.date.today()
     answers = normalise_answers(grid, situation, raw_answers)

@@ -9,8 +9,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from .cli import GridsOption, _grid, _stdout, app, handled
-from .errors import GradationError
+from gradation.cli import GridsOption, _grid, _stdout, app, handled
+from gradation.errors import GradationError
 
 
 class TableFormat(str, Enum):
@@ -35,7 +35,7 @@ def model_command(
     grids: GridsOption = None,
 ) -> None:
     """Le modèle de gradation : lignes × champs (sanitaire, médico-social, social)."""
-    from .teaching import model_table
+    from gradation.present.teaching import model_table
 
     grid = _grid(grids)
     fields = grid.model.fields
@@ -68,7 +68,7 @@ def situations_command(
     grids: GridsOption = None,
 ) -> None:
     """Les situations cliniques × niveaux de recours (types de ressources par case)."""
-    from .teaching import situations_table
+    from gradation.present.teaching import situations_table
 
     grid = _grid(grids)
     rows = situations_table(grid)
@@ -107,8 +107,14 @@ def show_command(
     grids: GridsOption = None,
 ) -> None:
     """Une situation : ses questions et leurs conditions, ses règles et leurs sources, ses niveaux."""
-    from .engine import age_text
-    from .teaching import LINE_NAMES, describe, kind_labels, mermaid, rules_by_level
+    from gradation.core.decision import age_text
+    from gradation.present.teaching import (
+        LINE_NAMES,
+        describe,
+        kind_labels,
+        mermaid,
+        rules_by_level,
+    )
 
     grid = _grid(grids)
     sit = grid.situation(situation)
@@ -167,9 +173,11 @@ def train_command(
     from rich.panel import Panel
     from rich.text import Text
 
-    from .engine import decide
-    from .loader import load_territory, load_vignettes, resolve_territory
-    from .render import plain
+    from gradation.core.decision import decide
+    from gradation.files.grids import load_vignettes
+    from gradation.files.locate import resolve_territory
+    from gradation.files.territories import load_territory
+    from gradation.present.terminal import plain
 
     if not sys.stdin.isatty():
         raise GradationError("gradation train se joue dans un terminal (clavier).")
@@ -182,7 +190,7 @@ def train_command(
     chosen = vignettes[:count]
     territory = load_territory(resolve_territory("demo", grid.root), grid)
     console = _stdout()
-    from .prompts import ask_level
+    from gradation.consult.prompts import ask_level
 
     score = 0
     for i, vignette in enumerate(chosen, 1):
@@ -210,8 +218,8 @@ def train_command(
 
 def _deciding_answers(result: Any, grid: Any) -> list[str]:
     """The answers read by the rules that decided the level."""
-    from .conditions import comparisons
-    from .engine import display_answer
+    from gradation.core.conditions import comparisons
+    from gradation.core.decision import display_answer
 
     read: dict[str, None] = {}
     for reason in result.reasons:

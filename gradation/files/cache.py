@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import __version__
+from gradation import __version__
 
 T = TypeVar("T")
 FORMAT = "1"
@@ -87,8 +87,8 @@ def cached(files: list[Path], extra: str, build: Callable[[], T]) -> T:
 
 
 def _store(folder: Path, path: Path, value: Any) -> None:
-    from .files import write_atomic
-    from .errors import GradationError
+    from gradation.errors import GradationError
+    from gradation.files.atomic import write_atomic
 
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from gradation.errors import Problem
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_ALIASES = 10_000

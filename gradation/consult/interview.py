@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from .engine import is_asked, red_flags, restrict_to_path
-from .loader import Grid, Situation
-from .schema import Question
+from gradation.core.decision import is_asked, red_flags, restrict_to_path
+from gradation.core.model import Grid, Situation
+from gradation.core.schema import Question
 
 BACK = object()  # the answer that means « revenir à la question précédente »
 

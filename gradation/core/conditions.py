@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .suggest import suggest
+from gradation.core.suggest import suggest
 
 OPS = ("=", "!=", ">=", "<=", ">", "<")
 ORDER_OPS = (">=", "<=", ">", "<")

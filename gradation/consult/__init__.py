@@ -1,0 +1,1 @@
+"""The consultation: the interview logic, the questionary prompts, the session."""

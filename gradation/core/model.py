@@ -1,0 +1,144 @@
+"""The domain model that the engine reads: compiled grids, situations, territories, and
+the safety floor of red flags that no grid can drop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gradation.core import conditions as cond
+from gradation.core.schema import (
+    CommonFile,
+    ModelFile,
+    Question,
+    Resource,
+    SituationFile,
+    TerritoryFile,
+)
+from gradation.core.suggest import suggest
+from gradation.errors import Problem
+
+# The red flags that lead to `urgence` whatever a grid says: the engine applies them itself, and
+# a grid that drops or retypes one of these questions does not load.
+
+
+SAFETY_RED_FLAGS: tuple[tuple[str, Any], ...] = (
+    ("risque_suicidaire", "eleve"),
+    ("danger_autrui", True),
+    ("agitation", True),
+    ("confusion", True),
+    ("intoxication_aigue", True),
+    ("enfant_en_danger", True),
+)
+
+SAFETY_REASONS = {
+    "risque_suicidaire": "Risque suicidaire à urgence élevée",
+    "danger_autrui": "Danger pour autrui",
+    "agitation": "Agitation sévère ou état délirant aigu",
+    "confusion": "Confusion ou trouble de la vigilance",
+    "intoxication_aigue": "Intoxication aiguë sévère ou surdosage",
+    "enfant_en_danger": "Enfant en danger immédiat",
+}
+
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    id: str
+    level: str  # "1", "2", "3" or "urgence"
+    condition: cond.Condition
+    reason: str
+    source: str
+    calls: tuple[str, ...] = ()  # the kinds this reason calls for
+    delay: str = "programme"  # "programme", "rapide" or "sans-delai"
+
+@dataclass(slots=True)
+class Situation:
+    spec: SituationFile
+    questions: list[Question]  # common questions first, then the situation's own
+    conditions: dict[str, cond.Condition | None]  # question id -> when it is asked
+    rules: list[CompiledRule]  # levels 1 (reasons that keep level 1), 2 and 3
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+    def question(self, qid: str) -> Question | None:
+        return next((q for q in self.questions if q.id == qid), None)
+
+    def kinds(self, level: str, grid: Grid) -> list[str]:
+        """Every kind of a level's cell, extensions included."""
+        if level == "urgence":
+            return list(grid.model.urgence_kinds)
+        spec = self.spec.levels.get(int(level))
+        return spec.all_kinds() if spec else []
+
+    def is_extension(self, level: str, kind: str) -> bool:
+        spec = self.spec.levels.get(int(level)) if level != "urgence" else None
+        return spec is not None and spec.is_extension(kind)
+
+@dataclass(slots=True)
+class Grid:
+    root: Path
+    model: ModelFile
+    common: CommonFile
+    red_flags: list[CompiledRule]
+    situations: dict[str, Situation]
+    numbers: list[tuple[Any, cond.Condition | None]]  # (HelpNumber, condition)
+    all_questions: dict[str, Question] = field(default_factory=dict)
+    fallback: list[tuple[str, cond.Condition | None]] = field(default_factory=list)
+    resource_warnings: list[tuple[Any, cond.Condition]] = field(default_factory=list)
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    def kind_label(self, kind: str) -> str:
+        return next((k.label for k in self.model.kinds if k.id == kind), kind)
+
+    def complements(self, kind: str) -> bool:
+        return any(k.complements for k in self.model.kinds if k.id == kind)
+
+    def delay_label(self, delay: str) -> str:
+        return next((d.label for d in self.model.delays if d.id == delay), delay)
+
+    def level_label(self, level: str) -> str:
+        return next((lv.label for lv in self.model.levels if lv.id == level), level)
+
+    def situation(self, sid: str) -> Situation:
+        from gradation.errors import GradationError
+
+        found = self.situations.get(sid)
+        if found is None:
+            known = ", ".join(self.situations)
+            raise GradationError(
+                f"situation « {sid} » inconnue{suggest(sid, self.situations)} "
+                f"(situations : {known})"
+            )
+        return found
+
+@dataclass(slots=True)
+class Territory:
+    path: Path
+    data: TerritoryFile
+    warnings: list[Problem]
+
+    @property
+    def id(self) -> str:
+        return self.data.territory.id
+
+    @property
+    def name(self) -> str:
+        return self.data.territory.name
+
+    @property
+    def resources(self) -> list[Resource]:
+        return self.data.resources
+
+    def commune_name(self, insee: str) -> str | None:
+        return next((c.name for c in self.data.territory.communes if c.insee == insee), None)

@@ -1,0 +1,66 @@
+"""What a decision produces: the assessment of the answers and the result a person reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradation.core.model import CompiledRule, Situation, Territory
+from gradation.core.schema import HelpNumber, Resource
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    rule: str
+    text: str
+    source: str
+    level: str
+    delay: str = "programme"
+
+
+@dataclass(slots=True)
+class Result:
+    situation: Situation
+    level: str
+    delay: str
+    reasons: list[Reason]
+    answers: dict[str, Any]  # the answers of the path, as used
+    resources: list[Resource] = field(default_factory=list)
+    bridge: list[Resource] = field(default_factory=list)
+    bridge_reason: str | None = None
+    alongside: list[Resource] = field(default_factory=list)
+    fallback: list[Resource] = field(default_factory=list)
+    fallback_needed: bool = False  # `rapide`, and no one called can see the patient in a week
+    because: dict[str, list[str]] = field(default_factory=dict)  # resource id -> rule ids
+    looked_for: list[str] = field(default_factory=list)  # kinds searched when none fits
+    numbers: list[HelpNumber] = field(default_factory=list)
+    unanswered: list[str] = field(default_factory=list)
+    could_raise: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    red_flag: bool = False
+    grid_version: str = ""
+    territory: Territory | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What the answers decide, before any territory: the level, how soon, and why."""
+
+    level: str
+    delay: str
+    flags: list[CompiledRule]  # positive red flags (the grid's and the built-in floor)
+    rules: list[CompiledRule]  # the situation's rules that hold
+
+    def callers(self, level: str) -> dict[str, list[str]]:
+        """Kind -> ids of the rules of `level` that hold and call it, in order of first call."""
+        out: dict[str, list[str]] = {}
+        source = self.flags if level == "urgence" else [r for r in self.rules if r.level == level]
+        for rule in source:
+            for kind in rule.calls:
+                out.setdefault(kind, []).append(rule.id)
+        return out
+
+    def rapid_kinds(self) -> set[str]:
+        """The kinds called by the `rapide` reasons that hold."""
+        return {k for r in self.rules if r.delay == "rapide" for k in r.calls}

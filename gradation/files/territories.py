@@ -1,0 +1,155 @@
+"""Loading and cross-checking territory files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from gradation.core.answers import INSEE
+from gradation.core.model import Grid, Territory
+from gradation.core.schema import (
+    Resource,
+    TerritoryFile,
+)
+from gradation.core.suggest import suggest
+from gradation.errors import LoadError, Problem, display_path
+from gradation.files.problems import mapping_items, position_of, schema_problems, validate, yamlio
+
+# The red flags that lead to `urgence` whatever a grid says: the engine applies them itself, and
+# a grid that drops or retypes one of these questions does not load.
+
+
+_PHONE = re.compile(r"^(?:0[1-9]\d{8}|\+33[1-9]\d{8}|\+262\d{9}|\+590\d{9}|\+594\d{9}|\+596\d{9}"
+                    r"|1\d{1,2}|3\d{3})$")
+
+def territory_problems(data: Any, name: str, grid: Grid, today: dt.date) -> list[Problem]:
+    """The cross-checks of a territory file (kinds, situations, ids, sectors, freshness)."""
+    problems: list[Problem] = []
+    kinds = [k.id for k in grid.model.kinds]
+    situations = list(grid.situations)
+    info = data.get("territory") if isinstance(data, dict) else None
+    communes = {c.get("insee") for _, c in mapping_items(info, "communes")} if isinstance(info, dict) else set()
+    seen: dict[str, tuple[int, int]] = {}
+    for i, res in mapping_items(data, "resources"):
+        prefix = f"resources[{i}]"
+        rid = res.get("id")
+        if isinstance(rid, str):
+            if rid in seen:
+                problems.append(Problem(name, *position_of(res, "id"),
+                                        f"{prefix}.id : identifiant « {rid} » en double "
+                                        f"(déjà utilisé ligne {seen[rid][0]})"))
+            else:
+                seen[rid] = position_of(res, "id")
+        kind = res.get("kind")
+        if isinstance(kind, str) and kind not in kinds:
+            problems.append(Problem(name, *position_of(res, "kind"),
+                                    f"{prefix}.kind : type « {kind} » inconnu{suggest(kind, kinds)}"))
+        listed = res.get("situations")
+        if isinstance(listed, list):
+            for j, sid in enumerate(listed):
+                if isinstance(sid, str) and sid not in situations:
+                    problems.append(Problem(name, *position_of(listed, j),
+                                            f"{prefix}.situations[{j}] : situation « {sid} » inconnue"
+                                            f"{suggest(sid, situations)} (situations : "
+                                            f"{', '.join(situations)})"))
+        if "level" in res and not res.get("situations"):
+            problems.append(Problem(name, *yamlio().key_position(res, "level"),
+                                    f"{prefix}.level : « level » exige « situations » "
+                                    "(le niveau ne vaut que pour les situations listées)"))
+        age = res.get("age")
+        if isinstance(age, dict):
+            low, high = age.get("min"), age.get("max")
+            if isinstance(low, int) and isinstance(high, int) and low > high:
+                problems.append(Problem(name, *position_of(age, "min"),
+                                        f"{prefix}.age : min ({low}) supérieur à max ({high})"))
+        serves = res.get("serves")
+        if isinstance(serves, list) and communes:
+            for j, code in enumerate(serves):
+                if isinstance(code, str) and INSEE.match(code) and code not in communes:
+                    problems.append(Problem(name, *position_of(serves, j),
+                                            f"{prefix}.serves[{j}] : commune « {code} » absente "
+                                            "des communes du territoire", "avertissement"))
+        verified = res.get("verified_on")
+        if isinstance(verified, dt.date) and (today - verified).days > 365:
+            problems.append(Problem(name, *position_of(res, "verified_on"),
+                                    f"{prefix}.verified_on : fiche non vérifiée depuis plus d'un an "
+                                    f"({verified.isoformat()})", "avertissement"))
+        phone = res.get("phone")
+        if isinstance(phone, str) and not _PHONE.match(re.sub(r"[\s.\-]", "", phone)):
+            problems.append(Problem(name, *position_of(res, "phone"),
+                                    f"{prefix}.phone : « {phone} » n'est pas un numéro français "
+                                    "(par exemple 01 99 00 00 01)", "avertissement"))
+    return problems
+
+def load_territory(path: Path, grid: Grid, today: dt.date | None = None) -> Territory:
+    """A validated territory (from the cache when nothing it depends on has changed)."""
+    from gradation.files.cache import cached, grid_files
+
+    today = today or dt.date.today()
+
+    def build() -> Territory:
+        territory, problems = check_territory_file(path, grid, today)
+        if territory is None:
+            raise LoadError(problems, "le territoire ne peut pas être chargé")
+        return territory
+
+    return cached([path, *grid_files(grid.root)], f"territory|{today.isoformat()}", build)
+
+def check_territory_file(path: Path, grid: Grid, today: dt.date | None = None,
+                         text: str | None = None) -> tuple[Territory | None, list[Problem]]:
+    """A territory and every problem of its file; `text` checks new content before it is
+    written to `path`.
+
+    A first pass builds plain data (fast, small); only when it finds a problem is the file read
+    again with the position of every value, to locate each problem.
+    """
+    today = today or dt.date.today()
+    territory, problems = _territory_pass(path, grid, today, text, marks=False)
+    if problems:
+        territory, problems = _territory_pass(path, grid, today, text, marks=True)
+    return territory, problems
+
+def check_territory_data(data: dict[str, Any], name: str, grid: Grid, today: dt.date
+                         ) -> list[Problem]:
+    """The problems of territory data built by the program (an import) before it is written:
+    each entry is validated on its own, so that a large import needs little memory."""
+
+    from gradation.core.schema import TerritoryInfo
+
+    problems: list[Problem] = []
+    try:
+        TerritoryInfo.model_validate(data.get("territory"))
+    except ValidationError as exc:
+        problems += schema_problems(exc, data.get("territory"), TerritoryInfo, name)
+    for i, entry in enumerate(data.get("resources") or []):
+        try:
+            Resource.model_validate(entry)
+        except ValidationError as exc:
+            problems += [Problem(p.file, p.line, p.column, f"resources[{i}].{p.message}",
+                                 p.severity)
+                         for p in schema_problems(exc, entry, Resource, name)]
+    return problems + territory_problems(data, name, grid, today)
+
+def _territory_pass(path: Path, grid: Grid, today: dt.date, text: str | None,
+                    marks: bool) -> tuple[Territory | None, list[Problem]]:
+    name = display_path(path)
+    try:
+        if text is None:
+            data, problems = yamlio().read_yaml(path, name, marks)
+        else:
+            data, problems = yamlio().parse_yaml(text, name, marks)
+    except yamlio().ProblemsFound as exc:
+        data, problems = None, exc.problems
+    territory = None
+    if not any(p.is_error for p in problems):
+        territory = validate(TerritoryFile, data, problems, name)
+        if isinstance(data, dict):
+            problems += territory_problems(data, name, grid, today)
+    problems.sort(key=lambda p: (p.line, p.column))
+    if territory is None or any(p.is_error for p in problems):
+        return None, problems
+    return Territory(path, territory, problems), problems

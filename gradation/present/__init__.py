@@ -1,0 +1,1 @@
+"""Presentation: the terminal, documents (Markdown, HTML), JSON data, teaching views."""

@@ -1,0 +1,1 @@
+"""Territory tools for coordinators: editing a directory, coverage, FINESS, communes."""
