@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import random
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Optional
 
 import typer
 
-from gradation.cli import GridsOption, _grid, _stdout, app, handled
+from gradation.cli.common import GridsOption, grid_from, handled, stdout_console
 from gradation.errors import GradationError
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     text = "text"
     markdown = "markdown"
 
 
-class ShowFormat(str, Enum):
+class ShowFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     mermaid = "mermaid"
@@ -28,7 +28,6 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-@app.command("model")
 @handled
 def model_command(
     output_format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.text,
@@ -37,15 +36,20 @@ def model_command(
     """Le modèle de gradation : lignes × champs (sanitaire, médico-social, social)."""
     from gradation.present.teaching import model_table
 
-    grid = _grid(grids)
+    grid = grid_from(grids)
     fields = grid.model.fields
     rows = model_table(grid)
     if output_format == TableFormat.markdown:
-        lines = ["| ligne | " + " | ".join(f.label for f in fields) + " |",
-                 "|---|" + "---|" * len(fields)]
+        lines = [
+            "| ligne | " + " | ".join(f.label for f in fields) + " |",
+            "|---|" + "---|" * len(fields),
+        ]
         for label, organisation, cells in rows:
-            lines.append(f"| **{_md_cell(label)}**<br>{_md_cell(organisation)} | "
-                         + " | ".join(_md_cell(", ".join(cells[f.id])) for f in fields) + " |")
+            lines.append(
+                f"| **{_md_cell(label)}**<br>{_md_cell(organisation)} | "
+                + " | ".join(_md_cell(", ".join(cells[f.id])) for f in fields)
+                + " |"
+            )
         typer.echo("\n".join(lines))
         return
     from rich.table import Table
@@ -56,12 +60,13 @@ def model_command(
     for f in fields:
         table.add_column(f.label)
     for label, organisation, cells in rows:
-        table.add_row(Text(label).append("\n" + organisation, style="dim italic"),
-                      *[Text("\n".join(cells[f.id])) for f in fields])
-    _stdout().print(table)
+        table.add_row(
+            Text(label).append("\n" + organisation, style="dim italic"),
+            *[Text("\n".join(cells[f.id])) for f in fields],
+        )
+    stdout_console().print(table)
 
 
-@app.command("situations")
 @handled
 def situations_command(
     output_format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.text,
@@ -70,16 +75,25 @@ def situations_command(
     """Les situations cliniques × niveaux de recours (types de ressources par case)."""
     from gradation.present.teaching import situations_table
 
-    grid = _grid(grids)
+    grid = grid_from(grids)
     rows = situations_table(grid)
-    note = ("* extension : un type que la table source ne met pas dans cette case ; la grille "
-            "l'ajoute pour combler un manque clinique.")
+    note = (
+        "* extension : un type que la table source ne met pas dans cette case ; la grille "
+        "l'ajoute pour combler un manque clinique."
+    )
     if output_format == TableFormat.markdown:
         lines = ["| situation | niveau 1 | niveau 2 | niveau 3 |", "|---|---|---|---|"]
         for label, cells in rows:
-            lines.append(f"| {_md_cell(label)} | " + " | ".join(
-                ", ".join(_md_cell(kind) + (" *(extension)*" if ext else "")
-                          for kind, ext in cell) for cell in cells) + " |")
+            lines.append(
+                f"| {_md_cell(label)} | "
+                + " | ".join(
+                    ", ".join(
+                        _md_cell(kind) + (" *(extension)*" if ext else "") for kind, ext in cell
+                    )
+                    for cell in cells
+                )
+                + " |"
+            )
         lines += ["", note]
         typer.echo("\n".join(lines))
         return
@@ -90,23 +104,31 @@ def situations_command(
     for column in ("situation", "niveau 1", "niveau 2", "niveau 3"):
         table.add_column(column)
     for label, cells in rows:
-        table.add_row(Text(label, style="bold"), *[
-            Text("\n").join(Text(kind) + (Text(" *", style="italic yellow") if ext else Text())
-                            for kind, ext in cell)
-            for cell in cells])
-    console = _stdout()
+        table.add_row(
+            Text(label, style="bold"),
+            *[
+                Text("\n").join(
+                    Text(kind) + (Text(" *", style="italic yellow") if ext else Text())
+                    for kind, ext in cell
+                )
+                for cell in cells
+            ],
+        )
+    console = stdout_console()
     console.print(table)
     console.print(Text(note, style="italic"))
 
 
-@app.command("show")
 @handled
 def show_command(
-    situation: Annotated[str, typer.Argument(help="Identifiant de la situation.", show_default=False)],
+    situation: Annotated[
+        str, typer.Argument(help="Identifiant de la situation.", show_default=False)
+    ],
     output_format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
     grids: GridsOption = None,
 ) -> None:
-    """Une situation : ses questions et leurs conditions, ses règles et leurs sources, ses niveaux."""
+    """Une situation : ses questions et leurs conditions, ses règles et leurs sources, ses
+    niveaux."""
     from gradation.core.decision import age_text
     from gradation.present.teaching import (
         LINE_NAMES,
@@ -116,14 +138,13 @@ def show_command(
         rules_by_level,
     )
 
-    grid = _grid(grids)
+    grid = grid_from(grids)
     sit = grid.situation(situation)
     if output_format == ShowFormat.mermaid:
         typer.echo(mermaid(grid, sit), nl=False)
         return
     rng = sit.spec.age
-    lines = [f"# {sit.label}", "", f"Âge : {age_text(rng.min, rng.max)}.", "",
-             "## Questions", ""]
+    lines = [f"# {sit.label}", "", f"Âge : {age_text(rng.min, rng.max)}.", "", "## Questions", ""]
     for i, q in enumerate(sit.questions, 1):
         cond = sit.conditions.get(q.id)
         extra = []
@@ -144,8 +165,10 @@ def show_command(
         if row.level != current:
             lines += ["", f"### {LINE_NAMES[row.level]} si l'une de ces conditions :", ""]
             current = row.level
-        lines.append(f"- {row.condition} — {row.reason} (`{row.rule}`) ; appelle : {row.calls} ; "
-                     f"délai : {row.delay}")
+        lines.append(
+            f"- {row.condition} — {row.reason} (`{row.rule}`) ; appelle : {row.calls} ; "
+            f"délai : {row.delay}"
+        )
     lines += ["", "### Sinon : 1re ligne", "", "## Niveaux et ressources", ""]
     for level in [*(str(lv) for lv in sorted(sit.spec.levels)), "urgence"]:
         kinds = kind_labels(grid, sit, level, sit.kinds(level, grid))
@@ -158,15 +181,22 @@ def show_command(
         return
     from rich.markdown import Markdown
 
-    _stdout().print(Markdown(text))
+    stdout_console().print(Markdown(text))
 
 
-@app.command("train")
 @handled
 def train_command(
-    situation: Annotated[Optional[str], typer.Option("--situation", "-s", help="Seulement cette situation.", show_default=False)] = None,
+    situation: Annotated[
+        Optional[str],
+        typer.Option("--situation", "-s", help="Seulement cette situation.", show_default=False),
+    ] = None,
     count: Annotated[int, typer.Option("--count", "-n", min=1, help="Nombre de vignettes.")] = 10,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Graine du tirage (pour rejouer la même série).", show_default=False)] = None,
+    seed: Annotated[
+        Optional[int],
+        typer.Option(
+            "--seed", help="Graine du tirage (pour rejouer la même série).", show_default=False
+        ),
+    ] = None,
     grids: GridsOption = None,
 ) -> None:
     """S'entraîner : une vignette clinique, choisir le niveau, voir la bonne réponse et pourquoi."""
@@ -181,7 +211,7 @@ def train_command(
 
     if not sys.stdin.isatty():
         raise GradationError("gradation train se joue dans un terminal (clavier).")
-    grid = _grid(grids)
+    grid = grid_from(grids)
     vignettes = load_vignettes(grid)
     if situation:
         grid.situation(situation)
@@ -189,14 +219,17 @@ def train_command(
     random.Random(seed).shuffle(vignettes)
     chosen = vignettes[:count]
     territory = load_territory(resolve_territory("demo", grid.root), grid)
-    console = _stdout()
+    console = stdout_console()
     from gradation.consult.prompts import ask_level
 
     score = 0
     for i, vignette in enumerate(chosen, 1):
         sit = grid.situations[vignette.situation]
-        console.print(Panel(plain(vignette.story), title=f"{i}/{len(chosen)} — {sit.label}",
-                            title_align="left"))
+        console.print(
+            Panel(
+                plain(vignette.story), title=f"{i}/{len(chosen)} — {sit.label}", title_align="left"
+            )
+        )
         guess = ask_level(grid, sit)
         result = decide(grid, sit, vignette.answers, territory)
         right = guess == result.level
@@ -205,8 +238,11 @@ def train_command(
         verdict.append(f"{grid.level_label(result.level)}.")
         console.print(verdict)
         for reason in result.reasons:
-            console.print(Text("  • ").append_text(plain(reason.text)).append(
-                f" ({reason.source})", style="dim"))
+            console.print(
+                Text("  • ")
+                .append_text(plain(reason.text))
+                .append(f" ({reason.source})", style="dim")
+            )
         deciding = _deciding_answers(result, grid)
         if deciding:
             console.print(Text("  Réponses décisives : " + ", ".join(deciding), style="italic"))

@@ -39,7 +39,8 @@ def read_answers_file(name: str) -> dict[str, Any]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise GradationError(f"{shown}:{exc.lineno}:{exc.colno}: JSON invalide ({exc.msg})") from None
+            raise GradationError(
+                f"{shown}:{exc.lineno}:{exc.colno}: JSON invalide ({exc.msg})") from None
     else:
         from gradation.files.yamlio import ProblemsFound, parse_yaml
 

@@ -1,4 +1,5 @@
-"""The small condition language of the grids: `phq9 >= 20`, `decompensation and retentissement = severe`.
+"""The small condition language of the grids: `phq9 >= 20`,
+`decompensation and retentissement = severe`.
 
 Grammar (keywords are English, like the schema keys):
 
@@ -28,9 +29,14 @@ ORDER_OPS = (">=", "<=", ">", "<")
 
 
 class QuestionLike(Protocol):
-    id: str
-    type: str
-    ordered: bool
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def ordered(self) -> bool: ...
 
     def choice_ids(self) -> list[str]: ...
 

@@ -208,7 +208,8 @@ def decide(
         territory=territory,
     )
     if level != "urgence":
-        result.could_raise = [q for q in unanswered if _could_raise(grid, situation, used, q, level)]
+        result.could_raise = [q for q in unanswered
+                              if _could_raise(grid, situation, used, q, level)]
     if territory is not None:
         match_resources(result, assessment, grid, territory, today)
     result.numbers = numbers_for(grid, level, used, result.fallback_needed)

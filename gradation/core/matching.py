@@ -120,7 +120,7 @@ class _Matcher:
         level = self.result.level
         if level not in ("2", "3"):
             return
-        spec = self.situation.spec.levels.get(int(level))
+        spec = self.situation.level_spec(level)
         called = self.assessment.callers(level)
         complements = bool(called) and all(self.grid.complements(k) for k in called)
         out: list[Resource] = []
@@ -170,8 +170,9 @@ def _warnings(result: Result, grid: Grid, territory: Territory, today: dt.date) 
                         "desservent qu'une partie du territoire.")
     if commune is not None and not any(c.insee == commune
                                        for c in territory.data.territory.communes):
-        warnings.append(f"La commune {commune} est hors du territoire « {territory.name} » : seules "
-                        "les ressources sans secteur, ou dont le secteur la comprend, sont proposées.")
+        warnings.append(f"La commune {commune} est hors du territoire « {territory.name} » : "
+                        "seules les ressources sans secteur, ou dont le secteur la comprend, sont "
+                        "proposées.")
     stale_days = grid.model.matching.stale_days
     for r in shown:
         if r.verified_on is not None and (today - r.verified_on).days > stale_days:

@@ -10,6 +10,7 @@ from typing import Any
 from gradation.core import conditions as cond
 from gradation.core.schema import (
     CommonFile,
+    LevelSpec,
     ModelFile,
     Question,
     Resource,
@@ -75,11 +76,15 @@ class Situation:
         """Every kind of a level's cell, extensions included."""
         if level == "urgence":
             return list(grid.model.urgence_kinds)
-        spec = self.spec.levels.get(int(level))
+        spec = self.level_spec(level)
         return spec.all_kinds() if spec else []
 
+    def level_spec(self, level: str) -> LevelSpec | None:
+        """A level's cell ("1", "2" or "3"); None at urgence or for a level the situation lacks."""
+        return next((spec for lv, spec in self.spec.levels.items() if str(lv) == level), None)
+
     def is_extension(self, level: str, kind: str) -> bool:
-        spec = self.spec.levels.get(int(level)) if level != "urgence" else None
+        spec = self.level_spec(level)
         return spec is not None and spec.is_extension(kind)
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 
 Ident = Annotated[StrictStr, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 QuestionId = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-Insee = Annotated[StrictStr, Field(pattern=r"^(\d{2}|2[AB])\d{3}$")]
+Insee = Annotated[StrictStr, Field(pattern=r"^([0-9]{2}|2[AB])[0-9]{3}$")]
 Text = Annotated[StrictStr, Field(min_length=1)]
 Date = Annotated[dt.date, Field(strict=False)]
 Number = Annotated[float, Field(strict=False)]
@@ -32,7 +32,7 @@ class _Strict(BaseModel):
 class Commune(_Strict):
     insee: Insee
     name: Text
-    postcodes: list[Annotated[StrictStr, Field(pattern=r"^\d{5}$")]] = []
+    postcodes: list[Annotated[StrictStr, Field(pattern=r"^[0-9]{5}$")]] = []
 
 
 class TerritoryInfo(_Strict):

@@ -101,11 +101,14 @@ def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | 
 
 def _walk(data: Any, loc: tuple[Any, ...]) -> tuple[Any, Any, Any]:
     """Follow a location into the data: (parent container, last key, value)."""
-    parent, key, value = None, None, data
+    parent: Any = None
+    key: Any = None
+    value: Any = data
     for part in loc:
         if isinstance(value, dict) and part in value:
             parent, key, value = value, part, value[part]
-        elif isinstance(value, dict) and isinstance(part, str) and part.isdigit() and int(part) in value:
+        elif (isinstance(value, dict) and isinstance(part, str) and part.isdigit()
+              and int(part) in value):
             parent, key, value = value, int(part), value[int(part)]
         elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
             parent, key, value = value, part, value[part]
@@ -125,7 +128,8 @@ def schema_problems(
         if kind in ("union_tag_invalid",) or (kind == "literal_error" and loc in seen):
             continue
         parent, key, value = _walk(data, loc)
-        where = yamlio().position(parent, key) if parent is not None else getattr(data, "pos", (0, 0))
+        where: tuple[int, int] = (yamlio().position(parent, key) if parent is not None
+                                  else getattr(data, "pos", (0, 0)))
         last = loc[-1] if loc else ""
         if kind == "missing":
             _, _, container = _walk(data, loc[:-1])

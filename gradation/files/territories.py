@@ -28,62 +28,85 @@ _PHONE = re.compile(r"^(?:0[1-9]\d{8}|\+33[1-9]\d{8}|\+262\d{9}|\+590\d{9}|\+594
 
 def territory_problems(data: Any, name: str, grid: Grid, today: dt.date) -> list[Problem]:
     """The cross-checks of a territory file (kinds, situations, ids, sectors, freshness)."""
-    problems: list[Problem] = []
-    kinds = [k.id for k in grid.model.kinds]
-    situations = list(grid.situations)
     info = data.get("territory") if isinstance(data, dict) else None
-    communes = {c.get("insee") for _, c in mapping_items(info, "communes")} if isinstance(info, dict) else set()
-    seen: dict[str, tuple[int, int]] = {}
+    communes = ({c.get("insee") for _, c in mapping_items(info, "communes")}
+                if isinstance(info, dict) else set())
+    checks = _ResourceChecks(name, grid, today, communes)
     for i, res in mapping_items(data, "resources"):
-        prefix = f"resources[{i}]"
-        rid = res.get("id")
+        checks.resource(f"resources[{i}]", res)
+    return checks.problems
+
+
+class _ResourceChecks:
+    def __init__(self, name: str, grid: Grid, today: dt.date, communes: set[Any]) -> None:
+        self.name = name
+        self.today = today
+        self.stale_days = grid.model.matching.stale_days
+        self.kinds = [k.id for k in grid.model.kinds]
+        self.situations = list(grid.situations)
+        self.communes = communes
+        self.seen: dict[str, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+
+    def add(self, where: tuple[int, int], message: str, severity: str = "erreur") -> None:
+        self.problems.append(Problem(self.name, *where, message, severity))
+
+    def resource(self, prefix: str, res: dict[str, Any]) -> None:
+        self.identity(prefix, res)
+        self.placement(prefix, res)
+        self.sector(prefix, res)
+        self.contact(prefix, res)
+
+    def identity(self, prefix: str, res: dict[str, Any]) -> None:
+        rid, kind = res.get("id"), res.get("kind")
         if isinstance(rid, str):
-            if rid in seen:
-                problems.append(Problem(name, *position_of(res, "id"),
-                                        f"{prefix}.id : identifiant « {rid} » en double "
-                                        f"(déjà utilisé ligne {seen[rid][0]})"))
+            if rid in self.seen:
+                self.add(position_of(res, "id"), f"{prefix}.id : identifiant « {rid} » en double "
+                         f"(déjà utilisé ligne {self.seen[rid][0]})")
             else:
-                seen[rid] = position_of(res, "id")
-        kind = res.get("kind")
-        if isinstance(kind, str) and kind not in kinds:
-            problems.append(Problem(name, *position_of(res, "kind"),
-                                    f"{prefix}.kind : type « {kind} » inconnu{suggest(kind, kinds)}"))
+                self.seen[rid] = position_of(res, "id")
+        if isinstance(kind, str) and kind not in self.kinds:
+            self.add(position_of(res, "kind"),
+                     f"{prefix}.kind : type « {kind} » inconnu{suggest(kind, self.kinds)}")
+
+    def placement(self, prefix: str, res: dict[str, Any]) -> None:
         listed = res.get("situations")
-        if isinstance(listed, list):
-            for j, sid in enumerate(listed):
-                if isinstance(sid, str) and sid not in situations:
-                    problems.append(Problem(name, *position_of(listed, j),
-                                            f"{prefix}.situations[{j}] : situation « {sid} » inconnue"
-                                            f"{suggest(sid, situations)} (situations : "
-                                            f"{', '.join(situations)})"))
+        for j, sid in enumerate(listed if isinstance(listed, list) else []):
+            if isinstance(sid, str) and sid not in self.situations:
+                self.add(position_of(listed, j),
+                         f"{prefix}.situations[{j}] : situation « {sid} » inconnue"
+                         f"{suggest(sid, self.situations)} (situations : "
+                         f"{', '.join(self.situations)})")
         if "level" in res and not res.get("situations"):
-            problems.append(Problem(name, *yamlio().key_position(res, "level"),
-                                    f"{prefix}.level : « level » exige « situations » "
-                                    "(le niveau ne vaut que pour les situations listées)"))
+            self.add(yamlio().key_position(res, "level"),
+                     f"{prefix}.level : « level » exige « situations » (le niveau ne vaut que "
+                     "pour les situations listées)")
         age = res.get("age")
         if isinstance(age, dict):
             low, high = age.get("min"), age.get("max")
             if isinstance(low, int) and isinstance(high, int) and low > high:
-                problems.append(Problem(name, *position_of(age, "min"),
-                                        f"{prefix}.age : min ({low}) supérieur à max ({high})"))
+                self.add(position_of(age, "min"),
+                         f"{prefix}.age : min ({low}) supérieur à max ({high})")
+
+    def sector(self, prefix: str, res: dict[str, Any]) -> None:
         serves = res.get("serves")
-        if isinstance(serves, list) and communes:
-            for j, code in enumerate(serves):
-                if isinstance(code, str) and INSEE.match(code) and code not in communes:
-                    problems.append(Problem(name, *position_of(serves, j),
-                                            f"{prefix}.serves[{j}] : commune « {code} » absente "
-                                            "des communes du territoire", "avertissement"))
+        if not isinstance(serves, list) or not self.communes:
+            return
+        for j, code in enumerate(serves):
+            if isinstance(code, str) and INSEE.match(code) and code not in self.communes:
+                self.add(position_of(serves, j), f"{prefix}.serves[{j}] : commune « {code} » "
+                         "absente des communes du territoire", "avertissement")
+
+    def contact(self, prefix: str, res: dict[str, Any]) -> None:
         verified = res.get("verified_on")
-        if isinstance(verified, dt.date) and (today - verified).days > 365:
-            problems.append(Problem(name, *position_of(res, "verified_on"),
-                                    f"{prefix}.verified_on : fiche non vérifiée depuis plus d'un an "
-                                    f"({verified.isoformat()})", "avertissement"))
+        if isinstance(verified, dt.date) and (self.today - verified).days > self.stale_days:
+            self.add(position_of(res, "verified_on"), f"{prefix}.verified_on : fiche non "
+                     f"vérifiée depuis plus d'un an ({verified.isoformat()})", "avertissement")
         phone = res.get("phone")
         if isinstance(phone, str) and not _PHONE.match(re.sub(r"[\s.\-]", "", phone)):
-            problems.append(Problem(name, *position_of(res, "phone"),
-                                    f"{prefix}.phone : « {phone} » n'est pas un numéro français "
-                                    "(par exemple 01 99 00 00 01)", "avertissement"))
-    return problems
+            self.add(position_of(res, "phone"), f"{prefix}.phone : « {phone} » n'est pas un "
+                     "numéro français (par exemple 01 99 00 00 01)", "avertissement")
+
 
 def load_territory(path: Path, grid: Grid, today: dt.date | None = None) -> Territory:
     """A validated territory (from the cache when nothing it depends on has changed)."""

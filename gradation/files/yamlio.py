@@ -99,8 +99,9 @@ class _Builder:
             raise self.error(event.start_mark, f"étiquette YAML « {event.tag} » non autorisée")
         if tag == _STR:
             value = event.value
-            if _CONTROL.search(value):
-                code = ord(_CONTROL.search(value).group())
+            found = _CONTROL.search(value)
+            if found:
+                code = ord(found.group())
                 self.problems.append(Problem(
                     self.filename, event.start_mark.line + 1, event.start_mark.column + 1,
                     f"caractère de contrôle interdit (U+{code:04X}) : il pourrait agir sur le "
@@ -114,39 +115,45 @@ class _Builder:
         except (yaml.YAMLError, ValueError) as exc:
             raise self.error(event.start_mark, f"valeur illisible ({exc})") from None
 
+    def alias(self, event: Any) -> Any:
+        self.aliases += 1
+        if self.aliases > MAX_ALIASES:
+            raise self.error(event.start_mark, f"plus de {MAX_ALIASES} alias : fichier refusé "
+                             "(il pourrait grossir démesurément)")
+        if event.anchor not in self.anchors:
+            raise self.error(event.start_mark, _YAML_PROBLEMS_FR["found undefined alias"])
+        return self.anchors[event.anchor]
+
+    def start(self, event: Any, pos: tuple[int, int]) -> _Frame:
+        """A new mapping or sequence (with its position when marks are kept)."""
+        if event.tag not in _CONTAINER_TAGS:
+            raise self.error(event.start_mark, f"étiquette YAML « {event.tag} » non autorisée")
+        is_map = isinstance(event, yaml.events.MappingStartEvent)
+        if self.marks:
+            data: Any = MarkedDict() if is_map else MarkedList()
+            data.pos = pos
+        else:
+            data = {} if is_map else []
+        if event.anchor is not None:
+            self.anchors[event.anchor] = data
+        return _Frame(data, is_map)
+
     def build(self) -> Any:
         E = yaml.events
         stack: list[_Frame] = []
         root: Any = None
         documents = 0
         while True:
-            event = self.parser.get_event()
+            event: Any = self.parser.get_event()
             value: Any = _NO_KEY
             pos = (event.start_mark.line + 1, event.start_mark.column + 1) if hasattr(
                 event, "start_mark") and event.start_mark is not None else (0, 0)
             if isinstance(event, E.ScalarEvent):
                 value = self.scalar(event)
             elif isinstance(event, E.AliasEvent):
-                self.aliases += 1
-                if self.aliases > MAX_ALIASES:
-                    raise self.error(event.start_mark, f"plus de {MAX_ALIASES} alias : fichier "
-                                     "refusé (il pourrait grossir démesurément)")
-                if event.anchor not in self.anchors:
-                    raise self.error(event.start_mark, _YAML_PROBLEMS_FR["found undefined alias"])
-                value = self.anchors[event.anchor]
+                value = self.alias(event)
             elif isinstance(event, E.MappingStartEvent | E.SequenceStartEvent):
-                if event.tag not in _CONTAINER_TAGS:
-                    raise self.error(event.start_mark,
-                                     f"étiquette YAML « {event.tag} » non autorisée")
-                is_map = isinstance(event, E.MappingStartEvent)
-                if self.marks:
-                    data: Any = MarkedDict() if is_map else MarkedList()
-                    data.pos = pos
-                else:
-                    data = {} if is_map else []
-                if event.anchor is not None:
-                    self.anchors[event.anchor] = data
-                stack.append(_Frame(data, is_map))
+                stack.append(self.start(event, pos))
                 if len(stack) > 200:
                     raise self.error(event.start_mark, "structure YAML trop profondément imbriquée")
                 continue
@@ -222,7 +229,7 @@ class _Builder:
 
 
 try:
-    from yaml.cyaml import CParser as _Parser  # libyaml's C parser when present: much faster
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]  # libyaml: faster
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
         def __init__(self, stream: str) -> None:
@@ -280,8 +287,9 @@ def parse_yaml(text: str, filename: str, marks: bool = True) -> tuple[Any, list[
     """
     if "\x00" in text:
         raise ProblemsFound([Problem(filename, 1, 1, "fichier binaire : ce n'est pas du YAML")])
-    builder = _Builder(text, filename, marks)
+    builder = None
     try:
+        builder = _Builder(text, filename, marks)  # the reader checks every character here
         data = builder.build()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -291,10 +299,15 @@ def parse_yaml(text: str, filename: str, marks: bool = True) -> tuple[Any, list[
             message = _YAML_PROBLEMS_FR["found character '\\t' that cannot start any token"]
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise ProblemsFound([Problem(filename, line, column, message)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise ProblemsFound([Problem(filename, line, column, f"caractère interdit (U+"
+                                     f"{exc.character:04X}) : retirez-le")]) from None
     except yaml.YAMLError as exc:
         raise ProblemsFound([Problem(filename, 0, 0, f"YAML illisible ({exc})")]) from None
     finally:
-        dispose = getattr(builder.parser, "dispose", None)
+        dispose = getattr(builder.parser, "dispose", None) if builder else None
         if dispose:
             dispose()
     return data, builder.problems

@@ -64,7 +64,8 @@ def result_markdown(result: Result, grid: Grid) -> str:
     lines.append("## Ressources")
     if not result.resources:
         kinds = ", ".join(grid.kind_label(k) for k in result.looked_for)
-        lines.append(f"Aucune ressource de ce niveau ne correspond (types recherchés : {md(kinds)}).")
+        lines.append("Aucune ressource de ce niveau ne correspond (types recherchés : "
+                     f"{md(kinds)}).")
     lines += [resource_md(r, grid, result) for r in result.resources]
     if result.alongside:
         lines += ["", "## En complément",
@@ -115,15 +116,17 @@ def _request(result: Result) -> str:
         return (f"Pouvez-vous prendre en charge sans délai ce patient, adressé en urgence dans un "
                 f"contexte de « {label} » ?")
     if result.level == "1":
-        return (f"Pouvez-vous accompagner ce patient, suivi en soins de proximité pour « {label} », "
+        return ("Pouvez-vous accompagner ce patient, suivi en soins de proximité pour "
+                f"« {label} », "
                 "en lien avec son médecin traitant ?")
-    return (f"Pouvez-vous donner votre avis diagnostique et thérapeutique pour ce patient suivi pour "
+    return ("Pouvez-vous donner votre avis diagnostique et thérapeutique pour ce patient suivi "
+            "pour "
             f"« {label} », et me dire si un suivi conjoint est souhaitable ?")
 
 
 def letter_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
     """A referral letter draft, following the HAS 2018 guide on GP–psychiatry coordination."""
-    recipient = (result.resources or result.alongside or [None])[0]
+    recipient = next(iter([*result.resources, *result.alongside]), None)
     blocks: list[Block] = [
         ("h1", "Courrier d'adressage (brouillon)"),
         ("p", f"Le {today.strftime('%d/%m/%Y')}"),
@@ -161,7 +164,8 @@ def letter_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
 
 def sheet_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
     """A sheet for the patient, in plain French: where to go, meanwhile, whom to call."""
-    blocks: list[Block] = [("h1", "Votre orientation"), ("p", f"Remise le {today.strftime('%d/%m/%Y')}.")]
+    blocks: list[Block] = [("h1", "Votre orientation"),
+                           ("p", f"Remise le {today.strftime('%d/%m/%Y')}.")]
     if result.level == "urgence":
         blocks.append(("p", "Votre situation demande une aide immédiate : appelez le 15 ou "
                             "rendez-vous aux urgences sans attendre."))

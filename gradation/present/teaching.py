@@ -19,6 +19,7 @@ from gradation.core.decision import (
     restrict_to_path,
 )
 from gradation.core.model import SAFETY_RED_FLAGS, Grid, Situation
+from gradation.core.schema import Question
 
 SAFETY = dict(SAFETY_RED_FLAGS)
 
@@ -112,7 +113,8 @@ def mermaid(grid: Grid, situation: Situation) -> str:
         cond = situation.conditions.get(q.id)
         if cond is not None:
             for cmp in c.comparisons(cond):
-                lines.append(f'    {qnode[cmp.question]} -. "{_mermaid_text(describe(cond, situation))}"'
+                shown = _mermaid_text(describe(cond, situation))
+                lines.append(f'    {qnode[cmp.question]} -. "{shown}"'
                              f" .-> {qnode[q.id]}")
     rules = [("urgence", f.condition) for f in grid.red_flags] + [
         (r.level, r.condition) for r in situation.rules]
@@ -149,49 +151,63 @@ def explain(grid: Grid, situation: Situation, answers: Mapping[str, Any]
     """Every rule with whether it fired and on which answers; and for each question, the
     smallest change of its answer that would raise or lower the level."""
     used = restrict_to_path(situation, answers)
-    checks = []
-    rules = [("urgence", f.id, f.condition) for f in grid.red_flags] + [
-        (r.level, r.id, r.condition) for r in situation.rules]
-    for level, rid, cond in rules:
-        read = {}
-        for cmp in c.comparisons(cond):
-            q = situation.question(cmp.question)
-            if q is not None:
-                read[cmp.question] = display_answer(q, used.get(cmp.question))
-        checks.append(RuleCheck(level, rid, describe(cond, situation),
-                                cond.evaluate(used) is True, read))
     current = level_of(situation, used, grid)
     ups: list[Change] = []
     downs: list[Change] = []
     for q in situation.questions:
         if q.id in ("age", "commune") or q.id not in used:
             continue
-        values = candidate_values(situation, q)
-        if q.optional:
-            values = [None, *values]
-        here = used[q.id]
-
-        def distance(v: Any) -> float:
-            if q.type in ("integer", "score") and isinstance(v, int) and isinstance(here, int):
-                return abs(v - here)
-            if q.type == "choice" and q.ordered and v in q.choice_ids() and here in q.choice_ids():
-                return abs(q.choice_ids().index(v) - q.choice_ids().index(here))
-            return 1
-
-        best: dict[str, tuple[float, Change]] = {}
-        for value in values:
-            if value == here:
-                continue
-            trial = restrict_to_path(situation, {**used, q.id: value})
-            level = level_of(situation, trial, grid)
-            if level == current or (level == "urgence" and q.id in SAFETY):
-                continue  # every red flag leads to urgence: said once, not per question
-            way = "up" if RANK[level] > RANK[current] else "down"
-            change = Change(q.id, display_answer(q, here), display_answer(q, value), level)
-            if way not in best or distance(value) < best[way][0]:
-                best[way] = (distance(value), change)
+        best = _smallest_changes(grid, situation, used, q, current)
         if "up" in best:
-            ups.append(best["up"][1])
+            ups.append(best["up"])
         if "down" in best:
-            downs.append(best["down"][1])
-    return checks, ups, downs
+            downs.append(best["down"])
+    return _rule_checks(grid, situation, used), ups, downs
+
+
+def _rule_checks(grid: Grid, situation: Situation, used: Mapping[str, Any]) -> list[RuleCheck]:
+    checks = []
+    for rule in [*grid.red_flags, *situation.rules]:
+        read = {}
+        for cmp in c.comparisons(rule.condition):
+            q = situation.question(cmp.question)
+            if q is not None:
+                read[cmp.question] = display_answer(q, used.get(cmp.question))
+        checks.append(RuleCheck(rule.level, rule.id, describe(rule.condition, situation),
+                                rule.condition.evaluate(used) is True, read))
+    return checks
+
+
+def _values_around(situation: Situation, q: Question) -> list[Any]:
+    """The answers worth trying: for a number, the first and last value of each class."""
+    values = candidate_values(situation, q)
+    if q.type in ("integer", "score"):
+        values = sorted({*values, *(v - 1 for v in values if q.min is not None and v > q.min)})
+    return [None, *values] if q.optional else values
+
+
+def _distance(q: Question, here: Any, value: Any) -> float:
+    if q.type in ("integer", "score") and isinstance(value, int) and isinstance(here, int):
+        return abs(value - here)
+    ids = q.choice_ids()
+    if q.type == "choice" and q.ordered and value in ids and here in ids:
+        return abs(ids.index(value) - ids.index(here))
+    return 1
+
+
+def _smallest_changes(grid: Grid, situation: Situation, used: Mapping[str, Any], q: Question,
+                      current: str) -> dict[str, Change]:
+    here = used[q.id]
+    best: dict[str, tuple[float, Change]] = {}
+    for value in _values_around(situation, q):
+        if value == here:
+            continue
+        trial = restrict_to_path(situation, {**used, q.id: value})
+        level = level_of(situation, trial, grid)
+        if level == current or (level == "urgence" and q.id in SAFETY):
+            continue  # every red flag leads to urgence: said once, not per question
+        way = "up" if RANK[level] > RANK[current] else "down"
+        change = Change(q.id, display_answer(q, here), display_answer(q, value), level)
+        if way not in best or _distance(q, here, value) < best[way][0]:
+            best[way] = (_distance(q, here, value), change)
+    return {way: change for way, (_, change) in best.items()}

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from gradation.core.model import Grid
 from gradation.core.result import Result
-from gradation.core.schema import Resource
+from gradation.core.schema import LevelSpec, Resource
 
 LEVEL_STYLES = {"1": "green", "2": "yellow", "3": "dark_orange", "urgence": "bold white on red"}
 ACCESS_LABELS = {
@@ -95,40 +95,69 @@ def resource_block(res: Resource, grid: Grid, result: Result | None = None) -> T
 
 
 def render_result(result: Result, grid: Grid, console: Console) -> None:
+    """The result, section by section: level and delay, why, numbers, resources, notes."""
+    _header(result, grid, console)
+    console.print(Text("Pourquoi", style="bold underline"))
+    console.print(bullets([
+        plain(reason.text).append(f" ({reason.source})", style="dim") for reason in result.reasons
+    ]))
+    _numbers(result, console)
+    _resources(result, grid, console)
+    _notes(result, console)
+    territory = result.territory
+    footer = f"{grid.model.name}, version {result.grid_version}"
+    if territory is not None:
+        footer += f" · territoire « {territory.name} » ({territory.id})"
+    console.print()
+    console.print(Text(footer, style="dim"))
+
+
+def _level_spec(result: Result) -> LevelSpec | None:
+    return result.situation.level_spec(result.level)
+
+
+def _header(result: Result, grid: Grid, console: Console) -> None:
     level = result.level
-    situation = result.situation
     title = Text(f" {grid.level_label(level)} · {grid.delay_label(result.delay)} ",
                  style=LEVEL_STYLES.get(level, "bold"))
     if level == "urgence":
         title = Text(" URGENCE — appeler le 15 ou orienter vers les urgences sans délai ",
                      style=LEVEL_STYLES["urgence"])
-    header = Text()
-    header.append_text(plain(situation.label))
-    level_spec = situation.spec.levels.get(int(level)) if level != "urgence" else None
-    if level_spec is not None and level_spec.extension and level_spec.note:
-        header.append("\n")
-        header.append_text(plain(level_spec.note, "italic"))
+    header = plain(result.situation.label)
+    spec = _level_spec(result)
+    if spec is not None and spec.extension and spec.note:
+        header.append("\n").append_text(plain(spec.note, "italic"))
     console.print(Panel(header, title=title, title_align="left",
                         border_style=LEVEL_STYLES.get(level, "white").split()[-1]))
 
-    console.print(Text("Pourquoi", style="bold underline"))
-    console.print(bullets([
-        plain(reason.text).append(f" ({reason.source})", style="dim") for reason in result.reasons
-    ]))
 
-    if result.numbers:
-        console.print()
-        console.print(Text("Numéros", style="bold underline"))
-        table = Table.grid(padding=(0, 1))
-        table.add_column(width=5, justify="right", style="bold")
-        table.add_column(ratio=1)
-        for number in result.numbers:
-            label = plain(number.label)
-            if number.note:
-                label.append("\n").append_text(plain(number.note, "italic"))
-            table.add_row(number.number, label)
-        console.print(table)
+def _numbers(result: Result, console: Console) -> None:
+    if not result.numbers:
+        return
+    console.print()
+    console.print(Text("Numéros", style="bold underline"))
+    table = Table.grid(padding=(0, 1))
+    table.add_column(width=5, justify="right", style="bold")
+    table.add_column(ratio=1)
+    for number in result.numbers:
+        label = plain(number.label)
+        if number.note:
+            label.append("\n").append_text(plain(number.note, "italic"))
+        table.add_row(number.number, label)
+    console.print(table)
 
+
+def _section(console: Console, title: str, resources: list[Resource], grid: Grid,
+             result: Result, lead: Text | None = None) -> None:
+    console.print()
+    console.print(Text(title, style="bold underline"))
+    if lead is not None:
+        console.print(Padding(lead, (0, 0, 0, 2)))
+    for res in resources:
+        console.print(resource_block(res, grid, result))
+
+
+def _resources(result: Result, grid: Grid, console: Console) -> None:
     console.print()
     console.print(Text("Ressources", style="bold underline"))
     if result.territory is None:
@@ -139,33 +168,27 @@ def render_result(result: Result, grid: Grid, console: Console) -> None:
                            f"territoire (types recherchés : {kinds}).", style="italic"))
     for res in result.resources:
         console.print(resource_block(res, grid, result))
-
-    if level_spec is not None and level_spec.note and not level_spec.extension:
-        console.print(Text("  ").append_text(plain(level_spec.note, "italic")))
+    spec = _level_spec(result)
+    if spec is not None and spec.note and not spec.extension:
+        console.print(Text("  ").append_text(plain(spec.note, "italic")))
     if result.alongside:
-        console.print()
-        console.print(Text("En complément", style="bold underline"))
-        for res in result.alongside:
-            console.print(resource_block(res, grid, result))
+        _section(console, "En complément", result.alongside, grid, result)
     if result.bridge:
-        console.print()
-        console.print(Text(f"En attendant ({result.bridge_reason})", style="bold underline"))
-        console.print("  Suivi par le médecin généraliste ou un psychologue pendant l'attente :")
-        for res in result.bridge:
-            console.print(resource_block(res, grid, result))
+        _section(console, f"En attendant ({result.bridge_reason})", result.bridge, grid, result,
+                 Text("Suivi par le médecin généraliste ou un psychologue pendant l'attente :"))
     if result.fallback_needed:
-        console.print()
-        console.print(Text("Si aucun avis n'est possible dans la semaine", style="bold underline"))
         # « Appelez le 15 » first: rich may break a line at a no-break space
-        console.print(Padding(Text("Appelez le 15, ou orientez vers les ressources ci-dessous : "
-                                   "personne parmi les ressources appelées ne reçoit dans la "
-                                   "semaine."), (0, 0, 0, 2)))
+        lead = Text("Appelez le 15, ou orientez vers les ressources ci-dessous : personne parmi "
+                    "les ressources appelées ne reçoit dans la semaine.")
         if not result.fallback:
-            console.print(Padding(Text("aucune ressource d'urgence du territoire ne correspond à "
-                                       "ce patient.", style="italic"), (0, 0, 0, 2)))
-        for res in result.fallback:
-            console.print(resource_block(res, grid, result))
+            lead = Text("Appelez le 15 : personne parmi les ressources appelées ne reçoit dans la "
+                        "semaine, et aucune ressource d'urgence du territoire ne correspond à ce "
+                        "patient.")
+        _section(console, "Si aucun avis n'est possible dans la semaine", result.fallback, grid,
+                 result, lead)
 
+
+def _notes(result: Result, console: Console) -> None:
     notes: list[Text] = []
     if result.could_raise:
         notes.append(Text("Non évalué, pourrait relever le niveau : " + ", ".join(
@@ -182,13 +205,6 @@ def render_result(result: Result, grid: Grid, console: Console) -> None:
         console.print()
         console.print(Text("À noter", style="bold underline"))
         console.print(bullets(notes))
-
-    territory = result.territory
-    footer = f"{grid.model.name}, version {result.grid_version}"
-    if territory is not None:
-        footer += f" · territoire « {territory.name} » ({territory.id})"
-    console.print()
-    console.print(Text(footer, style="dim"))
 
 
 def _question_label(result: Result, qid: str) -> str:

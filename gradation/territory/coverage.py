@@ -87,7 +87,8 @@ def init_text(territory_id: str, name: str, communes: list[tuple[str, str]], tod
 
     lines = [
         f"# Territoire « {name} » : l'annuaire des ressources locales pour gradation.",
-        "# Format : voir le README (section coordination) ; vérifiez avec `gradation grid validate`.",
+        "# Format : voir le README (section coordination) ;",
+        "# vérifiez avec `gradation grid validate`.",
         "# Chaque ressource : id, name, kind obligatoires ; serves (codes INSEE du secteur), age,",
         "# phone, address, hours, walk_in, wait_weeks, verified_on … facultatifs.",
         "territory:",
@@ -99,7 +100,8 @@ def init_text(territory_id: str, name: str, communes: list[tuple[str, str]], tod
     if not communes:
         lines[-1] = "  communes: []"
     for insee, commune in communes:
-        lines.append(f"    - {{insee: \"{insee}\", name: {json.dumps(commune, ensure_ascii=False)}}}")
+        label = json.dumps(commune, ensure_ascii=False)
+        lines.append(f"    - {{insee: \"{insee}\", name: {label}}}")
     lines += [
         "",
         "resources:",

@@ -69,19 +69,20 @@ def _scalar(key: str, value: Any) -> Any:
     return value
 
 
-def _resources(doc: Any) -> Any:
+def resources_of(doc: Any) -> Any:
     from ruamel.yaml.comments import CommentedSeq
 
     if not isinstance(doc, dict):
-        raise GradationError("le fichier de territoire doit contenir « territory » et « resources »")
+        raise GradationError(
+            "le fichier de territoire doit contenir « territory » et « resources »")
     if doc.get("resources") is None:
         doc["resources"] = CommentedSeq()
     return doc["resources"]
 
 
 def _find(doc: Any, rid: str) -> int:
-    ids = [r.get("id") for r in _resources(doc) if isinstance(r, dict)]
-    for i, entry in enumerate(_resources(doc)):
+    ids = [r.get("id") for r in resources_of(doc) if isinstance(r, dict)]
+    for i, entry in enumerate(resources_of(doc)):
         if isinstance(entry, dict) and entry.get("id") == rid:
             return i
     raise GradationError(f"ressource « {rid} » introuvable{suggest(rid, ids)}")
@@ -91,17 +92,17 @@ def add(doc: Any, fields: dict[str, Any]) -> None:
     from ruamel.yaml.comments import CommentedMap
 
     rid = fields.get("id")
-    if any(isinstance(r, dict) and r.get("id") == rid for r in _resources(doc)):
+    if any(isinstance(r, dict) and r.get("id") == rid for r in resources_of(doc)):
         raise GradationError(f"la ressource « {rid} » existe déjà : utilisez « resources edit »", 1)
     entry = CommentedMap()
     for key in FIELD_ORDER:
         if fields.get(key) is not None:
             entry[key] = _scalar(key, fields[key])
-    _resources(doc).append(entry)
+    resources_of(doc).append(entry)
 
 
 def edit(doc: Any, rid: str, fields: dict[str, Any], unset: list[str]) -> None:
-    entry = _resources(doc)[_find(doc, rid)]
+    entry = resources_of(doc)[_find(doc, rid)]
     for key in unset:
         if key not in FIELD_ORDER:
             raise GradationError(f"champ « {key} » inconnu{suggest(key, FIELD_ORDER)}")
@@ -118,7 +119,7 @@ def edit(doc: Any, rid: str, fields: dict[str, Any], unset: list[str]) -> None:
 
 
 def remove(doc: Any, rid: str) -> None:
-    del _resources(doc)[_find(doc, rid)]
+    del resources_of(doc)[_find(doc, rid)]
 
 
 def save(path: Path, doc: Any, grid: Grid, today: dt.date | None = None) -> Territory:
@@ -130,3 +131,18 @@ def save(path: Path, doc: Any, grid: Grid, today: dt.date | None = None) -> Terr
                         "(lignes du contenu proposé)", 1)
     write_atomic(path, text)
     return territory
+
+
+def add_commune(doc: Any, insee: str, name: str) -> bool:
+    """Add a commune to the territory's list, quoted and on one line; False when listed."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    communes = doc["territory"].setdefault("communes", [])
+    if any(isinstance(c, dict) and str(c.get("insee")) == insee for c in communes):
+        return False
+    item = CommentedMap([("insee", DoubleQuotedScalarString(insee)),
+                         ("name", DoubleQuotedScalarString(name))])
+    item.fa.set_flow_style()
+    communes.append(item)
+    return True

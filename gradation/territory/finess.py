@@ -40,7 +40,8 @@ STRUCTURE_FIELDS = 32
 
 
 def smart_title(text: str, capital_first: bool = True) -> str:
-    """« CENTRE MEDICO-PSYCHOLOGIQUE D'EXEMPLEVILLE » → « Centre Medico-Psychologique d'Exempleville »."""
+    """« CENTRE MEDICO-PSYCHOLOGIQUE D'EXEMPLEVILLE » →
+    « Centre Medico-Psychologique d'Exempleville »."""
     words = []
     for i, word in enumerate(text.split()):
         parts: list[str] = []

@@ -1,0 +1,144 @@
+"""What every command module shares: the app settings, the error handler, the consoles and
+the options that recur. Nothing below the CLI imports this module."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from gradation.errors import EXIT_INTERRUPTED, GradationError
+
+if TYPE_CHECKING:
+    from gradation.core.model import Grid, Territory
+
+APP_SETTINGS = dict(
+    name="gradation",
+    help="Orienter un patient vers le bon niveau de soins en santé mentale "
+    "(« le juste soin au bon moment »).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+GridsOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--grids",
+        help="Dossier de grilles adaptées (sinon GRADATION_GRIDS, sinon les grilles fournies).",
+        show_default=False,
+    ),
+]
+
+
+def handled(fn: Callable[..., None]) -> Callable[..., None]:
+    """The one place where user-facing errors become a French message and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: object, **kwargs: object) -> None:
+        try:
+            fn(*args, **kwargs)
+        except GradationError as exc:
+            print_error(exc.message)
+            raise typer.Exit(exc.exit_code) from None
+        except (KeyboardInterrupt, EOFError):
+            print_error("Orientation interrompue.")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    return wrapper
+
+
+def grid_from(grids: Path | None):  # type: ignore[no-untyped-def]
+    from gradation.files.grids import load_grid
+    from gradation.files.locate import default_grids_dir
+
+    return load_grid(grids or default_grids_dir())
+
+
+def stdout_console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_lines(lines: list[str]) -> None:
+    """Plain lines on standard output, never read as markup."""
+    from rich.text import Text
+
+    console = stdout_console()
+    console.soft_wrap = True
+    for line in lines:
+        console.print(Text(line))
+
+
+def grids_root(grids: Path | None) -> Path:
+    from gradation.files.locate import default_grids_dir
+
+    return grids or default_grids_dir()
+
+
+TerritoryFileOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--territory",
+        "-t",
+        help="Fichier de territoire (par défaut : le territoire configuré).",
+        show_default=False,
+    ),
+]
+
+
+def territory_path(path: Path | None, grids: Path | None) -> Path:
+    from gradation.files.locate import resolve_territory
+
+    return path or resolve_territory(None, grids_root(grids))
+
+
+def load_territory_option(path: Path | None, grids: Path | None) -> tuple[Grid, Territory]:
+    from gradation.files.territories import load_territory
+
+    grid = grid_from(grids)
+    return grid, load_territory(territory_path(path, grids), grid)
+
+
+def french_usage(exc: typer.TyperException) -> str:
+    """Typer's usage errors (English) as a French sentence."""
+    from gradation.core.suggest import suggest
+
+    kind = type(exc).__name__
+    param = getattr(exc, "param", None)
+    names = " / ".join(getattr(param, "opts", None) or []) or getattr(exc, "param_hint", "") or ""
+    if kind == "NoSuchOption":
+        option = getattr(exc, "option_name", "")
+        return (
+            f"option inconnue : {option}{suggest(option, getattr(exc, 'possibilities', []) or [])}"
+        )
+    if kind == "MissingParameter":
+        return f"paramètre manquant : {names}"
+    if kind == "BadParameter":
+        return f"valeur invalide pour {names} : {exc.format_message()}"
+    if kind == "NoArgsIsHelpError":
+        return "commande incomplète"
+    return f"utilisation incorrecte : {exc.format_message()}"
+
+
+def utf8_streams() -> None:
+    """Write UTF-8 when the output is a file or a pipe whose encoding cannot hold our text
+    (a Windows redirection defaults to cp1252, which has no « ≥ »)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError):  # exotic streams
+                stream.reconfigure(encoding="utf-8")
+
+
+def print_error(message: str) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(Text(message, style="red"))

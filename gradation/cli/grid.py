@@ -1,0 +1,181 @@
+"""`gradation grid …`: validate, prove, schema, export."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from gradation.cli.common import GridsOption, grids_root, handled, print_lines
+from gradation.errors import GradationError, Problem, count_text
+
+grid_app = typer.Typer(help="Grilles : valider, prouver, exporter, schéma.", no_args_is_help=True)
+
+
+def _classify(path: Path) -> str:
+    """What kind of file this is, from its top-level keys (read as text: parsed only once,
+    by the check that follows)."""
+    import re
+
+    if path.is_dir():
+        return "grid" if (path / "model.yaml").is_file() else "unknown-dir"
+    if path.name in ("model.yaml", "common.yaml"):
+        return "grid-file"
+    try:
+        head = path.read_bytes()[:65536].decode("utf-8", "replace")
+    except OSError:
+        return "territory"  # reported as unreadable by the territory check
+    if re.search(r"^territory\s*:", head, re.MULTILINE):
+        return "territory"
+    if re.search(r"^(rules|levels)\s*:", head, re.MULTILINE):
+        return "situation"
+    return "territory"
+
+
+@grid_app.command("validate")
+@handled
+def grid_validate(
+    paths: Annotated[
+        Optional[list[Path]],
+        typer.Argument(
+            help="Fichiers de territoire, fichiers ou dossiers de grilles (par défaut : les "
+            "grilles "
+            "utilisées et le territoire configuré).",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Les avertissements font échouer.")
+    ] = False,
+    grids: GridsOption = None,
+) -> None:
+    """Valider des fichiers : chaque problème avec fichier:ligne:colonne et une correction."""
+    from gradation.files.grids import check_grid_files
+    from gradation.files.locate import resolve_territory
+    from gradation.files.territories import check_territory_file
+
+    root = grids_root(grids)
+    problems: list[Problem] = []
+    checked = 0
+    grid, grid_problems = check_grid_files(root)
+    targets = list(paths or [])
+    if not targets:
+        problems += grid_problems
+        checked += 1
+        targets = [resolve_territory(None, root)]
+    for path in targets:
+        kind = _classify(path)
+        checked += 1
+        if kind == "grid":
+            problems += check_grid_files(path)[1]
+        elif kind == "grid-file":
+            problems += check_grid_files(path.parent)[1]
+        elif kind == "situation":
+            problems += check_grid_files(root, extra=[path])[1]
+        elif kind == "unknown-dir":
+            problems.append(
+                Problem(
+                    str(path), 0, 0, "dossier sans model.yaml : ce n'est pas un dossier de grilles"
+                )
+            )
+        elif grid is None:
+            problems += grid_problems
+        else:
+            problems += check_territory_file(path, grid)[1]
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    lines = [str(p) for p in problems]
+    plural = "s" if checked > 1 else ""
+    files = f"{checked} fichier{plural} ou dossier{plural}"
+    lines.append(
+        f"{count_text(errors, warnings)} ({files} vérifié{plural})."
+        if problems
+        else f"Aucun problème ({files} vérifié{plural})."
+    )
+    print_lines(lines)
+    if errors or (strict and warnings):
+        raise typer.Exit(1)
+
+
+@grid_app.command("check")
+@handled
+def grid_check(
+    directory: Annotated[
+        Optional[Path],
+        typer.Argument(
+            help="Dossier de grilles (par défaut : les grilles utilisées).", show_default=False
+        ),
+    ] = None,
+    grids: GridsOption = None,
+) -> None:
+    """Prouver la logique des grilles sur tout l'espace des réponses.
+
+    Chaque parcours mène à un niveau qui a des ressources ; chaque drapeau rouge mène à
+    l'urgence ; une réponse plus sévère n'abaisse jamais le niveau ; chaque question est posée
+    et chaque règle décide au moins une fois. Chaque échec vient avec un jeu de réponses.
+    """
+    from gradation.core.proofs import check_grid
+    from gradation.files.grids import load_grid
+
+    grid = load_grid(directory or grids_root(grids))
+    findings = check_grid(grid)
+    lines = []
+    for f in findings:
+        lines.append(f"✗ {f.situation} [{f.check}] {f.message}")
+        if f.answers:
+            shown = ", ".join(f"{k}={_show(v)}" for k, v in f.answers.items())
+            lines.append(f"    contre-exemple : {shown}")
+    count = len(grid.situations)
+    lines.append(
+        f"{len(findings)} problème{'s' if len(findings) > 1 else ''} dans {count} situations."
+        if findings
+        else f"✓ {count} situations prouvées : niveaux pourvus, drapeaux rouges, monotonie, "
+        "questions et règles utiles."
+    )
+    print_lines(lines)
+    if findings:
+        raise typer.Exit(1)
+
+
+def _show(value: Any) -> str:
+    if value is True:
+        return "oui"
+    if value is False:
+        return "non"
+    return "" if value is None else str(value)
+
+
+@grid_app.command("schema")
+@handled
+def grid_schema() -> None:
+    """Afficher le schéma JSON des fichiers de territoire (pour l'éditeur)."""
+    from gradation.core.schema import TerritoryFile
+
+    schema = TerritoryFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Territoire gradation"
+    typer.echo(json.dumps(schema, ensure_ascii=False, indent=2))
+
+
+@grid_app.command("export")
+@handled
+def grid_export(
+    directory: Annotated[Path, typer.Argument(help="Dossier à créer.", show_default=False)],
+    grids: GridsOption = None,
+) -> None:
+    """Copier les grilles utilisées comme point de départ d'une grille adaptée."""
+    if directory.exists() and any(directory.iterdir()):
+        raise GradationError(
+            f"{directory} existe et n'est pas vide : choisissez un dossier neuf", 1
+        )
+    shutil.copytree(grids_root(grids), directory, dirs_exist_ok=True)
+    print_lines(
+        [
+            f"Grilles copiées dans {directory}.",
+            f"Utilisez-les avec --grids {directory} ou GRADATION_GRIDS={directory} ; "
+            f"vérifiez-les avec gradation grid check {directory}.",
+        ]
+    )

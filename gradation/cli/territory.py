@@ -1,0 +1,213 @@
+"""`gradation territory …`: create, choose, coverage, stale entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from gradation.cli.common import (
+    GridsOption,
+    grid_from,
+    grids_root,
+    handled,
+    print_lines,
+    stdout_console,
+)
+from gradation.errors import GradationError
+
+territory_app = typer.Typer(
+    help="Territoires : créer, choisir, couverture, fiches à vérifier.", no_args_is_help=True
+)
+
+
+@territory_app.command("init")
+@handled
+def territory_init(
+    territory_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Identifiant du territoire.", show_default=False)
+    ],
+    name: Annotated[str, typer.Option("--name", help="Nom du territoire.", show_default=False)],
+    commune: Annotated[
+        Optional[list[str]],
+        typer.Option("--commune", help="INSEE:Nom (répétable).", show_default=False),
+    ] = None,
+    output: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--output", "-o", help="Fichier à créer (par défaut ID.yaml).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Créer un fichier de territoire commenté."""
+    import re
+
+    from gradation.core.answers import INSEE
+    from gradation.files.atomic import write_atomic
+    from gradation.territory.coverage import init_text
+
+    if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", territory_id):
+        raise GradationError(
+            "identifiant invalide : minuscules, chiffres et tirets (ex. cpts-du-val)"
+        )
+    communes = []
+    for item in commune or []:
+        insee, sep, label = item.partition(":")
+        if not sep or not INSEE.match(insee.strip()) or not label.strip():
+            raise GradationError(
+                f"--commune attend INSEE:Nom (ex. 31555:Toulouse), reçu « {item} »"
+            )
+        communes.append((insee.strip(), label.strip()))
+    target = output or Path(f"{territory_id}.yaml")
+    if target.exists():
+        raise GradationError(f"{target} existe déjà : choisissez un autre fichier (--output)", 1)
+    write_atomic(target, init_text(territory_id, name, communes, dt.date.today()))
+    print_lines(
+        [
+            f"Territoire créé : {target}",
+            f"Ajoutez des ressources : gradation resources add --territory {target} …",
+            f"Utilisez-le par défaut : gradation territory use {target}",
+        ]
+    )
+
+
+@territory_app.command("use")
+@handled
+def territory_use(
+    value: Annotated[str, typer.Argument(metavar="ID|CHEMIN", show_default=False)],
+    grids: GridsOption = None,
+) -> None:
+    """Choisir le territoire par défaut (GRADATION_TERRITORY l'emporte)."""
+    from gradation.files.atomic import write_atomic
+    from gradation.files.locate import config_file, resolve_territory
+    from gradation.files.territories import load_territory
+
+    root = grids_root(grids)
+    path = resolve_territory(value, root)
+    territory = load_territory(path, grid_from(grids))
+    stored = (
+        value if value == path.stem and path.parent == root / "territories" else str(path.resolve())
+    )
+    config = config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(
+        config,
+        "# Configuration de gradation\nterritory: " + json.dumps(stored, ensure_ascii=False) + "\n",
+    )
+    print_lines(
+        [f"Territoire par défaut : {territory.name} ({stored})", f"Configuration : {config}"]
+    )
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    csv = "csv"
+
+
+@territory_app.command("coverage")
+@handled
+def territory_coverage(
+    territory: Annotated[
+        Optional[str], typer.Option("--territory", "-t", help="ID ou chemin.", show_default=False)
+    ] = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    grids: GridsOption = None,
+) -> None:
+    """Couverture du territoire : ressources par situation et niveau, et lacunes par commune."""
+    from gradation.files.locate import resolve_territory
+    from gradation.files.territories import load_territory
+    from gradation.territory.coverage import LEVEL_COLUMNS, coverage
+
+    grid = grid_from(grids)
+    terr = load_territory(resolve_territory(territory, grid.root), grid)
+    cov = coverage(terr, grid)
+    rows = []
+    for situation in grid.situations.values():
+        rows.append(
+            [situation.id]
+            + [
+                str(cov.counts[(situation.id, lv)]) if (situation.id, lv) in cov.counts else "—"
+                for lv in LEVEL_COLUMNS
+            ]
+        )
+    header = ["situation", "niveau 1", "niveau 2", "niveau 3", "urgence"]
+    gaps = [(c.insee, c.name, cov.gaps(c.insee)) for c in terr.data.territory.communes]
+    if output_format == ReportFormat.csv:
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["commune", "nom", "situation", "niveau", "ressources"])
+        for insee, name, _ in gaps:
+            for (sid, lv), count in cov.by_commune[insee].items():
+                writer.writerow([insee, name, sid, lv, count])
+        typer.echo(buffer.getvalue(), nl=False)
+        return
+    if output_format == ReportFormat.markdown:
+        lines = [
+            f"# Couverture du territoire « {terr.name} »",
+            "",
+            "| " + " | ".join(header) + " |",
+            "|" + "---|" * len(header),
+        ]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        lines += ["", "## Lacunes par commune", ""]
+        for insee, name, missing in gaps:
+            text = ", ".join(f"{s} niveau {lv}" for s, lv in missing) or "aucune"
+            lines.append(f"- **{name}** ({insee}) : {text}")
+        typer.echo("\n".join(lines))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    console = stdout_console()
+    table = Table(title=f"Ressources placées — {terr.name}")
+    for column in header:
+        table.add_column(column, justify="left" if column == "situation" else "right")
+    for r in rows:
+        table.add_row(*[Text(c, style="bold red") if c == "0" else c for c in r])
+    console.print(table)
+    console.print(
+        Text("Lacunes par commune (situation et niveau sans aucune ressource) :", style="bold")
+    )
+    for insee, name, missing in gaps:
+        text = ", ".join(f"{s} {lv}" for s, lv in missing) or "aucune"
+        console.print(Text(f"  {name} ({insee}) : {text}"))
+
+
+@territory_app.command("stale")
+@handled
+def territory_stale(
+    territory: Annotated[
+        Optional[str], typer.Option("--territory", "-t", show_default=False)
+    ] = None,
+    older_than: Annotated[
+        str, typer.Option("--older-than", help="Durée : 12m, 1a, 6s, 90j.")
+    ] = "12m",
+    grids: GridsOption = None,
+) -> None:
+    """Fiches jamais vérifiées, ou vérifiées il y a trop longtemps."""
+    from gradation.files.locate import resolve_territory
+    from gradation.files.territories import load_territory
+    from gradation.territory.coverage import parse_duration, stale
+
+    days = parse_duration(older_than)
+    grid = grid_from(grids)
+    terr = load_territory(resolve_territory(territory, grid.root), grid)
+    found = stale(terr, days, dt.date.today())
+    lines = []
+    for res, age in found:
+        when = "jamais vérifiée"
+        if age is not None and res.verified_on is not None:
+            when = f"vérifiée le {res.verified_on.strftime('%d/%m/%Y')} (il y a {age} jours)"
+        lines.append(f"{res.id} — {res.name} : {when}")
+    lines.append(
+        f"{len(found)} fiche{'s' if len(found) > 1 else ''} à vérifier (seuil : {days} jours)."
+    )
+    print_lines(lines)

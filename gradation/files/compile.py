@@ -1,0 +1,281 @@
+"""Compiling validated grid files into the engine's model, with every cross-check located.
+
+Pydantic has typed each file; what remains are the references between files (kinds, questions
+in conditions, levels) and the safety floor. Each problem carries its file, line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gradation.core import conditions as cond
+from gradation.core.model import SAFETY_RED_FLAGS, CompiledRule, Grid, Situation
+from gradation.core.schema import CommonFile, ModelFile, Question, SituationFile
+from gradation.core.suggest import suggest
+from gradation.errors import Problem
+from gradation.files.problems import mapping_items, position_of
+
+
+@dataclass(slots=True)
+class RawFile:
+    """A validated file with its raw data (which carries the positions) and its display name."""
+
+    spec: Any
+    raw: Any
+    name: str
+
+
+class GridCompiler:
+    def __init__(self, root: Path, model: RawFile, common: RawFile, situations: list[RawFile],
+                 problems: list[Problem]) -> None:
+        self.root = root
+        self.model: ModelFile = model.spec
+        self.model_file = model
+        self.common: CommonFile = common.spec
+        self.common_file = common
+        self.situation_files = situations
+        self.problems = problems
+        self.kinds = [k.id for k in self.model.kinds]
+        self.common_questions = {q.id: q for q in self.common.questions}
+        self.all_questions: dict[str, Question] = dict(self.common_questions)
+        for item in situations:
+            for q in item.spec.questions:
+                self.all_questions.setdefault(q.id, q)
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def problem(self, name: str, where: tuple[int, int], message: str) -> None:
+        self.problems.append(Problem(name, *where, message))
+
+    def check_kind(self, kind: str, container: Any, key: Any, name: str) -> None:
+        if kind not in self.kinds:
+            self.problem(name, position_of(container, key),
+                         f"type « {kind} » inconnu du catalogue{suggest(kind, self.kinds)}")
+
+    def condition(self, text: str, scope: Mapping[str, Question], container: Any, name: str,
+                  what: str) -> cond.Condition | None:
+        try:
+            return cond.parse(text, scope)
+        except cond.ConditionError as exc:
+            self.problem(name, position_of(container, "when"), f"{what} : {exc.message}")
+            return None
+
+    def optional_condition(self, text: str | None, container: Any, what: str
+                           ) -> cond.Condition | None:
+        if not text:
+            return None
+        return self.condition(text, self.all_questions, container, self.model_file.name, what)
+
+    # --- the parts of a grid -------------------------------------------------------------------
+
+    def compile(self) -> Grid:
+        self.check_catalogue()
+        self.check_safety()
+        common_conditions = self.questions(self.common.questions, self.common_file,
+                                           self.common_questions, {})
+        red_flags = self.red_flags()
+        situations: dict[str, Situation] = {}
+        for item in self.situation_files:
+            if item.spec.id in situations:
+                self.problem(item.name, position_of(item.raw, "id"),
+                             f"situation « {item.spec.id} » en double")
+                continue
+            situations[item.spec.id] = self.situation(item, common_conditions)
+        order = {sid: i for i, sid in enumerate(self.model.situations)}
+        situations = dict(sorted(situations.items(),
+                                 key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+        return Grid(self.root, self.model, self.common, red_flags, situations, self.numbers(),
+                    self.all_questions, self.fallback(), self.resource_warnings())
+
+    def check_catalogue(self) -> None:
+        raw, name = self.model_file.raw, self.model_file.name
+        duplicates(raw, "kinds", "id", name, self.problems, "type")
+        for _, line in mapping_items(raw, "lines"):
+            for cell in (line.get("cells") or {}).values():
+                for j, kind in enumerate(cell):
+                    self.check_kind(kind, cell, j, name)
+        for j, kind in enumerate(self.model.urgence_kinds):
+            self.check_kind(kind, raw.get("urgence_kinds"), j, name)
+        matching = raw.get("matching") or {}
+        for j, kind in enumerate(self.model.matching.rapid_bridge_kinds):
+            self.check_kind(kind, matching.get("rapid_bridge_kinds"), j, name)
+
+    def check_safety(self) -> None:
+        """The questions of the built-in red flags must stay, with their type."""
+        raw, name = self.common_file.raw, self.common_file.name
+        duplicates(raw, "questions", "id", name, self.problems, "question")
+        for qid, expected in SAFETY_RED_FLAGS:
+            question = self.common_questions.get(qid)
+            wanted = "boolean" if expected is True else "choice"
+            if question is None or question.type != wanted or (
+                    wanted == "choice" and expected not in question.choice_ids()):
+                shape = "oui/non" if wanted == "boolean" else f"choix avec {expected}"
+                self.problem(name, getattr(raw, "pos", (1, 1)),
+                             f"la question de sécurité « {qid} » doit rester dans les questions "
+                             f"communes ({shape})")
+        age = self.common_questions.get("age")
+        if age is None or age.type != "integer":
+            self.problem(name, (1, 1), "la question « age » (entier) est requise")
+
+    def questions(self, questions: list[Question], file: RawFile, scope: dict[str, Question],
+                  prior: Mapping[str, Any]) -> dict[str, cond.Condition | None]:
+        """Each question's own checks, and its `when`, which reads earlier questions only."""
+        out: dict[str, cond.Condition | None] = {}
+        for i, q in enumerate(questions):
+            item = file.raw["questions"][i]
+            if q.type == "choice" and len(q.values) < 2:
+                self.problem(file.name, item.pos, f"question « {q.id} » : au moins deux valeurs")
+            if q.type in ("integer", "score") and (q.min is None or q.max is None
+                                                   or q.min > q.max):
+                self.problem(file.name, item.pos,
+                             f"question « {q.id} » : min et max requis, min ≤ max")
+            out[q.id] = None
+            if q.when is not None:
+                earlier = {k: v for k, v in scope.items() if (k in out or k in prior)
+                           and k != q.id}
+                out[q.id] = self.condition(q.when, earlier, item, file.name,
+                                           f"questions[{i}].when")
+        return out
+
+    def red_flags(self) -> list[CompiledRule]:
+        name, urgence = self.common_file.name, self.model.urgence_kinds
+        out = []
+        raw_flags = self.common_file.raw.get("red_flags") or []
+        for i, (flag, item) in enumerate(zip(self.common.red_flags, raw_flags, strict=False)):
+            c = self.condition(flag.when, self.common_questions, item, name,
+                               f"red_flags[{i}].when")
+            for j, kind in enumerate(flag.calls or []):
+                if kind in urgence:
+                    continue
+                self.check_kind(kind, item.get("calls"), j, name)
+                if kind in self.kinds:
+                    self.problem(name, position_of(item.get("calls"), j),
+                                 f"red_flags[{i}].calls : type « {kind} » absent de "
+                                 "urgence_kinds (model.yaml)")
+            if c is not None:
+                calls = tuple(flag.calls) if flag.calls is not None else tuple(urgence)
+                out.append(CompiledRule(flag.id, "urgence", c, flag.reason, flag.source, calls,
+                                        "sans-delai"))
+        return out
+
+    def situation(self, file: RawFile, common_conditions: dict[str, cond.Condition | None]
+                  ) -> Situation:
+        spec: SituationFile = file.spec
+        if spec.age.min > spec.age.max:
+            self.problem(file.name, position_of(file.raw, "age"), "age.min doit être ≤ age.max")
+        self.levels(file)
+        scope = self.situation_scope(file)
+        duplicates(file.raw, "questions", "id", file.name, self.problems, "question")
+        duplicates(file.raw, "rules", "id", file.name, self.problems, "règle")
+        conditions = dict(common_conditions)
+        conditions.update(self.questions(spec.questions, file, scope, self.common_questions))
+        rules = [rule for i in range(len(spec.rules))
+                 if (rule := self.rule(file, i, scope)) is not None]
+        return Situation(spec, [*self.common.questions, *spec.questions], conditions, rules)
+
+    def levels(self, file: RawFile) -> None:
+        spec: SituationFile = file.spec
+        if 1 not in spec.levels:
+            self.problem(file.name, position_of(file.raw, "levels"), "le niveau 1 est requis")
+        for level, level_spec in spec.levels.items():
+            raw_level = file.raw["levels"][level]
+            for j, kind in enumerate(level_spec.kinds):
+                self.check_kind(kind, raw_level["kinds"], j, file.name)
+            if isinstance(level_spec.extension, list):
+                for j, kind in enumerate(level_spec.extension):
+                    self.check_kind(kind, raw_level["extension"], j, file.name)
+            if not level_spec.all_kinds():
+                self.problem(file.name, position_of(file.raw["levels"], level),
+                             f"levels.{level} : aucun type de ressource (kinds ou extension)")
+
+    def situation_scope(self, file: RawFile) -> dict[str, Question]:
+        """The questions a situation's conditions may read; a situation's own question may not
+        shadow a common one, nor differ from a question of the same id elsewhere."""
+        scope = dict(self.common_questions)
+        for i, q in enumerate(file.spec.questions):
+            where = position_of(file.raw["questions"], i)
+            if q.id in self.common_questions:
+                self.problem(file.name, where,
+                             f"question « {q.id} » déjà posée dans les questions communes")
+            other = self.all_questions[q.id]
+            if other is not q and (other.type, other.min, other.max, other.choice_ids()) != (
+                    q.type, q.min, q.max, q.choice_ids()):
+                self.problem(file.name, where,
+                             f"question « {q.id} » définie autrement dans une autre situation")
+            scope[q.id] = q
+        return scope
+
+    def rule(self, file: RawFile, i: int, scope: dict[str, Question]) -> CompiledRule | None:
+        spec: SituationFile = file.spec
+        rule, item = spec.rules[i], file.raw["rules"][i]
+        if rule.level not in spec.levels:
+            self.problem(file.name, position_of(item, "level"),
+                         f"niveau {rule.level} absent de « levels »")
+        c = self.condition(rule.when, scope, item, file.name, f"rules[{i}].when")
+        level_spec = spec.levels.get(rule.level)
+        cell = level_spec.all_kinds() if level_spec else []
+        for j, kind in enumerate(rule.calls or []):
+            self.check_kind(kind, item["calls"], j, file.name)
+            if kind in self.kinds and level_spec is not None and kind not in cell:
+                self.problem(file.name, position_of(item["calls"], j),
+                             f"rules[{i}].calls : type « {kind} » absent du niveau {rule.level} "
+                             f"de la situation ; ajoutez-le à levels.{rule.level}.extension s'il "
+                             "complète la source")
+        if rule.level == 1 and rule.calls:
+            self.problem(file.name, position_of(item, "calls"),
+                         f"rules[{i}].calls : une règle de niveau 1 appelle tous les types du "
+                         "niveau 1 (retirez « calls »)")
+        if rule.level == 1 and rule.delay != "programme":
+            self.problem(file.name, position_of(item, "delay"),
+                         f"rules[{i}].delay : une règle de niveau 1 est « programme »")
+        if c is None:
+            return None
+        calls = tuple(rule.calls) if rule.calls is not None else tuple(cell)
+        return CompiledRule(rule.id, str(rule.level), c, rule.reason, rule.source, calls,
+                            rule.delay)
+
+    def numbers(self) -> list[tuple[Any, cond.Condition | None]]:
+        raw = self.model_file.raw.get("numbers") or []
+        return [(number, self.optional_condition(number.when, raw[i], f"numbers[{i}].when"))
+                for i, number in enumerate(self.model.numbers)]
+
+    def fallback(self) -> list[tuple[str, cond.Condition | None]]:
+        raw = (self.model_file.raw.get("matching") or {}).get("fallback") or []
+        out = []
+        for i, entry in enumerate(self.model.matching.fallback):
+            if entry.kind not in self.model.urgence_kinds:
+                self.problem(self.model_file.name, position_of(raw[i], "kind"),
+                             f"matching.fallback[{i}].kind : type « {entry.kind} » absent de "
+                             "urgence_kinds")
+            out.append((entry.kind, self.optional_condition(
+                entry.when, raw[i], f"matching.fallback[{i}].when")))
+        return out
+
+    def resource_warnings(self) -> list[tuple[Any, cond.Condition]]:
+        raw = (self.model_file.raw.get("matching") or {}).get("resource_warnings") or []
+        out = []
+        for i, warning in enumerate(self.model.matching.resource_warnings):
+            c = self.optional_condition(warning.when, raw[i],
+                                        f"matching.resource_warnings[{i}].when")
+            if c is not None:
+                out.append((warning, c))
+        return out
+
+
+def duplicates(raw: Any, key: str, id_key: str, name: str, problems: list[Problem],
+               what: str) -> None:
+    """Report each id used twice in a list of mappings, with the line of the first use."""
+    seen: dict[str, tuple[int, int]] = {}
+    for _, item in mapping_items(raw, key):
+        ident = item.get(id_key)
+        if not isinstance(ident, str):
+            continue
+        where = position_of(item, id_key)
+        if ident in seen:
+            problems.append(Problem(name, *where, f"{what} « {ident} » en double "
+                                    f"(déjà définie ligne {seen[ident][0]})"))
+        else:
+            seen[ident] = where

@@ -1,0 +1,146 @@
+"""The layout shows the architecture, and these tests keep it so: layers, no cycle, a CLI that
+nothing imports, a core without terminal libraries, small modules, ruff and mypy clean."""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "gradation"
+
+# Each layer may import itself and the layers listed here, nothing above.
+ALLOWED = {
+    "errors": set(),
+    "core": {"errors"},
+    "files": {"errors", "core"},
+    "present": {"errors", "core"},
+    "territory": {"errors", "core", "files"},
+    "consult": {"errors", "core", "files", "present"},
+    "cli": {"errors", "core", "files", "present", "territory", "consult", "package"},
+    "package": {"cli"},  # gradation/__init__.py and __main__.py
+}
+NO_TERMINAL = ("rich", "questionary", "typer", "prompt_toolkit")
+TERMINAL_FREE_LAYERS = {"errors", "core", "files", "territory"}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def layer(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) == 1 or parts[1] in ("__main__",):
+        return "package"
+    return parts[1]
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imports(path: Path) -> set[str]:
+    """Every module this file imports, at the top or inside a function."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            for alias in node.names:  # `from gradation.cli import train` names a module
+                if f"{node.module}.{alias.name}" in MODULES:
+                    found.add(f"{node.module}.{alias.name}")
+    return found
+
+
+GRAPH = {name: {m for m in imports(path) if m in MODULES and m != name}
+         for name, path in MODULES.items()}
+
+
+def test_every_module_is_in_a_known_layer():
+    assert {layer(m) for m in MODULES} <= set(ALLOWED)
+    assert {"core", "files", "territory", "present", "consult", "cli"} <= {layer(m) for m in MODULES}
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_layers_import_only_downwards(module):
+    mine = layer(module)
+    wrong = sorted(m for m in GRAPH[module]
+                   if layer(m) != mine and layer(m) not in ALLOWED[mine] and m != "gradation")
+    assert wrong == [], f"{module} ({mine}) imports {wrong}"
+
+
+def test_nothing_imports_the_cli_but_the_entry_points():
+    importers = sorted(m for m, deps in GRAPH.items() if layer(m) not in ("cli", "package")
+                       and any(layer(d) == "cli" for d in deps))
+    assert importers == []
+
+
+def test_core_files_and_territory_never_import_a_terminal_library():
+    offenders = sorted(
+        (name, dep) for name, path in MODULES.items() if layer(name) in TERMINAL_FREE_LAYERS
+        for dep in imports(path) if dep.split(".")[0] in NO_TERMINAL)
+    assert offenders == []
+
+
+def test_no_import_cycle():
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for dep in sorted(GRAPH[node]):
+            if dep.startswith(node + "."):
+                continue  # a package's __init__ importing its own submodule is no cycle
+            if state.get(dep) == 1:
+                return stack[stack.index(dep):] + [dep]
+            if dep not in state and (cycle := visit(dep)):
+                return cycle
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for module in sorted(GRAPH):
+        if module not in state:
+            cycle = visit(module)
+            assert cycle is None, " → ".join(cycle)
+
+
+def test_no_module_over_400_lines():
+    long = {name: n for name, path in MODULES.items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
+
+
+def _tool(name: str) -> list[str]:
+    try:
+        __import__(name)
+    except ImportError:
+        if os.environ.get("GRADATION_REQUIRE_ALL_TESTS"):
+            pytest.fail(f"{name} is not installed (pip install -e '.[test]')")
+        pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
+    return [sys.executable, "-m", name]
+
+
+def test_ruff_is_clean_with_the_project_settings():
+    done = subprocess.run([*_tool("ruff"), "check", "gradation"], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_is_clean_with_the_project_settings(tmp_path):
+    cache = tmp_path / "mypy-cache"
+    done = subprocess.run([*_tool("mypy"), "--cache-dir", str(cache)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    shutil.rmtree(cache, ignore_errors=True)
