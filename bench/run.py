@@ -147,6 +147,15 @@ def main() -> None:
                             floor_time, base["orient"][1]))
         results.append(line("première question à l'écran (pseudo-terminal)",
                             first_question(env, max(5, repeat // 2)), 1.5 * floor_time))
+        # The proofs of the shipped grids, exhaustive (every class of every answer).
+        check = medians({"check": [*GRADATION, "grid", "check"]}, env, max(3, repeat // 3))
+        results.append(line("gradation grid check (grilles fournies, processus entier)",
+                            check["check"][0], 1.5, check["check"][1]))
+        proof = in_process(
+            "import time;from gradation.files.grids import load_grid;"
+            "from gradation.core.proofs import check_grid;g=load_grid();"
+            "t=time.perf_counter();assert check_grid(g)==[];print(time.perf_counter()-t)", env)
+        results.append(line("  dont les preuves seules (dans le processus)", proof, None))
         sizes = [1_000, 10_000] if options.quick else [1_000, 10_000, 100_000]
         for size in sizes:
             path = synth.territory(work / f"t{size}.yaml", size)

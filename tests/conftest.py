@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,14 @@ from gradation.core.model import Grid
 from gradation.files.grids import load_grid
 from gradation.files.locate import default_grids_dir
 from gradation.files.territories import load_territory
+
+# Never the user's real cache or configuration: one private folder for the whole run, set
+# before anything is loaded.
+_PRIVATE = Path(tempfile.mkdtemp(prefix="gradation-tests-"))
+os.environ["GRADATION_CACHE_DIR"] = str(_PRIVATE / "cache")
+os.environ["GRADATION_CONFIG_DIR"] = str(_PRIVATE / "config")
+os.environ.pop("GRADATION_TERRITORY", None)
+os.environ.pop("GRADATION_GRIDS", None)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -40,6 +50,14 @@ def grid() -> Grid:
 
 
 @pytest.fixture(scope="session")
+def shipped_findings(grid: Grid):  # type: ignore[no-untyped-def]
+    """The proofs on the shipped grids, run once per test session (they take a second)."""
+    from gradation.core.proofs import check_grid
+
+    return check_grid(grid)
+
+
+@pytest.fixture(scope="session")
 def demo(grid: Grid):  # type: ignore[no-untyped-def]
     return load_territory(default_grids_dir() / "territories" / "demo.yaml", grid, TODAY)
 
@@ -50,6 +68,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-unt
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("GRADATION_CONFIG_DIR", str(tmp_path / "config" / "gradation"))
     monkeypatch.delenv("GRADATION_TERRITORY", raising=False)
     monkeypatch.delenv("GRADATION_GRIDS", raising=False)
     runner = CliRunner()

@@ -144,3 +144,13 @@ def test_mypy_is_clean_with_the_project_settings(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     shutil.rmtree(cache, ignore_errors=True)
+
+
+def test_the_suite_uses_a_private_cache_and_configuration():
+    from gradation.files.cache import cache_dir
+    from gradation.files.locate import config_file
+
+    private = Path(os.environ["GRADATION_CACHE_DIR"]).parent
+    assert private.name.startswith("gradation-tests-")
+    assert cache_dir() is not None and cache_dir().is_relative_to(private)
+    assert config_file().is_relative_to(private)

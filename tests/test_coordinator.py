@@ -83,11 +83,17 @@ def test_validate_a_situation_file_and_a_grid_folder(cli, tmp_path):
         assert "type « hopital-de-jours » inconnu du catalogue — vouliez-vous dire « hopital-de-jour » ?" in result.stdout
 
 
-def test_grid_check_passes_on_shipped_grids_and_fails_with_a_counterexample(cli, tmp_path):
-    result = cli("grid", "check")
-    assert result.exit_code == 0 and "5 situations prouvées" in result.stdout
+def test_grid_check_proves_a_grid_or_fails_with_a_counterexample(cli, tmp_path):
+    # two situations only: the shipped grids are proved once per session (shipped_findings);
+    # addictions stays because a number of the model reads its question « produit »
     grids = tmp_path / "g"
     shutil.copytree(default_grids_dir(), grids)
+    for other in (grids / "situations").glob("*.yaml"):
+        if other.name not in ("psychiatrie.yaml", "addictions.yaml"):
+            other.unlink()
+    result = cli("grid", "check", str(grids))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("✓ 2 situations prouvées : ")
     path = grids / "situations" / "psychiatrie.yaml"
     path.write_text(path.read_text("utf-8").replace(
         'when: "decompensation and retentissement = severe"',
@@ -187,7 +193,12 @@ def test_refusal_names_the_problem(cli, territory):
     assert "n'a pas été modifié" in result.stderr
 
 
-def test_interrupted_write_leaves_the_original(cli, territory, monkeypatch):
+@pytest.mark.parametrize("command", [
+    ("edit", "mg-a", "--wait-weeks", "9"),
+    ("add", "--id", "psy-z", "--name", "Mme Z", "--kind", "psychologue"),
+    ("remove", "mg-a"),
+])
+def test_interrupted_write_leaves_the_original(cli, territory, monkeypatch, command):
     before = territory.read_bytes()
     real_replace = os.replace
     calls = []
@@ -199,8 +210,8 @@ def test_interrupted_write_leaves_the_original(cli, territory, monkeypatch):
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", crash)
-    result = cli("resources", "edit", "mg-a", "-t", str(territory), "--wait-weeks", "9")
-    assert calls  # the edit did reach the replacement of the file
+    result = cli("resources", *command, "-t", str(territory))
+    assert calls  # the command did reach the replacement of the file: it writes atomically
     assert result.exit_code == 130
     assert territory.read_bytes() == before
     leftovers = [p.name for p in territory.parent.iterdir() if p.name.startswith(".t.yaml")]

@@ -173,17 +173,27 @@ def test_pty_quiz_to_its_score(tmp_path, grid):
     child = pexpect.spawn(sys.executable, ["-m", "gradation", "train", "-s", "psychiatrie",
                                            "--count", "3", "--seed", "1"],
                           env=env, encoding="utf-8", timeout=20, dimensions=(40, 100))
+    # The oracle reads the vignettes file itself (not the program's loader nor its draw): each
+    # story on screen names its vignette, whose expected level says whether « 1re ligne » is
+    # right.
+    import yaml
+
+    data = yaml.safe_load((ROOT / "grids" / "training" / "vignettes.yaml").read_text("utf-8"))
+    stories = {re.sub(r"\s+", "", v["story"])[:60]: v["level"] for v in data["vignettes"]
+               if v["situation"] == "psychiatrie"}
+    right = 0
     for _ in range(3):
         child.expect_exact("Quel niveau de recours ?")
+        screen = re.sub(r"\s+", "", child.before)
+        levels = [level for start, level in stories.items() if start in screen]
+        assert len(levels) == 1, screen[-300:]
         child.send("\r")  # always the first choice: 1re ligne
         child.expect(["✓ Exact", "✗ Non"])
+        expected = "✓ Exact" if levels[0] == "1" else "✗ Non"
+        assert child.after == expected
+        right += levels[0] == "1"
     child.expect(r"Score : (\d)/3")
-    score = int(child.match.group(1))
+    assert int(child.match.group(1)) == right
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    import random
-
-    chosen = [v for v in load_vignettes(grid) if v.situation == "psychiatrie"]
-    random.Random(1).shuffle(chosen)
-    assert score == sum(v.level == "1" for v in chosen[:3])

@@ -129,11 +129,12 @@ def grid_check(
             shown = ", ".join(f"{k}={_show(v)}" for k, v in f.answers.items())
             lines.append(f"    contre-exemple : {shown}")
     count = len(grid.situations)
+    s = "s" if count > 1 else ""
     lines.append(
-        f"{len(findings)} problème{'s' if len(findings) > 1 else ''} dans {count} situations."
+        f"{len(findings)} problème{'s' if len(findings) > 1 else ''} dans {count} situation{s}."
         if findings
-        else f"✓ {count} situations prouvées : niveaux pourvus, drapeaux rouges, monotonie, "
-        "questions et règles utiles."
+        else f"✓ {count} situation{s} prouvée{s} : niveaux et types appelés, recours des avis "
+        "rapides, drapeaux rouges, monotonie du niveau et du délai, questions et règles utiles."
     )
     print_lines(lines)
     if findings:

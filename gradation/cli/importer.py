@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from gradation.cli.common import GridsOption, grid_from, handled, print_lines
-from gradation.territory.merge import MergeReport, merge_finess
+
+if TYPE_CHECKING:
+    from gradation.territory.merge import MergeReport
 
 import_app = typer.Typer(
     help="Importer des établissements depuis des données ouvertes.", no_args_is_help=True
@@ -75,6 +77,8 @@ def import_finess(
         write_atomic(output, finess.territory_text(data, result, file.name, today))
         lines.append(f"{len(result.establishments)} établissements importés dans {output}.")
     else:
+        from gradation.territory.merge import merge_finess
+
         lines += _merge_lines(merge_finess(merge, output, result, grid, today), output)
     by_name = [e for e in result.establishments if e.by_name]
     if by_name:

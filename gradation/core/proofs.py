@@ -114,6 +114,8 @@ class _Checker:
         self.decisive: set[str] = set()
         self.reached: set[str] = set()
         self.classes = {q.id: _values(situation, q) for q in situation.questions}
+        self.common_ids = [q.id for q in grid.common.questions]
+        self.flags_seen: set[tuple[str, tuple[Any, ...]]] = set()
         # the questions that decide whether another one is asked
         self.gating = {cmp.question for c in situation.conditions.values() if c is not None
                        for cmp in comparisons(c)}
@@ -144,10 +146,16 @@ class _Checker:
         self.monotone(answers, result)
 
     def red_flags(self, answers: dict[str, Any]) -> None:
-        """Each positive flag leads to urgence, whatever the other answers."""
+        """Each positive flag leads to urgence, whatever the other answers.
+
+        Red flags read common questions only, and a positive one decides the level alone: so
+        the answer sets that agree on the common questions agree here, and one of them is
+        assessed for all (an exact reduction, not a sample)."""
+        common = tuple(answers.get(q) for q in self.common_ids)
         for qid, positive in SAFETY_RED_FLAGS:
-            if self.situation.question(qid) is None or qid not in answers:
+            if qid not in answers or (qid, common) in self.flags_seen:
                 continue
+            self.flags_seen.add((qid, common))
             trial = {**answers, qid: positive}
             if self.assess(trial).level != "urgence":
                 self.report("red-flag", f"« {qid} » positif ne mène pas à l'urgence", trial)

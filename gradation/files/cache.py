@@ -24,8 +24,12 @@ FORMAT = "1"
 
 
 def cache_dir() -> Path | None:
+    """GRADATION_CACHE_DIR, else the platform's cache folder; None with GRADATION_NO_CACHE."""
     if os.environ.get("GRADATION_NO_CACHE"):
         return None
+    override = os.environ.get("GRADATION_CACHE_DIR")
+    if override:
+        return Path(override) / f"v{FORMAT}"
     from platformdirs import user_cache_path
 
     return user_cache_path("gradation", appauthor=False) / f"v{FORMAT}"
@@ -37,13 +41,16 @@ def grid_files(root: Path) -> list[Path]:
 
 
 def _code_fingerprint() -> str:
-    """The program's own files (size and date): a changed program never reads an old cache."""
-    here = Path(__file__).parent
+    """The program's own files (size and date), every subpackage included: a changed program
+    never reads an old cache."""
+    package = Path(__file__).resolve().parents[1]
     parts = []
-    for name in sorted(os.listdir(here)):
-        if name.endswith(".py"):
-            stat = (here / name).stat()
-            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    for folder, dirs, files in os.walk(package):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".py"):
+                stat = os.stat(os.path.join(folder, name))
+                parts.append(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
     return ";".join(parts)
 
 

@@ -52,6 +52,10 @@ def resolve_territory(value: str | None, grids: Path) -> Path:
     )
 
 def config_file() -> Path:
+    """GRADATION_CONFIG_DIR/config.yaml, else the platform's configuration folder's."""
+    override = os.environ.get("GRADATION_CONFIG_DIR")
+    if override:
+        return Path(override) / "config.yaml"
     from platformdirs import user_config_path
 
     return user_config_path("gradation", appauthor=False) / "config.yaml"
