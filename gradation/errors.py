@@ -9,7 +9,9 @@ EXIT_OK = 0
 EXIT_INVALID = 1  # validation found errors (coordinator commands)
 EXIT_USAGE = 2  # bad usage or bad answer
 EXIT_GRID = 3  # a grid or territory does not load
+EXIT_WRITE = 1  # a file cannot be written (the same code as EXIT_INVALID, by design)
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # stopped by SIGTERM; temporary files removed as for Ctrl-C
 
 
 @dataclass(frozen=True, slots=True)

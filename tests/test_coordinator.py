@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -45,7 +46,7 @@ def test_validate_reports_every_broken_file_at_once(cli, monkeypatch):
     monkeypatch.chdir(ROOT)
     paths = sorted(p.relative_to(ROOT) for p in BROKEN.glob("*.yaml"))
     result = cli("grid", "validate", *map(str, paths))
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     out = result.stdout
     for path in paths:
         expected = path.with_suffix(".expected")
@@ -66,7 +67,7 @@ def test_validate_defaults_and_strict(cli, tmp_path):
         """)
     result = cli("grid", "validate", str(warned))
     assert result.exit_code == 0 and "0 erreur, 1 avertissement" in result.stdout
-    assert cli("grid", "validate", "--strict", str(warned)).exit_code == 1
+    assert cli("grid", "validate", "--strict", str(warned)).exit_code == 3
 
 
 def test_validate_a_situation_file_and_a_grid_folder(cli, tmp_path):
@@ -78,7 +79,7 @@ def test_validate_a_situation_file_and_a_grid_folder(cli, tmp_path):
                          "utf-8")
     for target in (situation, grids):
         result = cli("grid", "validate", str(target))
-        assert result.exit_code == 1
+        assert result.exit_code == 3
         assert "gaja.yaml:" in result.stdout
         assert "type « hopital-de-jours » inconnu du catalogue — vouliez-vous dire « hopital-de-jour » ?" in result.stdout
 
@@ -256,12 +257,13 @@ def test_init_use_and_coverage(cli, tmp_path, monkeypatch):
 
 
 def test_stale_entries(cli, tmp_path):
-    path = write(tmp_path / "s.yaml", """
-        territory: {id: s, name: "S"}
+    recent = (dt.date.today() - dt.timedelta(days=10)).isoformat()
+    path = write(tmp_path / "s.yaml", f"""
+        territory: {{id: s, name: "S"}}
         resources:
-          - {id: jamais, name: "Jamais", kind: cmp}
-          - {id: vieux, name: "Vieux", kind: cmp, verified_on: 2020-01-01}
-          - {id: neuf, name: "Neuf", kind: cmp, verified_on: 2999-01-01}
+          - {{id: jamais, name: "Jamais", kind: cmp}}
+          - {{id: vieux, name: "Vieux", kind: cmp, verified_on: 2020-01-01}}
+          - {{id: neuf, name: "Neuf", kind: cmp, verified_on: {recent}}}
         """)
     result = cli("territory", "stale", "-t", str(path))
     assert result.exit_code == 0

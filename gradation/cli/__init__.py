@@ -6,15 +6,22 @@ Errors reach the user through `common.handled` (inside a command) or `main` (usa
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import Annotated
 
 import typer
 
 from gradation.cli.cases import cases_app
-from gradation.cli.common import APP_SETTINGS, french_usage, print_error, utf8_streams
+from gradation.cli.common import (
+    APP_SETTINGS,
+    Terminated,
+    french_usage,
+    print_error,
+    utf8_streams,
+)
 from gradation.cli.orient import orient
-from gradation.errors import EXIT_INTERRUPTED
+from gradation.errors import EXIT_INTERRUPTED, EXIT_TERMINATED
 
 app = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
 
@@ -71,6 +78,7 @@ def full_app() -> typer.Typer:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors in French, Ctrl-C as a sentence, exit codes of the contract."""
     utf8_streams()
+    _terminate_like_ctrl_c()
     args = sys.argv[1:] if argv is None else argv
     target = consultation_app if args[:1] == ["orient"] else full_app()
     try:
@@ -81,10 +89,22 @@ def main(argv: list[str] | None = None) -> None:
         print_error(french_usage(exc) + "\n(gradation --help pour l'aide)")
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt, EOFError):
-        print_error("Orientation interrompue.")
+        print_error("Commande interrompue.")
         sys.exit(EXIT_INTERRUPTED)
+    except Terminated:
+        print_error("Arrêté (signal de fin).")
+        sys.exit(EXIT_TERMINATED)
     except BrokenPipeError:
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
 
+def _terminate_like_ctrl_c() -> None:
+    """SIGTERM unwinds the program as Ctrl-C does, so that no temporary file is left."""
+    import signal
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise Terminated
+
+    with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread
+        signal.signal(signal.SIGTERM, stop)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from gradation.errors import EXIT_INTERRUPTED, GradationError
+from gradation.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, GradationError
 
 if TYPE_CHECKING:
     from gradation.core.model import Grid, Territory
@@ -36,6 +36,23 @@ GridsOption = Annotated[
 ]
 
 
+# What Ctrl-C interrupted, by command (the function's name); « Commande interrompue. » else.
+INTERRUPTED = {
+    "orient": "Orientation interrompue.",
+    "resources_add": "Ajout interrompu : le fichier n'a pas été modifié.",
+    "resources_edit": "Modification interrompue : le fichier n'a pas été modifié.",
+    "resources_remove": "Retrait interrompu : le fichier n'a pas été modifié.",
+    "train_command": "Quiz interrompu.",
+    "import_finess": "Import interrompu : aucun fichier n'a été écrit.",
+    "cases_run": "Cas de référence interrompus.",
+    "grid_check": "Preuves interrompues.",
+}
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread: unwinds like Ctrl-C (temporary files removed)."""
+
+
 def handled(fn: Callable[..., None]) -> Callable[..., None]:
     """The one place where user-facing errors become a French message and an exit code."""
 
@@ -47,13 +64,16 @@ def handled(fn: Callable[..., None]) -> Callable[..., None]:
             print_error(exc.message)
             raise typer.Exit(exc.exit_code) from None
         except (KeyboardInterrupt, EOFError):
-            print_error("Orientation interrompue.")
+            print_error(INTERRUPTED.get(fn.__name__, "Commande interrompue."))
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Terminated:
+            print_error("Arrêté (signal de fin) : rien n'a été écrit à moitié.")
+            raise typer.Exit(EXIT_TERMINATED) from None
 
     return wrapper
 
 
-def grid_from(grids: Path | None):  # type: ignore[no-untyped-def]
+def grid_from(grids: Path | None) -> Grid:
     from gradation.files.grids import load_grid
     from gradation.files.locate import default_grids_dir
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from gradation.cli.common import GridsOption, grids_root, handled, print_lines
-from gradation.errors import GradationError, Problem, count_text
+from gradation.errors import EXIT_GRID, GradationError, Problem, count_text
 
 grid_app = typer.Typer(help="Grilles : valider, prouver, exporter, schéma.", no_args_is_help=True)
 
@@ -97,7 +97,7 @@ def grid_validate(
     )
     print_lines(lines)
     if errors or (strict and warnings):
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_GRID)  # as for every command: a file that does not load
 
 
 @grid_app.command("check")

@@ -272,9 +272,7 @@ def resources_add(
         raise GradationError(
             "champs obligatoires manquants : " + ", ".join(f"--{k}" for k in missing)
         )
-    doc = directory.load(path)
-    directory.add(doc, fields)
-    directory.save(path, doc, grid)
+    directory.update(path, grid, lambda editor: editor.add(fields))
     print_lines([f"Ressource « {fields['id']} » ajoutée à {path}."])
 
 
@@ -299,9 +297,7 @@ def resources_edit(
 
     grid = grid_from(grids)
     path = territory_path(territory, grids)
-    doc = directory.load(path)
-    directory.edit(doc, resource_id, fields, unset or [])
-    directory.save(path, doc, grid)
+    directory.update(path, grid, lambda editor: editor.edit(resource_id, fields, unset or []))
     print_lines([f"Ressource « {resource_id} » modifiée dans {path}."])
 
 
@@ -317,7 +313,5 @@ def resources_remove(
 
     grid = grid_from(grids)
     path = territory_path(territory, grids)
-    doc = directory.load(path)
-    directory.remove(doc, resource_id)
-    directory.save(path, doc, grid)
+    directory.update(path, grid, lambda editor: editor.remove(resource_id))
     print_lines([f"Ressource « {resource_id} » retirée de {path}."])

@@ -47,9 +47,14 @@ def territory_init(
     import re
 
     from gradation.core.answers import INSEE
+    from gradation.core.text import text_problem, visible
     from gradation.files.atomic import write_atomic
     from gradation.territory.coverage import init_text
 
+    for label, text in (("--name", name), *(("--commune", c) for c in commune or [])):
+        problem = text_problem(text)
+        if problem:
+            raise GradationError(f"{label} « {visible(text)} » : {problem}")
     if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", territory_id):
         raise GradationError(
             "identifiant invalide : minuscules, chiffres et tirets (ex. cpts-du-val)"

@@ -172,7 +172,7 @@ def show_command(
     lines += ["", "### Sinon : 1re ligne", "", "## Niveaux et ressources", ""]
     for level in [*(str(lv) for lv in sorted(sit.spec.levels)), "urgence"]:
         kinds = kind_labels(grid, sit, level, sit.kinds(level, grid))
-        spec = sit.spec.levels.get(int(level)) if level != "urgence" else None
+        spec = sit.level_spec(level)
         tail = f" — {spec.note}" if spec is not None and spec.note else ""
         lines.append(f"- **{grid.level_label(level)}** : {kinds}{tail}")
     text = "\n".join(lines) + "\n"

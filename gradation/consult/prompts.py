@@ -175,13 +175,24 @@ class QuestionaryAsker:
                                               instruction=SELECT_HINT, style=STYLE, **self.io))
         return None if choice == "fin" else choice
 
-    def output_path(self, document: str) -> Path:
-        default = "courrier.md" if document == "lettre" else "fiche-patient.html"
+    def output_path(self, document: str, default: Path) -> Path:
         text = self._ask(questionary.text(
-            "Fichier à écrire (.md ou .html)", default=default, style=STYLE,
+            "Fichier à écrire (.md ou .html)", default=str(default), style=STYLE,
             validate=lambda t: bool(t.strip()) or "Un nom de fichier est nécessaire.",
             **self.io))
         return Path(text.strip())
+
+    def confirm(self, message: str) -> bool:
+        choices = [Choice("Non, choisir un autre nom", value=False),
+                   Choice("Oui, le remplacer", value=True)]
+        return bool(self._ask(questionary.select(message, choices=choices,
+                                                 instruction=SELECT_HINT, style=STYLE, **self.io)))
+
+    def say(self, message: str) -> None:
+        """A problem to show before asking again (on the prompts' stream)."""
+        stream = self.io.get("output") or sys.stderr
+        stream.write(message + "\n")
+        stream.flush()
 
     def review(self, situation: Situation, answers: Mapping[str, Any]) -> Any:
         choices: list[Any] = [Choice(RESULT_LABEL, value=SHOW_RESULT)]

@@ -11,6 +11,7 @@ from typing import Any
 from gradation.core.answers import parse_pairs
 from gradation.core.model import Grid
 from gradation.errors import GradationError
+from gradation.files.cache import grid_files
 from gradation.files.grids import load_grid
 from gradation.files.locate import default_grids_dir, resolve_territory
 from gradation.files.territories import load_territory
@@ -25,6 +26,7 @@ class Outcome:
     document: str = "resultat"
     explain: bool = False
     asker: Any = None  # the questionnaire, when the session was interactive
+    reads: tuple[Path, ...] = ()  # the files this command read: never written over
 
 
 def read_answers_file(name: str) -> dict[str, Any]:
@@ -98,7 +100,10 @@ def orient(
 
         answers = interview(grid, chosen, normalise_answers(grid, chosen, answers), asker)
     result = decide(grid, chosen, answers, territory_data)
-    return Outcome(grid, result, output_format, output, document, explain, asker)
+    reads = (territory_data.path, *grid_files(grid.root))
+    if answers_file and answers_file != "-":
+        reads = (*reads, Path(answers_file))
+    return Outcome(grid, result, output_format, output, document, explain, asker, reads)
 
 
 def format_outcome(outcome: Outcome, color: bool) -> str:
@@ -124,11 +129,12 @@ def format_outcome(outcome: Outcome, color: bool) -> str:
 def emit(outcome: Outcome) -> None:
     """Print the outcome, or write it to `--output` (atomically). rich is imported only for
     the terminal rendering."""
-    from gradation.files.atomic import write_atomic
+    from gradation.files.safe import write_output
 
     if outcome.output is not None:
-        write_atomic(outcome.output, format_outcome(outcome, color=False))
-        sys.stderr.write(f"Écrit dans {outcome.output}\n")
+        write_output(outcome.output, format_outcome(outcome, color=False), outcome.reads)
+        if str(outcome.output) != "-":
+            sys.stderr.write(f"Écrit dans {outcome.output}\n")
         return
     if outcome.output_format == "text":
         from gradation.present.terminal import print_result
@@ -164,9 +170,6 @@ def vars_of(change: Any) -> dict[str, Any]:
 
 def follow_up(outcome: Outcome) -> None:
     """After an interactive result: write the referral letter or the patient sheet on request."""
-    from gradation.files.atomic import write_atomic
-    from gradation.present.documents import render_document
-
     asker = outcome.asker
     if (asker is None or not asker.asked or outcome.output is not None
             or outcome.output_format != "text"):
@@ -175,7 +178,40 @@ def follow_up(outcome: Outcome) -> None:
         choice = asker.follow_up()
         if choice is None:
             return
-        path = asker.output_path(choice)
-        fmt = "html" if path.suffix.lower() in (".html", ".htm") else "markdown"
-        write_atomic(path, render_document(choice, fmt, outcome.result, outcome.grid))
+        path = _write_document(outcome, choice)
         sys.stdout.write(f"Écrit dans {path}\n")
+
+
+def free_name(name: str, folder: Path | None = None) -> Path:
+    """`name`, or `name-2`, `name-3` … : the first that does not exist yet."""
+    folder = folder or Path.cwd()
+    path = folder / name
+    stem, suffix = path.stem, path.suffix
+    number = 2
+    while path.exists():
+        path = folder / f"{stem}-{number}{suffix}"
+        number += 1
+    return Path(path.name) if folder == Path.cwd() else path
+
+
+def _write_document(outcome: Outcome, document: str) -> Path:
+    """Ask where to write a document until it is written: a name that exists is replaced only
+    when the GP says so, and an error (a folder that does not exist…) asks again."""
+    from gradation.files.safe import write_output
+    from gradation.present.documents import render_document
+
+    asker = outcome.asker
+    default = free_name("courrier.md" if document == "lettre" else "fiche-patient.html")
+    while True:
+        path = asker.output_path(document, default)
+        if path.exists() and not asker.confirm(f"{path} existe déjà : le remplacer ?"):
+            default = free_name(path.name, path.parent if str(path.parent) != "." else None)
+            continue
+        fmt = "html" if path.suffix.lower() in (".html", ".htm") else "markdown"
+        try:
+            write_output(path, render_document(document, fmt, outcome.result, outcome.grid),
+                         outcome.reads)
+        except GradationError as exc:
+            asker.say(exc.message)
+            continue
+        return path

@@ -9,12 +9,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
+
+from gradation.core.text import multi_line, one_line
 
 Ident = Annotated[StrictStr, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 QuestionId = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Insee = Annotated[StrictStr, Field(pattern=r"^([0-9]{2}|2[AB])[0-9]{3}$")]
 Text = Annotated[StrictStr, Field(min_length=1)]
+Line = Annotated[StrictStr, AfterValidator(one_line)]  # one line of visible text
+NamedLine = Annotated[StrictStr, Field(min_length=1), AfterValidator(one_line)]
+Notes = Annotated[StrictStr, AfterValidator(multi_line)]
 Date = Annotated[dt.date, Field(strict=False)]
 Number = Annotated[float, Field(strict=False)]
 LEVELS = ("1", "2", "3", "urgence")
@@ -31,14 +44,14 @@ class _Strict(BaseModel):
 
 class Commune(_Strict):
     insee: Insee
-    name: Text
+    name: NamedLine
     postcodes: list[Annotated[StrictStr, Field(pattern=r"^[0-9]{5}$")]] = []
 
 
 class TerritoryInfo(_Strict):
     id: Ident
-    name: Text
-    maintainer: StrictStr | None = None
+    name: NamedLine
+    maintainer: Line | None = None
     updated_on: Date | None = None
     communes: list[Commune] = []
 
@@ -58,29 +71,29 @@ Access = Literal["rendez-vous", "sans-rendez-vous", "visite-a-domicile", "teleco
 
 class Resource(_Strict):
     id: Ident
-    name: Text
+    name: NamedLine
     kind: Ident
     serves: list[Insee] | None = None
     age: AgeBounds | None = None
     situations: list[Ident] | None = None
     level: Literal[1, 2, 3] | list[Literal[1, 2, 3]] | None = None
-    phone: StrictStr | None = None
-    email: StrictStr | None = None
-    website: StrictStr | None = None
-    address: StrictStr | None = None
-    hours: StrictStr | None = None
+    phone: Line | None = None
+    email: Line | None = None
+    website: Line | None = None
+    address: Line | None = None
+    hours: Line | None = None
     access: list[Access] | None = None
-    walk_in: StrictStr | None = None
+    walk_in: Line | None = None
     referral_required: StrictBool | None = None
-    cost: StrictStr | None = None
-    wait_weeks: Annotated[StrictInt, Field(ge=0)] | None = None
-    languages: list[StrictStr] | None = None
+    cost: Line | None = None
+    wait_weeks: Annotated[StrictInt, Field(ge=0, le=520)] | None = None  # ten years at most
+    languages: list[Line] | None = None
     finess: Annotated[StrictStr, Field(pattern=r"^[0-9A-Z]{9}$")] | None = None
     lat: Annotated[Number, Field(ge=-90, le=90)] | None = None
     lon: Annotated[Number, Field(ge=-180, le=180)] | None = None
     verified_on: Date | None = None
     mon_soutien_psy: StrictBool | None = None
-    notes: StrictStr | None = None
+    notes: Notes | None = None
 
     def levels(self) -> tuple[str, ...] | None:
         """The levels this resource is placed at by hand (`level`), as level ids."""

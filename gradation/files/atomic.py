@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import stat
-import tempfile
 from pathlib import Path
 
 from gradation.errors import GradationError
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Replace `path` with `text` (UTF-8) or bytes in one step, keeping its permissions."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise GradationError(f"écriture impossible dans {folder} : {exc.strerror}", 1) from None
-    try:
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise GradationError(f"écriture impossible de {path} : {exc.strerror}", 1) from None
-        raise
+def write_atomic(path: Path, text: str | bytes, private: bool = False) -> None:
+    """Replace `path` with `text` (UTF-8) or bytes in one step (see `files.safe`)."""
+    from gradation.files.safe import write_atomic as write
+
+    write(path, text, private)
 
 
 def read_text(path: Path, what: str) -> str:

@@ -68,8 +68,15 @@ def key(files: list[Path], extra: str = "") -> str | None:
     return digest.hexdigest()
 
 
-def cached(files: list[Path], extra: str, build: Callable[[], T]) -> T:
-    """`build()`, or its value from the cache when the files have not changed."""
+MAGIC = b"gradation-cache\n"
+
+
+def cached(files: list[Path], extra: str, build: Callable[[], T], kind: type) -> T:
+    """`build()`, or its value from the cache when the files have not changed.
+
+    The key is computed before and after building: a file edited meanwhile is not stored under
+    the old key. Each entry carries a checksum and its type is checked on load; any problem
+    means a rebuild, never a wrong value."""
     folder = cache_dir()
     name = key(files, extra) if folder is not None else None
     if folder is None or name is None:
@@ -78,14 +85,12 @@ def cached(files: list[Path], extra: str, build: Callable[[], T]) -> T:
     enabled = gc.isenabled()
     gc.disable()  # bulk loads are several times faster without the cyclic collector
     try:
-        try:
-            with path.open("rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError,
-                TypeError, ValueError):
-            pass
+        found = _load(path, kind)
+        if found is not None:
+            return found
         value = build()
-        _store(folder, path, value)
+        if key(files, extra) == name:
+            _store(folder, path, value)
         return value
     finally:
         if enabled:
@@ -93,14 +98,34 @@ def cached(files: list[Path], extra: str, build: Callable[[], T]) -> T:
             gc.enable()
 
 
+def _load(path: Path, kind: type) -> Any:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 32:
+        return None
+    digest, payload = data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
+    if hashlib.blake2b(payload, digest_size=32).digest() != digest:
+        return None  # a damaged entry: rebuilt
+    try:
+        value = pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - any unreadable entry is rebuilt
+        return None
+    return value if isinstance(value, kind) else None
+
+
 def _store(folder: Path, path: Path, value: Any) -> None:
     from gradation.errors import GradationError
-    from gradation.files.atomic import write_atomic
+    from gradation.files.safe import write_atomic
 
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.chmod(0o700)
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        digest = hashlib.blake2b(payload, digest_size=32).digest()
+        write_atomic(path, MAGIC + digest + payload, private=True)
         for old in sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime)[:-32]:
             old.unlink(missing_ok=True)  # keep the cache small
-    except (OSError, GradationError):
+    except (OSError, GradationError, pickle.PicklingError):
         pass  # a cache that cannot be written is only slower

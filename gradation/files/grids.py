@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,9 @@ def load_grid(root: Path | None = None) -> Grid:
     (from the cache when its files have not changed)."""
     from gradation.files.cache import cached, grid_files
 
-    root = root or default_grids_dir()
-    return cached(grid_files(root), "grid", lambda: _load_grid(root))
+    # absolute: nothing in a cached grid may depend on the folder it was loaded from
+    root = Path(os.path.realpath(root or default_grids_dir()))
+    return cached(grid_files(root), "grid", lambda: _load_grid(root), Grid)
 
 def _load_grid(root: Path) -> Grid:
     grid, problems = check_grid_files(root)

@@ -61,12 +61,24 @@ def config_file() -> Path:
     return user_config_path("gradation", appauthor=False) / "config.yaml"
 
 def _configured_territory() -> str | None:
+    """The territory of the user's configuration; a configuration that does not load is an
+    error that names it (never a silent fall back on the fictional demo)."""
     path = config_file()
-    if not path.is_file():
-        return None
     try:
-        data, _ = yamlio().read_yaml(path)
-    except yamlio().ProblemsFound:
-        return None
+        if not path.exists():
+            return None
+        data, problems = yamlio().read_yaml(path)
+    except yamlio().ProblemsFound as exc:
+        raise LoadError(exc.problems, "la configuration ne peut pas être lue ; corrigez-la ou "
+                        "choisissez un territoire (gradation territory use)") from None
+    except OSError as exc:
+        from gradation.files.safe import os_error_text
+
+        raise LoadError([Problem(str(path), 0, 0, f"lecture impossible ({os_error_text(exc)})")],
+                        "la configuration ne peut pas être lue") from None
     value = data.get("territory") if isinstance(data, dict) else None
-    return value if isinstance(value, str) else None
+    if not isinstance(value, str) or not value.strip():
+        raise LoadError([Problem(str(path), 1, 1, "clé « territory » attendue (identifiant ou "
+                                 "chemin d'un territoire)")], "la configuration ne peut pas "
+                        "être lue")
+    return value

@@ -160,7 +160,10 @@ def schema_problems(
             word = "au moins" if kind == "greater_than_equal" else "au plus"
             message = f"valeur {_show(value)} hors limites : {word} {bound}"
         elif kind == "string_type" and isinstance(value, int) and not isinstance(value, bool):
-            message = f"texte attendu : écrivez la valeur entre guillemets (\"{value}\")"
+            written = getattr(value, "raw", str(value))  # the digits as in the file
+            message = f"texte attendu : écrivez la valeur entre guillemets (\"{written}\")"
+        elif kind == "value_error":
+            message = str(error.get("ctx", {}).get("error", error["msg"]))
         else:
             message = _TYPE_MESSAGES.get(kind, error["msg"])
             if kind in _TYPE_MESSAGES and kind not in ("too_short", "string_too_short"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from gradation.core.schema import (
     TerritoryFile,
 )
 from gradation.core.suggest import suggest
+from gradation.core.text import visible
 from gradation.errors import LoadError, Problem, display_path
 from gradation.files.problems import mapping_items, position_of, schema_problems, validate, yamlio
 
@@ -25,6 +27,9 @@ from gradation.files.problems import mapping_items, position_of, schema_problems
 
 _PHONE = re.compile(r"^(?:0[1-9]\d{8}|\+33[1-9]\d{8}|\+262\d{9}|\+590\d{9}|\+594\d{9}|\+596\d{9}"
                     r"|1\d{1,2}|3\d{3})$")
+
+EARLIEST = dt.date(1900, 1, 1)  # dates outside EARLIEST .. today + 1 year are typing mistakes
+
 
 def territory_problems(data: Any, name: str, grid: Grid, today: dt.date) -> list[Problem]:
     """The cross-checks of a territory file (kinds, situations, ids, sectors, freshness)."""
@@ -41,6 +46,7 @@ class _ResourceChecks:
     def __init__(self, name: str, grid: Grid, today: dt.date, communes: set[Any]) -> None:
         self.name = name
         self.today = today
+        self.latest = today + dt.timedelta(days=366)
         self.stale_days = grid.model.matching.stale_days
         self.kinds = [k.id for k in grid.model.kinds]
         self.situations = list(grid.situations)
@@ -99,13 +105,17 @@ class _ResourceChecks:
 
     def contact(self, prefix: str, res: dict[str, Any]) -> None:
         verified = res.get("verified_on")
-        if isinstance(verified, dt.date) and (self.today - verified).days > self.stale_days:
+        if type(verified) is dt.date and not EARLIEST <= verified <= self.latest:
+            self.add(position_of(res, "verified_on"), f"{prefix}.verified_on : date "
+                     f"{verified.isoformat()} invraisemblable (entre {EARLIEST.year} et "
+                     f"{self.latest.isoformat()})")
+        elif type(verified) is dt.date and (self.today - verified).days > self.stale_days:
             self.add(position_of(res, "verified_on"), f"{prefix}.verified_on : fiche non "
                      f"vérifiée depuis plus d'un an ({verified.isoformat()})", "avertissement")
         phone = res.get("phone")
         if isinstance(phone, str) and not _PHONE.match(re.sub(r"[\s.\-]", "", phone)):
-            self.add(position_of(res, "phone"), f"{prefix}.phone : « {phone} » n'est pas un "
-                     "numéro français (par exemple 01 99 00 00 01)", "avertissement")
+            self.add(position_of(res, "phone"), f"{prefix}.phone : « {visible(phone)} » n'est "
+                     "pas un numéro français (par exemple 01 99 00 00 01)", "avertissement")
 
 
 def load_territory(path: Path, grid: Grid, today: dt.date | None = None) -> Territory:
@@ -113,6 +123,7 @@ def load_territory(path: Path, grid: Grid, today: dt.date | None = None) -> Terr
     from gradation.files.cache import cached, grid_files
 
     today = today or dt.date.today()
+    path = Path(os.path.realpath(path))  # nothing cached depends on the current folder
 
     def build() -> Territory:
         territory, problems = check_territory_file(path, grid, today)
@@ -120,7 +131,8 @@ def load_territory(path: Path, grid: Grid, today: dt.date | None = None) -> Terr
             raise LoadError(problems, "le territoire ne peut pas être chargé")
         return territory
 
-    return cached([path, *grid_files(grid.root)], f"territory|{today.isoformat()}", build)
+    return cached([path, *grid_files(grid.root)], f"territory|{today.isoformat()}", build,
+                  Territory)
 
 def check_territory_file(path: Path, grid: Grid, today: dt.date | None = None,
                          text: str | None = None) -> tuple[Territory | None, list[Problem]]:

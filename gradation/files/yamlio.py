@@ -46,6 +46,24 @@ class MarkedList(list):
 
 
 _STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+
+
+class RawInt(int):
+    """An integer that YAML read from digits with a leading zero (« 01004 », octal in YAML
+    1.1): it remembers them, so that an error can say « écrivez "01004" »."""
+
+    raw: str
+
+    def __new__(cls, value: int, raw: str) -> RawInt:
+        made = super().__new__(cls, value)
+        made.raw = raw
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RawInt, (int(self), self.raw))
 _MERGE = "tag:yaml.org,2002:merge"
 _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
@@ -109,11 +127,20 @@ class _Builder:
             return value
         if tag == _MERGE:
             return _MERGE_KEY
+        if tag == _INT and len(event.value) > 30:
+            raise self.error(event.start_mark, "nombre trop long (30 chiffres au plus)")
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError) as exc:
-            raise self.error(event.start_mark, f"valeur illisible ({exc})") from None
+            value = self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            shown = event.value[:40]
+            if tag == _TIMESTAMP:
+                raise self.error(event.start_mark, f"date invalide : « {shown} » (AAAA-MM-JJ, "
+                                 "une date du calendrier)") from None
+            raise self.error(event.start_mark, f"valeur illisible : « {shown} »") from None
+        if tag == _INT and _LEADING_ZERO.fullmatch(event.value):
+            return RawInt(value, event.value)  # « 01004 » read as 516: keep what was written
+        return value
 
     def alias(self, event: Any) -> Any:
         self.aliases += 1

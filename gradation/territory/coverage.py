@@ -104,8 +104,8 @@ def init_text(territory_id: str, name: str, communes: list[tuple[str, str]], tod
         lines.append(f"    - {{insee: \"{insee}\", name: {label}}}")
     lines += [
         "",
-        "resources:",
-        "# Exemple (à adapter) :",
+        "resources: []",
+        "# Exemple (à adapter), à ajouter avec `gradation resources add` :",
         "#  - id: cmp-exemple",
         "#    name: \"CMP adultes\"",
         "#    kind: cmp",

@@ -1,12 +1,19 @@
-"""Editing a territory file by program, as a coordinator would by hand: comments, key order and
-quoting are kept (ruamel.yaml round-trip), the new content is validated before it replaces the
-file, and the replacement is atomic. A refused edit leaves the file byte for byte as it was.
+"""Editing a territory file by program, as a coordinator would by hand.
+
+The file is changed as text, one entry at a time: an entry's block runs from the comment lines
+right above its dash to its last line of content; removing an entry takes that block, editing
+rewrites it (through ruamel.yaml, which keeps the comments inside it), adding one puts it after
+the last entry. Everything else — the comments above other entries, the file's trailing
+comments, quoting, blank lines — stays byte for byte. The new text is validated before it
+replaces the file, under a lock, atomically (`files.safe`); a refused edit changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +21,7 @@ from gradation.core.model import Grid, Territory
 from gradation.core.schema import Resource
 from gradation.core.suggest import suggest
 from gradation.errors import GradationError, LoadError
-from gradation.files.atomic import read_text, write_atomic
+from gradation.files.safe import editing, replace, write_output
 from gradation.files.territories import check_territory_file
 
 # The order of a resource's keys, as the format describes them.
@@ -23,7 +30,7 @@ QUOTED = {"name", "phone", "email", "website", "address", "hours", "walk_in", "c
           "finess", "notes"}
 
 
-def _yaml():  # type: ignore[no-untyped-def]
+def _yaml() -> Any:
     from ruamel.yaml import YAML
 
     yaml = YAML()  # round-trip
@@ -33,21 +40,14 @@ def _yaml():  # type: ignore[no-untyped-def]
     return yaml
 
 
-def load(path: Path) -> Any:
-    text = read_text(path, "fichier de territoire")
+def parse(text: str, shown: Path | str = "") -> Any:
     from ruamel.yaml.error import YAMLError
 
     try:
         return _yaml().load(text)
     except YAMLError as exc:
-        raise GradationError(f"{path} : YAML illisible ({exc}) ; corrigez-le d'abord "
+        raise GradationError(f"{shown} : YAML illisible ({exc}) ; corrigez-le d'abord "
                              "(gradation grid validate)", 3) from None
-
-
-def dump(doc: Any) -> str:
-    buffer = io.StringIO()
-    _yaml().dump(doc, buffer)
-    return buffer.getvalue()
 
 
 def _scalar(key: str, value: Any) -> Any:
@@ -69,40 +69,19 @@ def _scalar(key: str, value: Any) -> Any:
     return value
 
 
-def resources_of(doc: Any) -> Any:
-    from ruamel.yaml.comments import CommentedSeq
-
-    if not isinstance(doc, dict):
-        raise GradationError(
-            "le fichier de territoire doit contenir « territory » et « resources »")
-    if doc.get("resources") is None:
-        doc["resources"] = CommentedSeq()
-    return doc["resources"]
-
-
-def _find(doc: Any, rid: str) -> int:
-    ids = [r.get("id") for r in resources_of(doc) if isinstance(r, dict)]
-    for i, entry in enumerate(resources_of(doc)):
-        if isinstance(entry, dict) and entry.get("id") == rid:
-            return i
-    raise GradationError(f"ressource « {rid} » introuvable{suggest(rid, ids)}")
-
-
-def add(doc: Any, fields: dict[str, Any]) -> None:
+def new_entry(fields: dict[str, Any]) -> Any:
+    """A resource as the format orders and quotes its keys."""
     from ruamel.yaml.comments import CommentedMap
 
-    rid = fields.get("id")
-    if any(isinstance(r, dict) and r.get("id") == rid for r in resources_of(doc)):
-        raise GradationError(f"la ressource « {rid} » existe déjà : utilisez « resources edit »", 1)
     entry = CommentedMap()
     for key in FIELD_ORDER:
         if fields.get(key) is not None:
             entry[key] = _scalar(key, fields[key])
-    resources_of(doc).append(entry)
+    return entry
 
 
-def edit(doc: Any, rid: str, fields: dict[str, Any], unset: list[str]) -> None:
-    entry = resources_of(doc)[_find(doc, rid)]
+def change_entry(entry: Any, fields: dict[str, Any], unset: list[str]) -> None:
+    """Set the given fields (a new key goes to its place in the format's order), drop `unset`."""
     for key in unset:
         if key not in FIELD_ORDER:
             raise GradationError(f"champ « {key} » inconnu{suggest(key, FIELD_ORDER)}")
@@ -112,37 +91,215 @@ def edit(doc: Any, rid: str, fields: dict[str, Any], unset: list[str]) -> None:
             continue
         if key in entry:
             entry[key] = _scalar(key, value)
-        else:  # a new key goes to its place in the format's order
+        else:
             after = [k for k in FIELD_ORDER[: FIELD_ORDER.index(key)] if k in entry]
             position = list(entry).index(after[-1]) + 1 if after else 0
             entry.insert(position, key, _scalar(key, value))
 
 
-def remove(doc: Any, rid: str) -> None:
-    del resources_of(doc)[_find(doc, rid)]
+# --- The text of a sequence of entries -------------------------------------------------------
 
 
-def save(path: Path, doc: Any, grid: Grid, today: dt.date | None = None) -> Territory:
-    """Validate the new content, then replace the file atomically; refuse it on any error."""
-    text = dump(doc)
-    territory, problems = check_territory_file(path, grid, today, text=text)
-    if territory is None:
-        raise LoadError(problems, f"modification refusée ; {path} n'a pas été modifié "
-                        "(lignes du contenu proposé)", 1)
-    write_atomic(path, text)
-    return territory
+@dataclass(frozen=True, slots=True)
+class Block:
+    comments: int  # first line of the comment lines right above the dash (0-based)
+    dash: int  # the line of the entry's dash
+    end: int  # its last line of content (inclusive)
+    column: int  # the dash's column
 
 
-def add_commune(doc: Any, insee: str, name: str) -> bool:
-    """Add a commune to the territory's list, quoted and on one line; False when listed."""
-    from ruamel.yaml.comments import CommentedMap
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
-    communes = doc["territory"].setdefault("communes", [])
-    if any(isinstance(c, dict) and str(c.get("insee")) == insee for c in communes):
-        return False
-    item = CommentedMap([("insee", DoubleQuotedScalarString(insee)),
-                         ("name", DoubleQuotedScalarString(name))])
-    item.fa.set_flow_style()
-    communes.append(item)
-    return True
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip().startswith("#")
+
+
+def blocks(lines: list[str], seq: Any) -> list[Block]:
+    """Each item's block, from the line positions ruamel records."""
+    out = []
+    for i in range(len(seq)):
+        line, column = seq.lc.item(i)
+        dash = line
+        while dash > 0 and not lines[dash][:column].rstrip().endswith("-"):
+            dash -= 1  # a dash alone on its line, content below
+        dash_column = lines[dash][:column if dash == line else None].rstrip().rfind("-")
+        start = dash
+        while start > 0 and _is_comment(lines[start - 1]):
+            start -= 1
+        end = dash
+        for j in range(dash + 1, len(lines)):
+            text = lines[j]
+            if text.strip() and _indent(text) <= dash_column:
+                break
+            if text.strip() and not _is_comment(text):
+                end = j
+        out.append(Block(start, dash, end, dash_column))
+    return out
+
+
+def _render(items: list[Any], column: int) -> list[str]:
+    """Entries dumped as a block sequence whose dashes stand at `column`."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    buffer = io.StringIO()
+    _yaml().dump(CommentedSeq(items), buffer)
+    lines = buffer.getvalue().rstrip("\n").split("\n")
+    shift = column - min(_indent(line) for line in lines if line.strip())
+    return [(" " * shift + line) if shift >= 0 else line[-shift:] for line in lines]
+
+
+def _entry_of(lines: list[str], block: Block) -> Any:
+    """The entry of a block, parsed on its own (its inner comments kept)."""
+    own = [line[block.column:] for line in lines[block.dash:block.end + 1]]
+    return parse("\n".join(own) + "\n")[0]
+
+
+class Editor:
+    """The text of a territory file and the changes made to its resources and communes."""
+
+    def __init__(self, text: str, shown: Path | str = "") -> None:
+        self.lines = text.split("\n")
+        self.shown = shown
+        self.doc = parse(text, shown)
+        if not isinstance(self.doc, dict) or not isinstance(self.doc.get("territory"), dict):
+            raise GradationError(f"{shown} : le fichier de territoire doit contenir "
+                                 "« territory » et « resources »", 3)
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def _reload(self) -> None:
+        self.doc = parse(self.text(), self.shown)
+
+    def ids(self) -> list[str]:
+        return [str(r.get("id")) for r in self.resources() if isinstance(r, dict)]
+
+    def resources(self) -> list[Any]:
+        found = self.doc.get("resources")
+        return list(found) if isinstance(found, list) else []
+
+    def _index(self, rid: str) -> int:
+        ids = self.ids()
+        if rid not in ids:
+            raise GradationError(f"ressource « {rid} » introuvable{suggest(rid, ids)}")
+        return ids.index(rid)
+
+    def _sequence(self, container: Any, key: str) -> tuple[Any, list[Block]]:
+        seq: Any = container.get(key)
+        style = getattr(seq, "fa", None)  # ruamel's record of the sequence's style
+        if isinstance(seq, list) and seq and style is not None and not style.flow_style():
+            return seq, blocks(self.lines, seq)
+        return seq, []
+
+    def remove(self, rid: str) -> None:
+        index = self._index(rid)
+        seq, found = self._sequence(self.doc, "resources")
+        if not found:  # a flow sequence: rewritten whole
+            del seq[index]
+            self._rewrite_key(self.doc, "resources", list(seq))
+            return
+        block = found[index]
+        stop = block.end + 1
+        while stop < len(self.lines) and not self.lines[stop].strip():
+            stop += 1  # the blank lines that followed the entry go with it
+        if index + 1 == len(found) and stop == len(self.lines):
+            stop = block.end + 1
+        del self.lines[block.comments:stop]
+        self._reload()
+
+    def edit(self, rid: str, fields: dict[str, Any], unset: list[str]) -> None:
+        self.edit_many({rid: fields}, unset)
+
+    def edit_many(self, changes: dict[str, dict[str, Any]], unset: list[str] | None = None
+                  ) -> None:
+        """Change several entries in one pass (bottom up: earlier lines do not move)."""
+        indexes = {self._index(rid): fields for rid, fields in changes.items()}
+        seq, found = self._sequence(self.doc, "resources")
+        if not found:
+            for index, fields in indexes.items():
+                change_entry(seq[index], fields, unset or [])
+            self._rewrite_key(self.doc, "resources", list(seq))
+            return
+        for index in sorted(indexes, reverse=True):
+            block = found[index]
+            entry = _entry_of(self.lines, block)
+            change_entry(entry, indexes[index], unset or [])
+            self.lines[block.dash:block.end + 1] = _render([entry], block.column)
+        self._reload()
+
+    def add(self, fields: dict[str, Any]) -> None:
+        self.add_many([fields])
+
+    def add_many(self, entries: list[dict[str, Any]]) -> None:
+        ids = set(self.ids())
+        for fields in entries:
+            rid = str(fields.get("id"))
+            if rid in ids:
+                raise GradationError(f"la ressource « {rid} » existe déjà : utilisez "
+                                     "« resources edit »", 1)
+            ids.add(rid)
+        if entries:
+            self._append(self.doc, "resources", [new_entry(f) for f in entries])
+
+    def add_communes(self, communes: list[tuple[str, str]]) -> list[str]:
+        """Add the communes not listed yet (INSEE code, name); return their codes."""
+        from ruamel.yaml.comments import CommentedMap
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Q
+
+        info = self.doc["territory"]
+        listed = {str(c.get("insee")) for c in info.get("communes") or [] if isinstance(c, dict)}
+        items = []
+        for insee, name in communes:
+            if insee not in listed:
+                item = CommentedMap([("insee", Q(insee)), ("name", Q(name))])
+                item.fa.set_flow_style()
+                items.append(item)
+                listed.add(insee)
+        if items:
+            self._append(info, "communes", items)
+        return [str(item["insee"]) for item in items]
+
+    def _append(self, container: Any, key: str, items: list[Any]) -> None:
+        seq, found = self._sequence(container, key)
+        if found:
+            last = found[-1]
+            self.lines[last.end + 1:last.end + 1] = _render(items, last.column)
+            self._reload()
+        else:
+            self._rewrite_key(container, key, [*(seq or []), *items])
+
+    def _rewrite_key(self, container: Any, key: str, items: list[Any]) -> None:
+        """A key whose value is empty or a flow sequence, written again as a block sequence
+        (one line per item when the items are flow mappings)."""
+        line, column = container.lc.key(key)
+        end = line
+        value_line = container.lc.value(key)[0]
+        while end + 1 < len(self.lines) and end < value_line:
+            end += 1
+        # a flow sequence may span several lines: up to its closing bracket
+        while "]" not in self.lines[end] and end + 1 < len(self.lines) and items:
+            end += 1
+        head = " " * column + f"{key}:" + ("" if items else " []")
+        self.lines[line:end + 1] = [head, *(_render(items, column + 2) if items else [])]
+        self._reload()
+
+
+def update(path: Path, grid: Grid, change: Callable[[Editor], Any],
+           output: Path | None = None, today: dt.date | None = None) -> tuple[Territory, Any]:
+    """Lock and read `path`, apply `change`, validate, and write the result (to `output` when
+    given). Returns the territory as written and what `change` returned."""
+    with editing(path) as snapshot:
+        editor = Editor(snapshot.text, path)
+        outcome = change(editor)
+        text = editor.text()
+        territory, problems = check_territory_file(output or path, grid, today, text=text)
+        if territory is None:
+            raise LoadError(problems, f"modification refusée ; {output or path} n'a pas été "
+                            "modifié (lignes du contenu proposé)", 1)
+        if output is None or Path(output).resolve() == snapshot.path:
+            replace(snapshot, text)
+        else:
+            write_output(output, snapshot.encode(text), reads=())
+    return territory, outcome

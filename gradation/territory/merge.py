@@ -26,28 +26,31 @@ class MergeReport:
 def merge_finess(existing: Path, output: Path, result: Any, grid: Grid, today: dt.date
                  ) -> MergeReport:
     """Merge `result` (finess.parse) into the territory `existing`, written to `output`."""
-    doc = directory.load(existing)
-    entries = directory.resources_of(doc)
-    by_finess = {str(e.get("finess")): e for e in entries
-                 if isinstance(e, dict) and e.get("finess")}
-    taken = {str(e.get("id")) for e in entries if isinstance(e, dict)}
-    new = [e for e in result.establishments if e.finess not in by_finess]
-    ids = finess.unique_ids(new, taken)
-    report = MergeReport(added=len(new))
-    for est in result.establishments:
-        entry = by_finess.get(est.finess)
-        if entry is None:
-            directory.add(doc, finess.resource_fields(est, ids[est.finess]))
-            continue
-        fields = finess.resource_fields(est, str(entry["id"]))
-        owned = {k: fields[k] for k in FINESS_FIELDS if k in fields and entry.get(k) != fields[k]}
-        if owned:
-            directory.edit(doc, str(entry["id"]), owned, [])
-            report.updated += 1
-    for est in result.establishments:
-        directory.add_commune(doc, est.insee, est.town)
-    imported = {e.finess for e in result.establishments}
-    report.gone = [(str(e.get("id")), f) for f, e in by_finess.items() if f not in imported]
-    report.unchanged = len(by_finess) - len(report.gone) - report.updated
-    directory.save(output, doc, grid, today)
+
+    def change(editor: directory.Editor) -> MergeReport:
+        entries = [e for e in editor.resources() if isinstance(e, dict)]
+        by_finess = {str(e.get("finess")): e for e in entries if e.get("finess")}
+        new = [e for e in result.establishments if e.finess not in by_finess]
+        ids = finess.unique_ids(new, {str(e.get("id")) for e in entries})
+        report = MergeReport(added=len(new))
+        changes: dict[str, dict[str, Any]] = {}
+        for est in result.establishments:
+            entry = by_finess.get(est.finess)
+            if entry is None:
+                continue
+            fields = finess.resource_fields(est, str(entry["id"]))
+            owned = {k: fields[k] for k in FINESS_FIELDS
+                     if k in fields and entry.get(k) != fields[k]}
+            if owned:
+                changes[str(entry["id"])] = owned
+        report.updated = len(changes)
+        editor.edit_many(changes)
+        editor.add_many([finess.resource_fields(est, ids[est.finess]) for est in new])
+        editor.add_communes([(est.insee, est.town) for est in result.establishments])
+        imported = {e.finess for e in result.establishments}
+        report.gone = [(str(e.get("id")), f) for f, e in by_finess.items() if f not in imported]
+        report.unchanged = len(by_finess) - len(report.gone) - report.updated
+        return report
+
+    _, report = directory.update(existing, grid, change, output=output, today=today)
     return report

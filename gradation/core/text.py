@@ -1,0 +1,49 @@
+"""The text policy for what a person reads: a one-line field holds one line of visible text.
+
+Newlines, control characters and invisible format characters (bidirectional overrides, zero-width
+spaces) are refused in one-line fields: they could print a fake line under a real resource, hide
+a digit of a phone number, or act on the terminal. Multi-line fields allow newlines only.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
+
+
+def text_problem(value: str, multiline: bool = False) -> str | None:
+    """Why `value` is refused (in French), or None."""
+    for ch in value:
+        if multiline and ch in "\n\t":
+            continue
+        if ch in "\n\r\u2028\u2029":
+            return "retour à la ligne interdit : ce champ tient sur une ligne"
+        if unicodedata.category(ch) in _INVISIBLE:
+            return (f"caractère invisible ou de contrôle interdit (U+{ord(ch):04X}) : "
+                    "retirez-le")
+    return None
+
+
+def one_line(value: str) -> str:
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def multi_line(value: str) -> str:
+    problem = text_problem(value, multiline=True)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def visible(value: object, limit: int = 80) -> str:
+    """User-supplied text for an error message: control and invisible characters shown as
+    their code (« \\u001b »), never sent to the terminal; long text cut."""
+    text = str(value)
+    shown = "".join(
+        ch if ch == " " or unicodedata.category(ch) not in _INVISIBLE | {"Zs"} else
+        f"\\u{ord(ch):04x}" for ch in text[:limit])
+    return shown + ("…" if len(text) > limit else "")
