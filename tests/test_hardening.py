@@ -328,7 +328,7 @@ def test_readme_exit_code_table_is_true(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("### Codes de sortie")[1].split("\n\n")[1]
     assert [row.split("|")[1].strip() for row in table.splitlines()[2:]] == [
-        "0", "1", "2", "3", "130"]
+        "0", "1", "2", "3", "130", "143"]
     ok = gradation("orient", "-s", "psychiatrie", "-t", str(TERRITORY), *answer_flags(PSY),
                    cwd=tmp_path)
     assert ok.returncode == 0 and ok.stdout and not ok.stderr

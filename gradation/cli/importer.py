@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from gradation.cli.common import GridsOption, grid_from, handled, print_lines
+from gradation.errors import GradationError
 
 if TYPE_CHECKING:
     from gradation.territory.merge import MergeReport
@@ -56,11 +57,14 @@ def import_finess(
 ) -> None:
     """Importer les établissements utiles à l'orientation depuis FINESS."""
     from gradation.errors import display_path
-    from gradation.files.atomic import write_atomic
+    from gradation.files.safe import write_output
     from gradation.files.territories import check_territory_data
     from gradation.territory import finess
 
     grid = grid_from(grids)
+    if merge is None and output.exists():
+        raise GradationError(f"{output} existe déjà : pour le mettre à jour, utilisez --merge "
+                             f"{output} ; sinon choisissez un autre fichier (--output)", 1)
     result = finess.parse(file, grid, departement or [], commune or [], categorie or [])
     today = dt.date.today()
     lines: list[str] = []
@@ -74,7 +78,7 @@ def import_finess(
             raise LoadError(
                 problems, "l'import produirait un territoire invalide ; rien n'a été écrit", 1
             )
-        write_atomic(output, finess.territory_text(data, result, file.name, today))
+        write_output(output, finess.territory_text(data, result, file.name, today), [file])
         lines.append(f"{len(result.establishments)} établissements importés dans {output}.")
     else:
         from gradation.territory.merge import merge_finess

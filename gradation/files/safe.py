@@ -189,8 +189,9 @@ def write_output(path: Path, text: str | bytes, reads: Iterable[Path] = ()) -> N
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    if not name.strip():
-        raise GradationError("nom de fichier vide : donnez un nom après --output (ou « - »)", 2)
+    if not name.strip() or name == ".":
+        raise GradationError("nom de fichier vide : donnez un nom de fichier après --output "
+                             "(ou « - » pour la sortie standard)", 2)
     target = real_path(Path(path))
     if target in {real_path(Path(r)) for r in reads}:
         raise GradationError(f"{path} est lu par cette commande (territoire, grille ou "
