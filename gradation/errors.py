@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,3 +72,23 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+_OS_ERRORS = {
+    errno.EISDIR: "est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EEXIST: "existe déjà",
+    errno.ENAMETOOLONG: "nom trop long",
+    errno.EBUSY: "ressource occupée",
+    errno.ELOOP: "trop de liens symboliques",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """A system error in French (« permission refusée »), never Python's English."""
+    return _OS_ERRORS.get(exc.errno or 0, f"erreur système {exc.errno}")

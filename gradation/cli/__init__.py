@@ -95,8 +95,24 @@ def main(argv: list[str] | None = None) -> None:
         print_error("Arrêté (signal de fin).")
         sys.exit(EXIT_TERMINATED)
     except BrokenPipeError:
+        _silence_standard_output()
         sys.exit(1)
+    _silence_standard_output()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _silence_standard_output() -> None:
+    """Flush standard output now; if it cannot take it (a closed pipe, a full disk), point it
+    at the null device so that Python's own flush at exit prints no English complaint."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            import os
+
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
 
 
 def _terminate_like_ctrl_c() -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from gradation.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, GradationError
+from gradation.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, GradationError, os_error_text
 
 if TYPE_CHECKING:
     from gradation.core.model import Grid, Territory
@@ -25,6 +25,7 @@ APP_SETTINGS = dict(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 GridsOption = Annotated[
     Optional[Path],
@@ -69,6 +70,10 @@ def handled(fn: Callable[..., None]) -> Callable[..., None]:
         except Terminated:
             print_error("Arrêté (signal de fin) : rien n'a été écrit à moitié.")
             raise typer.Exit(EXIT_TERMINATED) from None
+        except OSError as exc:  # the terminal or a stream that cannot take the output
+
+            print_error(f"écriture impossible : {os_error_text(exc)}")
+            raise typer.Exit(1) from None
 
     return wrapper
 
@@ -87,13 +92,16 @@ def stdout_console():  # type: ignore[no-untyped-def]
 
 
 def print_lines(lines: list[str]) -> None:
-    """Plain lines on standard output, never read as markup."""
+    """Plain lines on standard output, never read as markup, control characters made
+    visible."""
     from rich.text import Text
+
+    from gradation.core.text import visible_lines
 
     console = stdout_console()
     console.soft_wrap = True
     for line in lines:
-        console.print(Text(line))
+        console.print(Text(visible_lines(line)))
 
 
 def grids_root(grids: Path | None) -> Path:
@@ -114,9 +122,17 @@ TerritoryFileOption = Annotated[
 
 
 def territory_path(path: Path | None, grids: Path | None) -> Path:
+    """The territory file that a command edits: never one shipped with gradation (the demo is
+    fictional and would be replaced by the next update)."""
     from gradation.files.locate import resolve_territory
 
-    return path or resolve_territory(None, grids_root(grids))
+    chosen = path or resolve_territory(None, grids_root(grids))
+    shipped = grids_root(None).resolve()
+    if chosen.resolve().is_relative_to(shipped):
+        raise GradationError(f"{chosen} est un territoire fourni avec gradation (fictif, en "
+                             "lecture seule) : créez le vôtre avec « gradation territory init », "
+                             "puis choisissez-le avec « gradation territory use »")
+    return chosen
 
 
 def load_territory_option(path: Path | None, grids: Path | None) -> tuple[Grid, Territory]:
@@ -126,13 +142,40 @@ def load_territory_option(path: Path | None, grids: Path | None) -> tuple[Grid, 
     return grid, load_territory(territory_path(path, grids), grid)
 
 
+_PHRASES = (  # click's and pydantic's English phrases, as they reach a usage error
+    (r"'([^']*)' is not one of (.*?)\.?$", lambda m: f"« {m[1]} » n'est pas l'une des valeurs "
+     f"acceptées ({m[2].replace(chr(39), '').replace(' or ', ', ')})"),
+    (r"Input should be a valid integer.*", lambda m: "un nombre entier est attendu"),
+    (r"Input should be a valid number.*", lambda m: "un nombre est attendu"),
+    (r"Input should be greater than or equal to (\S+)", lambda m: f"au moins {m[1]}"),
+    (r"Input should be less than or equal to (\S+)", lambda m: f"au plus {m[1]}"),
+    (r"Input should be a valid boolean.*", lambda m: "oui ou non est attendu"),
+    (r".*is not a valid integer.*", lambda m: "un nombre entier est attendu"),
+    (r".*is not a valid float.*", lambda m: "un nombre est attendu"),
+)
+
+
+def _french_reason(message: str) -> str:
+    import re
+
+    text = re.sub(r"^Invalid value for [^:]*:\s*", "", message).removeprefix("Value error, ")
+    for pattern, french in _PHRASES:
+        found = re.search(pattern, text)
+        if found:
+            return french(found)
+    return "valeur refusée"
+
+
 def french_usage(exc: typer.TyperException) -> str:
-    """Typer's usage errors (English) as a French sentence."""
+    """Typer's and click's usage errors as French sentences (their English never shown)."""
+    import re
+
     from gradation.core.suggest import suggest
 
     kind = type(exc).__name__
     param = getattr(exc, "param", None)
     names = " / ".join(getattr(param, "opts", None) or []) or getattr(exc, "param_hint", "") or ""
+    message = exc.format_message()
     if kind == "NoSuchOption":
         option = getattr(exc, "option_name", "")
         return (
@@ -141,10 +184,18 @@ def french_usage(exc: typer.TyperException) -> str:
     if kind == "MissingParameter":
         return f"paramètre manquant : {names}"
     if kind == "BadParameter":
-        return f"valeur invalide pour {names} : {exc.format_message()}"
+        return f"valeur invalide pour {names} : {_french_reason(message)}"
     if kind == "NoArgsIsHelpError":
         return "commande incomplète"
-    return f"utilisation incorrecte : {exc.format_message()}"
+    if found := re.match(r"Option '([^']+)' requires an argument", message):
+        return f"l'option {found[1]} attend une valeur"
+    if found := re.match(r"No such command '([^']*)'", message):
+        group = getattr(getattr(exc, "ctx", None), "command", None)
+        commands = list(getattr(group, "commands", None) or [])
+        return f"commande inconnue : {found[1]}{suggest(found[1], commands)}"
+    if found := re.match(r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)", message):
+        return f"argument en trop : {found[1]}"
+    return "utilisation incorrecte de la commande"
 
 
 def utf8_streams() -> None:
@@ -158,7 +209,12 @@ def utf8_streams() -> None:
 
 
 def print_error(message: str) -> None:
+    """One message on standard error, never read as markup (nor lost if it cannot be shown)."""
     from rich.console import Console
     from rich.text import Text
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(Text(message, style="red"))
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # stderr closed: nothing to do
+        from gradation.core.text import visible_lines
+
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            Text(visible_lines(message), style="red"))

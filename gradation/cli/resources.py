@@ -72,7 +72,8 @@ def resources_list(
         chosen = [r for r in chosen if r.id in ids]
     if commune:
         chosen = [r for r in chosen if r.serves is None or commune in r.serves]
-    table = Table(title=f"{terr.name} — {len(chosen)} ressource{'s' if len(chosen) > 1 else ''}")
+    count = f"{len(chosen)} ressource{'s' if len(chosen) > 1 else ''}"
+    table = Table(title=plain(f"{terr.name} — {count}"))
     for column in ("id", "nom", "type", "secteur", "âges", "délai"):
         table.add_column(column)
     for r in chosen:

@@ -155,8 +155,10 @@ def territory_coverage(
         typer.echo(buffer.getvalue(), nl=False)
         return
     if output_format == ReportFormat.markdown:
+        from gradation.present.documents import md  # names made inert: no link, no image
+
         lines = [
-            f"# Couverture du territoire « {terr.name} »",
+            f"# Couverture du territoire « {md(terr.name)} »",
             "",
             "| " + " | ".join(header) + " |",
             "|" + "---|" * len(header),
@@ -165,14 +167,16 @@ def territory_coverage(
         lines += ["", "## Lacunes par commune", ""]
         for insee, name, missing in gaps:
             text = ", ".join(f"{s} niveau {lv}" for s, lv in missing) or "aucune"
-            lines.append(f"- **{name}** ({insee}) : {text}")
+            lines.append(f"- **{md(name)}** ({insee}) : {text}")
         typer.echo("\n".join(lines))
         return
     from rich.table import Table
     from rich.text import Text
 
     console = stdout_console()
-    table = Table(title=f"Ressources placées — {terr.name}")
+    from gradation.present.terminal import plain
+
+    table = Table(title=plain(f"Ressources placées — {terr.name}"))
     for column in header:
         table.add_column(column, justify="left" if column == "situation" else "right")
     for r in rows:

@@ -55,7 +55,9 @@ def model_command(
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=grid.model.name, show_lines=True)
+    from gradation.present.terminal import plain
+
+    table = Table(title=plain(grid.model.name), show_lines=True)
     table.add_column("ligne", style="bold")
     for f in fields:
         table.add_column(f.label)
@@ -227,7 +229,9 @@ def train_command(
         sit = grid.situations[vignette.situation]
         console.print(
             Panel(
-                plain(vignette.story), title=f"{i}/{len(chosen)} — {sit.label}", title_align="left"
+                plain(vignette.story),
+                title=plain(f"{i}/{len(chosen)} — {sit.label}"),
+                title_align="left",
             )
         )
         guess = ask_level(grid, sit)

@@ -10,7 +10,7 @@ from typing import Any
 
 from gradation.core.answers import parse_pairs
 from gradation.core.model import Grid
-from gradation.errors import GradationError
+from gradation.errors import GradationError, os_error_text
 from gradation.files.cache import grid_files
 from gradation.files.grids import load_grid
 from gradation.files.locate import default_grids_dir, resolve_territory
@@ -29,20 +29,78 @@ class Outcome:
     reads: tuple[Path, ...] = ()  # the files this command read: never written over
 
 
+MAX_ANSWERS_BYTES = 1024 * 1024  # an answers file is a few lines: 1 Mio is plenty
+MAX_NUMBER_DIGITS = 30
+
+
+def _read_source(name: str) -> tuple[bytes, str]:
+    """The bytes of `--answers` (`-`: standard input), bounded, from a regular file or a
+    pipe only: never a device that reads without end, nor a named pipe that may block."""
+    if name == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None or sys.stdin.closed:
+            raise GradationError("entrée standard fermée : rien à lire pour --answers -")
+        try:
+            data = stream.read(MAX_ANSWERS_BYTES + 1)
+        except (OSError, ValueError):
+            raise GradationError("entrée standard illisible pour --answers -") from None
+        shown = "entrée standard"
+    else:
+        import os
+        import stat
+
+        from gradation.core.text import visible
+
+        shown = visible(name)
+        try:
+            info = os.stat(name)
+            if not stat.S_ISREG(info.st_mode):
+                raise GradationError(f"{shown} : les réponses se lisent dans un fichier "
+                                     "ordinaire (ou « - » pour l'entrée standard)")
+            with open(name, "rb") as handle:
+                data = handle.read(MAX_ANSWERS_BYTES + 1)
+        except OSError as exc:
+            raise GradationError(f"fichier de réponses {shown} : {os_error_text(exc)}") from None
+    if len(data) > MAX_ANSWERS_BYTES:
+        raise GradationError(f"{shown} : fichier de réponses trop volumineux (au plus "
+                             f"{MAX_ANSWERS_BYTES // 1024} Kio)")
+    return data, shown
+
+
+def _json_answers(text: str, shown: str) -> Any:
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in pairs]
+        doubled = sorted({k for k in keys if keys.count(k) > 1})
+        if doubled:
+            raise GradationError(f"{shown} : clé en double ({', '.join(doubled)}) : gardez-en "
+                                 "une seule")
+        return dict(pairs)
+
+    def number(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+            raise GradationError(f"{shown} : nombre trop long ({MAX_NUMBER_DIGITS} chiffres "
+                                 "au plus)")
+        return int(digits)
+
+    try:
+        return json.loads(text, object_pairs_hook=unique, parse_int=number)
+    except json.JSONDecodeError as exc:
+        raise GradationError(
+            f"{shown}:{exc.lineno}:{exc.colno}: JSON invalide ({exc.msg})") from None
+    except RecursionError:
+        raise GradationError(f"{shown} : structure trop profondément imbriquée") from None
+
+
 def read_answers_file(name: str) -> dict[str, Any]:
     """`--answers FILE`: a mapping of question ids to scalars (.json as JSON, else safe YAML)."""
-    if name == "-":
-        text, shown = sys.stdin.read(), "entrée standard"
-    else:
-        from gradation.files.atomic import read_text
-
-        text, shown = read_text(Path(name), "fichier de réponses"), name
+    data_bytes, shown = _read_source(name)
+    try:
+        text = data_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GradationError(f"{shown} : les réponses doivent être en UTF-8 (octet 0x"
+                             f"{exc.object[exc.start]:02x} à la position {exc.start})") from None
     if name.endswith(".json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise GradationError(
-                f"{shown}:{exc.lineno}:{exc.colno}: JSON invalide ({exc.msg})") from None
+        data = _json_answers(text, shown)
     else:
         from gradation.files.yamlio import ProblemsFound, parse_yaml
 
@@ -142,8 +200,7 @@ def emit(outcome: Outcome) -> None:
         print_result(outcome.result, outcome.grid,
                      _explanation(outcome) if outcome.explain else None)
     else:
-        sys.stdout.write(format_outcome(outcome, color=False))
-        sys.stdout.flush()
+        write_output(Path("-"), format_outcome(outcome, color=False))
 
 
 def _explanation(outcome: Outcome):  # type: ignore[no-untyped-def]

@@ -39,11 +39,17 @@ def multi_line(value: str) -> str:
     return value
 
 
-def visible(value: object, limit: int = 80) -> str:
+def visible(value: object, limit: int | None = 80) -> str:
     """User-supplied text for an error message: control and invisible characters shown as
     their code (« \\u001b »), never sent to the terminal; long text cut."""
     text = str(value)
+    cut = text if limit is None else text[:limit]
     shown = "".join(
         ch if ch == " " or unicodedata.category(ch) not in _INVISIBLE | {"Zs"} else
-        f"\\u{ord(ch):04x}" for ch in text[:limit])
-    return shown + ("…" if len(text) > limit else "")
+        f"\\u{ord(ch):04x}" for ch in cut)
+    return shown + ("…" if limit is not None and len(text) > limit else "")
+
+
+def visible_lines(text: str) -> str:
+    """A message of several lines, each made visible (the line breaks kept)."""
+    return "\n".join(visible(line, None) for line in text.split("\n"))

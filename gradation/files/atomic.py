@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gradation.errors import GradationError
+from gradation.errors import GradationError, os_error_text
 
 
 def write_atomic(path: Path, text: str | bytes, private: bool = False) -> None:
@@ -24,4 +24,4 @@ def read_text(path: Path, what: str) -> str:
         raise GradationError(f"{path} : le fichier doit être en UTF-8 (octet 0x"
                              f"{exc.object[exc.start]:02x} à la position {exc.start})") from None
     except OSError as exc:
-        raise GradationError(f"{path} : lecture impossible ({exc.strerror})") from None
+        raise GradationError(f"{path} : lecture impossible ({os_error_text(exc)})") from None

@@ -34,6 +34,9 @@ def _ids(items: list[Any]) -> list[str]:
 def check_case(case: dict[str, Any], grid: Grid, territory: Territory,
                today: dt.date | None = None) -> str:
     """'' when the case passes, else its first difference in French."""
+    problem = _shape_problem(case)
+    if problem:
+        return f"cas mal formé : {problem}"
     expect = case.get("expect") or {}
     try:
         result = decide(grid, grid.situation(str(case.get("situation"))),
@@ -71,6 +74,27 @@ def check_case(case: dict[str, Any], grid: Grid, territory: Territory,
         extra = [n for n in EXACT_NUMBERS if n in shown and n not in wanted_numbers]
         if missing or extra:
             return f"numéros : attendu {wanted_numbers}, obtenu {shown}"
+    return ""
+
+
+LIST_KEYS = ("resources", "bridge", "alongside", "fallback", "numbers", "ignored", "unanswered",
+             "missing")
+
+
+def _shape_problem(case: dict[str, Any]) -> str:
+    """What is wrong with a case's shape (answers a mapping of scalars, expect a mapping whose
+    lists are lists), or ''."""
+    answers, expect = case.get("answers"), case.get("expect")
+    if answers is not None and not isinstance(answers, dict):
+        return "« answers » doit associer chaque question à sa réponse (question: valeur)"
+    if isinstance(answers, dict) and any(isinstance(v, dict | list) for v in answers.values()):
+        return "« answers » : chaque réponse est une valeur simple"
+    if expect is not None and not isinstance(expect, dict):
+        return "« expect » doit être un ensemble de clés (level, resources …)"
+    for key in LIST_KEYS:
+        value = (expect or {}).get(key)
+        if value is not None and not isinstance(value, list):
+            return f"« expect.{key} » doit être une liste (par exemple [a, b])"
     return ""
 
 

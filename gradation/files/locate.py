@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from gradation.core.suggest import suggest
-from gradation.errors import LoadError, Problem
+from gradation.errors import LoadError, Problem, os_error_text
 from gradation.files.problems import yamlio
 
 # The red flags that lead to `urgence` whatever a grid says: the engine applies them itself, and
@@ -72,7 +72,6 @@ def _configured_territory() -> str | None:
         raise LoadError(exc.problems, "la configuration ne peut pas être lue ; corrigez-la ou "
                         "choisissez un territoire (gradation territory use)") from None
     except OSError as exc:
-        from gradation.files.safe import os_error_text
 
         raise LoadError([Problem(str(path), 0, 0, f"lecture impossible ({os_error_text(exc)})")],
                         "la configuration ne peut pas être lue") from None

@@ -123,8 +123,22 @@ def schema_problems(
     problems = []
     seen: set[tuple[Any, ...]] = set()
     for error in exc.errors():
+        is_key = "[key]" in error["loc"] or error["type"] == "invalid_key"
         loc = tuple(p for p in error["loc"] if p != "[key]")
         kind = error["type"]
+        if is_key:  # a key that is no text: « ~: », « 12: »
+            parent, _, _ = _walk(data, loc[:-1])
+            shown = "~" if loc[-1] in (None, "None") else str(loc[-1])
+            at: tuple[int, int] = getattr(parent, "pos", (0, 0))
+            problems.append(Problem(filename, *at, f"{key_path(loc[:-1])} : clé « {shown} » "
+                                    "invalide : une clé est un nom (par exemple name, phone)"))
+            continue
+        # a union (`level: 2` or `level: [2, 3]`) reports once per branch: keep the first
+        tags = [p for p in loc if isinstance(p, str) and ("[" in p or p.startswith("function-"))]
+        if tags:
+            loc = tuple(p for p in loc if p not in tags)
+            if loc in seen:
+                continue
         if kind in ("union_tag_invalid",) or (kind == "literal_error" and loc in seen):
             continue
         parent, key, value = _walk(data, loc)
@@ -146,7 +160,9 @@ def schema_problems(
             expected = error.get("ctx", {}).get("expected", "")
             options = re.findall(r"'([^']*)'|(\d+)", expected)
             names = [a or b for a, b in options]
-            message = f"valeur {_show(value)} invalide : attendu {expected}{suggest(value, names)}"
+            expected = expected.replace(" or ", " ou ")
+            hint = suggest(value, names) if isinstance(value, str) else ""
+            message = f"valeur {_show(value)} invalide : attendu {expected}{hint}"
         elif kind == "string_pattern_mismatch":
             name = next((p for p in reversed(loc) if isinstance(p, str)), "")
             message = _PATTERN_MESSAGES.get(

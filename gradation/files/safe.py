@@ -15,7 +15,6 @@ Every write of a user's file goes through here:
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import stat
 import sys
@@ -25,29 +24,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from gradation.errors import EXIT_WRITE, GradationError
+from gradation.errors import EXIT_WRITE, GradationError, os_error_text
 
 BOM = b"\xef\xbb\xbf"
-
-_OS_ERRORS = {
-    errno.EISDIR: "est un dossier",
-    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-    errno.EACCES: "permission refusée",
-    errno.EPERM: "opération non permise",
-    errno.ENOENT: "fichier ou dossier introuvable",
-    errno.ENOSPC: "plus de place sur le disque",
-    errno.EROFS: "système de fichiers en lecture seule",
-    errno.EEXIST: "existe déjà",
-    errno.ENAMETOOLONG: "nom trop long",
-    errno.EBUSY: "ressource occupée",
-    errno.ELOOP: "trop de liens symboliques",
-}
-
-
-def os_error_text(exc: OSError) -> str:
-    """A system error in French (« permission refusée »), never Python's English."""
-    return _OS_ERRORS.get(exc.errno or 0, f"erreur système {exc.errno}")
-
 
 def write_error(path: Path | str, exc: OSError) -> GradationError:
     return GradationError(f"écriture impossible de {path} : {os_error_text(exc)}", EXIT_WRITE)
@@ -185,9 +164,16 @@ def write_output(path: Path, text: str | bytes, reads: Iterable[Path] = ()) -> N
     name = str(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
     if name == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        except (AttributeError, ValueError):  # standard output closed (>&-)
+            raise GradationError("sortie standard fermée : rien n'a pu être écrit",
+                                 EXIT_WRITE) from None
+        except OSError as exc:
+            raise GradationError(f"écriture impossible sur la sortie standard : "
+                                 f"{os_error_text(exc)}", EXIT_WRITE) from None
         return
     if not name.strip() or name == ".":
         raise GradationError("nom de fichier vide : donnez un nom de fichier après --output "

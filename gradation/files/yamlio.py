@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from gradation.errors import Problem
+from gradation.errors import Problem, os_error_text
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_ALIASES = 10_000
@@ -371,7 +371,8 @@ def read_yaml(path: Path, filename: str | None = None, marks: bool = True
     except IsADirectoryError:
         raise ProblemsFound([Problem(name, 0, 0, "c'est un dossier, pas un fichier")]) from None
     except OSError as exc:
-        raise ProblemsFound([Problem(name, 0, 0, f"lecture impossible ({exc.strerror})")]) from None
+        raise ProblemsFound([Problem(name, 0, 0,
+                                     f"lecture impossible ({os_error_text(exc)})")]) from None
     return parse_yaml(decode_text(raw, name), name, marks)
 
 

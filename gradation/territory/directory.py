@@ -286,11 +286,24 @@ class Editor:
         self._reload()
 
 
+def _check_syntax(text: str, path: Path) -> None:
+    """A file that YAML cannot read is reported with its lines before any edit."""
+    from gradation.errors import display_path
+    from gradation.files.yamlio import ProblemsFound, parse_yaml
+
+    try:
+        parse_yaml(text, display_path(path), marks=False)
+    except ProblemsFound as exc:
+        raise LoadError(exc.problems, f"{path} ne se lit pas : corrigez-le d'abord (rien n'a "
+                        "été modifié)") from None
+
+
 def update(path: Path, grid: Grid, change: Callable[[Editor], Any],
            output: Path | None = None, today: dt.date | None = None) -> tuple[Territory, Any]:
     """Lock and read `path`, apply `change`, validate, and write the result (to `output` when
     given). Returns the territory as written and what `change` returned."""
     with editing(path) as snapshot:
+        _check_syntax(snapshot.text, path)
         editor = Editor(snapshot.text, path)
         outcome = change(editor)
         text = editor.text()

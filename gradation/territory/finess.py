@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from gradation.core.model import Grid
-from gradation.errors import GradationError
+from gradation.errors import GradationError, os_error_text
 from gradation.territory.geo import to_wgs84
 
 # Overseas départements are coded 9A, 9B … in FINESS; their INSEE codes start with 97.
@@ -142,10 +142,16 @@ def read_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
     except FileNotFoundError:
         raise GradationError(f"fichier FINESS introuvable : {path}") from None
     except OSError as exc:
-        raise GradationError(f"{path} : lecture impossible ({exc.strerror})") from None
+        raise GradationError(f"{path} : lecture impossible ({os_error_text(exc)})") from None
     with handle:
         for number, line in enumerate(handle, 1):
-            yield number, line.rstrip("\r\n").split(";")
+            yield number, [_clean(field) for field in line.rstrip("\r\n").split(";")]
+
+
+def _clean(field: str) -> str:
+    """A field without control or invisible characters (an ESC in a name would reach the
+    terminal and make the territory file invalid)."""
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in field)
 
 
 def _departement_code(value: str) -> str:
