@@ -11,28 +11,79 @@ PSY = {**ADULT, "risque_suicidaire": "faible", "premier_episode": "oui", "decomp
        "rupture_de_soins": "non"}
 
 
-def write_doc(cli, tmp_path, document, fmt, answers=PSY, situation="psychiatrie"):  # type: ignore[no-untyped-def]
+def write_doc(cli, tmp_path, document, fmt, answers=PSY, situation="psychiatrie",  # type: ignore[no-untyped-def]
+              extra=()):
     target = tmp_path / f"{document}.{ 'md' if fmt == 'markdown' else 'html'}"
+    target.unlink(missing_ok=True)
     result = cli("orient", "-s", situation, "-t", TERRITORY, *answer_flags(answers), "-f", fmt,
-                 "-d", document, "-o", str(target))
+                 "-d", document, "-o", str(target), *extra)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     return target.read_text(encoding="utf-8")
 
 
-def test_letter_follows_the_has_2018_guide(cli, tmp_path):
+def test_an_opinion_request_follows_the_has_2018_guide(cli, tmp_path):
     text = write_doc(cli, tmp_path, "lettre", "markdown")
-    assert text.startswith("# Courrier d'adressage (brouillon)")
-    assert "À : Soins partagés" in text  # the first listed resource, with its contacts
-    question = text.split("## Motif : ma question")[1].split("##")[0]
+    assert text.startswith("# Demande d'avis spécialisé (brouillon)")
+    assert "AVIS RAPIDE" in text  # a first episode: rapide
+    destinataire = text.split("## Destinataire")[1].split("##")[0]
+    assert "Soins partagés" in destinataire  # the first listed resource, with its contacts
+    assert "Madame, Monsieur," in text  # a team, not a physician
+    question = text.split("## Ma question")[1].split("##")[0]
     assert question.strip().endswith("?")  # the reason phrased as a question
-    assert "Premier épisode psychotique ou maniaque suspecté ? : oui" in text
-    assert "Faible (idées sans scénario)" in text
-    assert "## Ce que j'attends du suivi partagé" in text
-    for place in ("## Options thérapeutiques envisagées", "## Traitements en cours",
-                  "## Antécédents"):
+    assert "premier épisode suspecté" in question and "Troubles psychiatriques" not in question
+    clinical = text.split("## Éléments cliniques")[1].split("##")[0]
+    assert "- Premier épisode psychotique ou maniaque suspecté." in clinical  # a sentence
+    assert "? : oui" not in text and "Danger pour autrui ?" not in text
+    assert "Pas de signe d'urgence" in clinical  # the negative red flags in one line
+    for place in ("## Symptômes et hypothèses diagnostiques", "## Options thérapeutiques "
+                  "envisagées", "## Traitements en cours", "## Antécédents"):
         assert place in text and "(à compléter)" in text.split(place)[1].split("##")[0]
     assert "99001" not in text  # no address of the patient
+
+
+def test_letters_by_purpose_and_recipient(cli, tmp_path):
+    psychiatrist = write_doc(cli, tmp_path, "lettre", "markdown", extra=("--to", "psychiatre-x"))
+    assert psychiatrist.startswith("# Demande d'avis spécialisé")
+    assert "Chère consœur, cher confrère," in psychiatrist  # a psychiatrist is a physician
+    level_one = {**PSY, "premier_episode": "non", "risque_suicidaire": "aucun",
+                 "retentissement": "aucun"}
+    psy = write_doc(cli, tmp_path, "lettre", "markdown", level_one, extra=("--to", "psy-adultes"))
+    assert psy.startswith("# Courrier d'adressage") and "Madame, Monsieur," in psy
+    assert "Je vous adresse ce patient pour un suivi" in psy
+    urgent = write_doc(cli, tmp_path, "lettre", "markdown", {**PSY, "agitation": "oui"})
+    assert urgent.startswith("# Transfert en urgence") and "URGENT" in urgent
+    assert "avis diagnostique" not in urgent and "## Motif du transfert" in urgent
+    work = {**ADULT, "phq9": 5, "gad7": 5, "retentissement_travail": "oui",
+            "doute_diagnostique": "non"}
+    travail = write_doc(cli, tmp_path, "lettre", "markdown", work, "anxio-depression")
+    assert travail.startswith("# Courrier au médecin du travail") and "accord du patient" in travail
+    result = cli("orient", "-s", "psychiatrie", "-t", TERRITORY, *answer_flags(PSY), "-f",
+                 "markdown", "-d", "lettre", "--to", "mg-eric")
+    assert result.exit_code == 2 and "absent des ressources proposées" in result.stderr
+
+
+def test_no_letter_to_another_gp_at_level_one(cli, tmp_path):
+    level_one = {**ADULT, "premier_episode": "non", "decompensation": "non",
+                 "rupture_de_soins": "non", "retentissement": "aucun"}
+    letter = write_doc(cli, tmp_path, "lettre", "markdown", level_one)
+    assert letter.startswith("# Courrier d'adressage")
+    assert "## Destinataire" in letter
+    destinataire = letter.split("## Destinataire")[1].split("##")[0]
+    assert "psychologue" in destinataire.lower() and "Dr " not in destinataire
+
+
+def test_a_child_at_risk_gets_the_information_preoccupante_page_and_no_sheet(cli, tmp_path):
+    child = {**ADULT, "age": 8, "enfant_en_danger": "non", "maltraitance_suspectee": "oui",
+             "suspicion_tnd": "oui", "troubles_psychiques_associes": "non"}
+    page = write_doc(cli, tmp_path, "lettre", "markdown", child, "enfant-apprentissages")
+    assert page.startswith("# Information préoccupante — aide à la rédaction")
+    assert "CRIP" in page and "procureur" in page and "ne pas le remettre" in page
+    for danger in (child, {**child, "maltraitance_suspectee": "non", "enfant_en_danger": "oui"}):
+        result = cli("orient", "-s", "enfant-apprentissages", "-t", TERRITORY,
+                     *answer_flags(danger), "-f", "markdown", "-d", "fiche")
+        assert result.exit_code == 2 and "Pas de fiche pour la famille" in result.stderr
+        assert result.stdout == ""
 
 
 def test_patient_sheet_in_plain_french(cli, tmp_path):
@@ -42,11 +93,38 @@ def test_patient_sheet_in_plain_french(cli, tmp_path):
     assert text.startswith("# Votre orientation")
     where = text.split("## Où aller")[1].split("##")[0]
     assert "Unité de sevrage" in where and "Centre de cure" not in where
-    waiting = text.split("## En attendant")[1].split("##")[0]
-    assert "médecin traitant" in waiting and "Dr Émile" in waiting
+    assert "à appeler en premier" in where and "Délai : 6" in where
+    waiting = text.split("## En attendant le rendez-vous")[1].split("##")[0]
+    assert "médecin traitant" in waiting
+    assert "Dr É" not in text and "Dr Eric" not in text and "Maison de santé" not in text
     numbers = text.split("## Si ça ne va pas, ou si ça s'aggrave")[1]
-    for number in ("15 :", "112 :", "114 :", "3114 :"):
+    for number in ("**15**", "**112**", "**114**", "**3114**"):
         assert number in numbers
+
+
+def test_the_urgent_sheet_speaks_to_the_person_who_accompanies(cli, tmp_path):
+    sheet = write_doc(cli, tmp_path, "fiche", "markdown", {**PSY, "agitation": "oui"})
+    assert sheet.startswith("# Aide immédiate — pour la personne qui accompagne")
+    assert "ne laissez pas la personne seule" in sheet and "En attendant" not in sheet
+
+
+def test_the_html_result_carries_the_numbers_the_crip_route_and_the_footer(cli, tmp_path):
+    child = {**ADULT, "age": 8, "enfant_en_danger": "non", "maltraitance_suspectee": "oui",
+             "suspicion_tnd": "oui", "troubles_psychiques_associes": "non"}
+    page = write_doc(cli, tmp_path, "resultat", "html", child, "enfant-apprentissages")
+    assert 'href="tel:119"' in page and "CRIP" in page
+    assert "Territoire des tests (fictif)" in page and "version" in page
+    suicidal = write_doc(cli, tmp_path, "resultat", "html", {**PSY, "risque_suicidaire":
+                                                                  "moyen"})
+    assert 'href="tel:3114"' in suicidal and "AVIS RAPIDE" in suicidal
+
+
+def test_french_typography_holds_numbers_and_punctuation_together():
+    from gradation.present.typography import NBSP, NNBSP, fr
+
+    assert fr("Tél. : 01 99 00 09 01") == f"Tél.{NBSP}: 01{NBSP}99{NBSP}00{NBSP}09{NBSP}01"
+    assert fr("« CMP » ; 24 h/24 ?") == f"«{NBSP}CMP{NBSP}»{NNBSP}; 24{NBSP}h/24{NNBSP}?"
+    assert fr("16 ans, 4 semaines, 39 89") == f"16{NBSP}ans, 4{NBSP}semaines, 39{NBSP}89"
 
 
 class _Collector(HTMLParser):

@@ -85,8 +85,8 @@ def test_a_grid_cannot_remove_a_safety_question(tmp_path):
         ("gaja.yaml", 'when: "echec_soins_anterieurs = deuxieme_ligne"',
          'when: "decrochage and not decrochage"', "dead-rule", None),
         # A dead question: asked only under a condition that never holds.
-        ("enfant-apprentissages.yaml", "    type: boolean\n  - id: troubles_psychiques_associes",
-         '    type: boolean\n    when: "age > 15"\n  - id: troubles_psychiques_associes',
+        ("enfant-apprentissages.yaml", "  - id: troubles_psychiques_associes\n",
+         '    when: "age > 15"\n  - id: troubles_psychiques_associes\n',
          "dead-question", None),
     ],
 )

@@ -171,6 +171,7 @@ def test_pty_full_orientation_with_review(tmp_path):
     # Then the letter for the specialist, written where the GP says.
     letter = tmp_path / "courrier.md"
     answer(child, "Et maintenant ?", DOWN + ENTER)
+    answer(child, "Destinataire du courrier", DOWN + ENTER)  # the psychiatrist, second listed
     answer(child, "Fichier à écrire", "\x7f" * 20 + str(letter) + ENTER)
     child.expect_exact("Écrit dans")
     answer(child, "Et maintenant ?", ENTER)  # Terminer
@@ -178,7 +179,8 @@ def test_pty_full_orientation_with_review(tmp_path):
     child.close()
     assert child.exitstatus == 0
     text = letter.read_text(encoding="utf-8")
-    assert text.startswith("# Courrier d'adressage") and "À : Soins partagés" in text
+    assert text.startswith("# Demande d'avis spécialisé") and "**Dr X (psychiatre)**" in text
+    assert "Chère consœur, cher confrère," in text
 
 
 @pytestmark_pty

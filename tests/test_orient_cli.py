@@ -211,7 +211,7 @@ def test_markdown_output_file(cli, tmp_path):
     target = tmp_path / "resultat.md"
     result = orient(cli, "psychiatrie", PSY, "-f", "markdown", "-o", str(target))
     assert result.exit_code == 0 and result.stdout == ""
-    text = target.read_text(encoding="utf-8")
+    text = target.read_text(encoding="utf-8").replace("\u00a0", " ")
     assert text.startswith("# Orientation : 2e ligne") and "Soins partagés" in text
 
 

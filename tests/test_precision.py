@@ -145,6 +145,7 @@ def test_terminal_shows_the_delay_the_motive_and_the_fallback_block(cli):
 def test_markdown_result_has_the_same_sections(cli):
     answers = {**PSY, "commune": "99002", "rupture_de_soins": "oui"}
     out = orient(cli, "psychiatrie", answers, "-f", "markdown").stdout
+    out = out.replace("\u00a0", " ").replace("\u202f", " ")  # French no-break spaces
     assert "Délai : Avis rapide — dans la semaine" in out
     assert "## Si aucun avis n'est possible dans la semaine" in out
     assert "  - Pour : Rupture de soins" in out

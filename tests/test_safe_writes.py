@@ -397,6 +397,9 @@ class DocumentAsker:
     def confirm(self, message: str) -> bool:
         return self.confirms.pop(0)
 
+    def recipient(self, choices: list[tuple[str, str]]) -> str:
+        return choices[0][0]
+
     def say(self, message: str) -> None:
         self.said.append(message)
 

@@ -19,6 +19,14 @@ class OutputFormat(StrEnum):
     html = "html"
 
 
+class Letter(StrEnum):
+    avis = "avis"
+    adressage = "adressage"
+    urgence = "urgence"
+    travail = "travail"
+    information_preoccupante = "information-preoccupante"
+
+
 class Document(StrEnum):
     resultat = "resultat"
     lettre = "lettre"
@@ -46,6 +54,13 @@ def orient(
     document: Annotated[Document, typer.Option("--document", "-d",
                         help="Avec markdown ou html : le résultat, le courrier d'adressage "
                         "(lettre) ou la fiche pour le patient (fiche).")] = Document.resultat,
+    letter: Annotated[Optional[Letter], typer.Option(
+        "--letter", help="Le courrier (avec --document lettre) : avis, adressage, urgence, "
+        "travail ou information-preoccupante ; par défaut, choisi d'après le résultat et le "
+        "destinataire.", show_default=False)] = None,
+    to: Annotated[Optional[str], typer.Option(
+        "--to", help="Destinataire du courrier : l'identifiant d'une ressource proposée.",
+        show_default=False)] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Montrer chaque règle (appliquée "
                        "ou non, sur quelles réponses) et ce qui changerait le niveau.")] = False,
     grids: GridsOption = None,
@@ -68,6 +83,8 @@ def orient(
         interactive=answers != "-" and sys.stdin.isatty(),
         document=document.value,
         explain=explain,
+        letter=letter.value if letter else None,
+        recipient=to,
     )
     session.emit(outcome)
     session.follow_up(outcome)

@@ -182,6 +182,12 @@ class QuestionaryAsker:
             **self.io))
         return Path(text.strip())
 
+    def recipient(self, choices: list[tuple[str, str]]) -> str:
+        """Whom the letter goes to, among the listed resources."""
+        options = [Choice(label, value=rid) for rid, label in choices]
+        return str(self._ask(questionary.select("Destinataire du courrier", choices=options,
+                                                instruction=SELECT_HINT, style=STYLE, **self.io)))
+
     def confirm(self, message: str) -> bool:
         choices = [Choice("Non, choisir un autre nom", value=False),
                    Choice("Oui, le remplacer", value=True)]

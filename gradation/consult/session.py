@@ -27,6 +27,8 @@ class Outcome:
     explain: bool = False
     asker: Any = None  # the questionnaire, when the session was interactive
     reads: tuple[Path, ...] = ()  # the files this command read: never written over
+    letter: str | None = None  # the purpose of the letter (--letter)
+    recipient: str | None = None  # its recipient (--to)
 
 
 MAX_ANSWERS_BYTES = 1024 * 1024  # an answers file is a few lines: 1 Mio is plenty
@@ -132,6 +134,8 @@ def orient(
     interactive: bool = False,
     document: str = "resultat",
     explain: bool = False,
+    letter: str | None = None,
+    recipient: str | None = None,
 ) -> Outcome:
     from gradation.core.decision import decide
 
@@ -161,7 +165,8 @@ def orient(
     reads = (territory_data.path, *grid_files(grid.root))
     if answers_file and answers_file != "-":
         reads = (*reads, Path(answers_file))
-    return Outcome(grid, result, output_format, output, document, explain, asker, reads)
+    return Outcome(grid, result, output_format, output, document, explain, asker, reads, letter,
+                   recipient)
 
 
 def format_outcome(outcome: Outcome, color: bool) -> str:
@@ -174,10 +179,10 @@ def format_outcome(outcome: Outcome, color: bool) -> str:
             data["explain"] = explain_json(outcome)
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if outcome.output_format in ("markdown", "html"):
-        from gradation.present.documents import render_document
+        from gradation.present.output import render_document
 
         return render_document(outcome.document, outcome.output_format, outcome.result,
-                               outcome.grid)
+                               outcome.grid, letter=outcome.letter, recipient=outcome.recipient)
     from gradation.present.terminal import result_text
 
     return result_text(outcome.result, outcome.grid,
@@ -235,7 +240,11 @@ def follow_up(outcome: Outcome) -> None:
         choice = asker.follow_up()
         if choice is None:
             return
-        path = _write_document(outcome, choice)
+        try:
+            path = _write_document(outcome, choice)
+        except GradationError as exc:  # a document refused for this result: said, then back
+            asker.say(exc.message)
+            continue
         sys.stdout.write(f"Écrit dans {path}\n")
 
 
@@ -255,9 +264,19 @@ def _write_document(outcome: Outcome, document: str) -> Path:
     """Ask where to write a document until it is written: a name that exists is replaced only
     when the GP says so, and an error (a folder that does not exist…) asks again."""
     from gradation.files.safe import write_output
-    from gradation.present.documents import render_document
+    from gradation.present.output import render_document
 
     asker = outcome.asker
+    recipient = None
+    if document == "lettre":
+        from gradation.present.letters import recipients
+
+        candidates = recipients(outcome.result, outcome.grid)
+        if len(candidates) > 1:
+            recipient = asker.recipient([(r.id, f"{r.name} — {outcome.grid.kind_label(r.kind)}")
+                                         for r in candidates])
+    text = render_document(document, "markdown", outcome.result, outcome.grid,
+                           recipient=recipient)  # refused documents are refused before asking
     default = free_name("courrier.md" if document == "lettre" else "fiche-patient.html")
     while True:
         path = asker.output_path(document, default)
@@ -265,9 +284,11 @@ def _write_document(outcome: Outcome, document: str) -> Path:
             default = free_name(path.name, path.parent if str(path.parent) != "." else None)
             continue
         fmt = "html" if path.suffix.lower() in (".html", ".htm") else "markdown"
+        if fmt == "html":
+            text = render_document(document, fmt, outcome.result, outcome.grid,
+                                   recipient=recipient)
         try:
-            write_output(path, render_document(document, fmt, outcome.result, outcome.grid),
-                         outcome.reads)
+            write_output(path, text, outcome.reads)
         except GradationError as exc:
             asker.say(exc.message)
             continue

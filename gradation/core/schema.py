@@ -7,7 +7,7 @@ Cross-references (kinds, situations, question ids in conditions) are checked by 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -135,6 +135,20 @@ class Question(_Strict):
     # A positive answer is used even when the question is not asked on this path (a child of
     # the household when the patient is an adult): it adds numbers, never a level.
     honour_positive: StrictBool = False
+    # What an answer says in a letter, as a sentence: keys « oui »/« non » (booleans), the
+    # choice ids, or « value » with {value} (numbers). An answer without one is not written.
+    says: dict[StrictStr, Text] = {}
+
+    def statement(self, value: Any) -> str | None:
+        """The sentence of `value` for a letter, or None."""
+        if value is None:
+            return None
+        if self.type == "boolean":
+            return self.says.get("oui" if value else "non")
+        if self.type in ("integer", "score"):
+            template = self.says.get("value")
+            return template.replace("{value}", str(value)) if template else None
+        return self.says.get(str(value))
 
     def choice_ids(self) -> list[str]:
         return [c.id for c in self.values]
@@ -221,6 +235,12 @@ class Kind(_Strict):
     # Complements proximity care without treating (occupational medicine, medical adviser): a
     # result that calls only such kinds keeps the level-1 resources « en complément ».
     complements: StrictBool = False
+    physician: StrictBool = False  # a letter says « Chère consœur, cher confrère »
+    # The patient's own doctor may be one of these: never listed on the patient's sheet, never
+    # the recipient of a letter at level 1 (the patient stays with the médecin traitant).
+    primary_doctor: StrictBool = False
+    opinion: StrictBool = False  # a letter to this kind asks for a diagnostic opinion
+    professionals_only: StrictBool = False  # for doctors only: never on the patient's sheet
 
 
 class LineInfo(_Strict):

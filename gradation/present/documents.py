@@ -1,263 +1,282 @@
-"""Documents in Markdown and HTML: the result summary, the referral letter, the patient sheet.
+"""Documents in Markdown and HTML: the result, the letters, the patient sheet.
 
-Each document is built once as a list of blocks, then written as Markdown or printable HTML;
-every text from a grid, a territory or an answer is escaped for the target format.
+Each document is built once as a list of blocks from the result, then written as Markdown or as
+printable HTML (A4, no heading alone at a page's foot, urgent banners that survive black-and-white
+printing, `tel:` links, a viewport for phones). Every text from a grid, a territory or an answer
+is escaped for the target format, and French typography (no-break spaces) is applied to all.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
+from dataclasses import dataclass, field
 from typing import Any
 
 from gradation.core.model import Grid
 from gradation.core.result import Result
 from gradation.core.schema import Resource
+from gradation.present.typography import dial, fr
 
 
 def md(text: object) -> str:
     """Grid or territory text made inert in Markdown (no markup, no HTML)."""
     out = str(text)
-    for ch in "\\`*_[]<>#|":
+    for ch in "\\`*_[]<>#|!":
         out = out.replace(ch, "\\" + ch)
-    return "".join(c if c.isprintable() or c == "\n" else "�" for c in out)
+    return "".join(c if c.isprintable() or c in "\n\u00a0\u202f" else "�" for c in out)
 
 
-def _motive(result: Result, res: Resource) -> str | None:
+@dataclass(slots=True)
+class Place:
+    """A resource as a document shows it: one block, nothing run together."""
+
+    name: str
+    kind: str
+    why: str | None = None
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
+    phone: str | None = None
+    first: bool = False  # « à appeler en premier »
+
+
+Block = tuple[str, Any]
+# ("title", text) ("banner", (text, urgent)) ("h2", text) ("p", text) ("ul", [text])
+# ("places", [Place]) ("numbers", [(number, label, note)]) ("fill", label) ("footer", text)
+
+
+def motive(result: Result, res: Resource) -> str | None:
+    """The reasons that called this resource, each cut to its first clause."""
     texts = {r.rule: r.text.split(" : ")[0] for r in result.reasons}
     found = [texts[rule] for rule in result.because.get(res.id, []) if rule in texts]
     return " ; ".join(dict.fromkeys(found)) or None
 
 
-def resource_md(res: Resource, grid: Grid, result: Result | None = None) -> str:
+def wait_text(weeks: int | None) -> str:
+    if weeks is None:
+        return "délai non renseigné"
+    if weeks == 0:
+        return "sans délai"
+    return f"délai habituel : {weeks} semaine{'s' if weeks > 1 else ''}"
+
+
+def place(res: Resource, grid: Grid, result: Result, first: bool = False,
+          for_patient: bool = False) -> Place:
     kind = grid.kind_label(res.kind)
-    if result is not None and result.level != "urgence" and result.situation.is_extension(
-            result.level, res.kind):
+    if result.level != "urgence" and result.situation.is_extension(result.level, res.kind):
         kind += " (extension)"
-    parts = [f"- **{md(res.name)}** — {md(kind)}"]
-    if result is not None and (why := _motive(result, res)):
-        parts.append(f"  - Pour : {md(why)}")
-    for label, value in (("Téléphone", res.phone), ("Adresse", res.address),
-                         ("Horaires", res.hours), ("Sans rendez-vous", res.walk_in),
-                         ("Coût", res.cost), ("Courriel", res.email)):
-        if value:
-            parts.append(f"  - {label} : {md(value)}")
-    if res.wait_weeks is not None:
-        parts.append(f"  - Délai habituel : {res.wait_weeks} semaine(s)")
-    return "\n".join(parts)
+    lines = [(label, value) for label, value in (
+        ("Adresse", res.address), ("Horaires", res.hours), ("Sans rendez-vous", res.walk_in),
+        ("Courriel", res.email), ("Site", res.website)) if value]
+    lines.append(("Délai", wait_text(res.wait_weeks).removeprefix("délai habituel : ")))
+    if res.cost:
+        lines.append(("Coût", res.cost))
+    if res.referral_required:
+        lines.append(("À apporter", "le courrier de votre médecin" if for_patient
+                      else "courrier du médecin demandé"))
+    return Place(res.name, kind, motive(result, res), lines, res.phone, first)
+
+
+def urgency_banner(result: Result) -> Block | None:
+    if result.delay == "sans-delai":
+        return ("banner", ("URGENT — prise en charge sans délai", True))
+    if result.delay == "rapide":
+        return ("banner", ("AVIS RAPIDE — le patient doit être vu dans la semaine", True))
+    return None
+
+
+def number_rows(result: Result) -> list[tuple[str, str, str | None]]:
+    return [(n.number, n.label, n.note) for n in result.numbers]
+
+
+def footer(result: Result, grid: Grid) -> Block:
+    territory = result.territory
+    text = f"{grid.model.name}, version {result.grid_version}"
+    if territory is not None:
+        text += f" · territoire « {territory.name} » ({territory.id})"
+    return ("footer", text)
+
+
+# --- The result --------------------------------------------------------------------------------
+
+
+def result_blocks(result: Result, grid: Grid) -> list[Block]:
+    """The same sections as the terminal and the JSON: level and delay, why, numbers,
+    resources and the reason each answers, alongside, bridge, fallback, warnings, provenance."""
+    blocks: list[Block] = [("title", f"Orientation : {grid.level_label(result.level)}")]
+    banner = urgency_banner(result)
+    if banner:
+        blocks.append(banner)
+    blocks += [("p", result.situation.label), ("p", f"Délai : {grid.delay_label(result.delay)}"),
+               ("h2", "Pourquoi"), ("ul", [f"{r.text} ({r.source})" for r in result.reasons])]
+    if result.numbers:
+        blocks += [("h2", "Numéros"), ("numbers", number_rows(result))]
+    blocks.append(("h2", "Ressources"))
+    if not result.resources:
+        kinds = ", ".join(grid.kind_label(k) for k in result.looked_for)
+        blocks.append(("p", "Aucune ressource de ce niveau ne correspond à ce patient dans le "
+                            f"territoire (types recherchés : {kinds})."))
+    blocks.append(("places", [place(r, grid, result) for r in result.resources]))
+    if result.alongside:
+        blocks += [("h2", "En complément"),
+                   ("places", [place(r, grid, result) for r in result.alongside])]
+    if result.bridge:
+        blocks += [("h2", f"En attendant ({result.bridge_reason})"),
+                   ("places", [place(r, grid, result) for r in result.bridge])]
+    if result.fallback_needed:
+        blocks += [("h2", "Si aucun avis n'est possible dans la semaine"),
+                   ("p", "Appeler le 15, ou orienter vers :" if result.fallback
+                    else "Appeler le 15 : aucune ressource d'urgence du territoire ne "
+                         "correspond à ce patient."),
+                   ("places", [place(r, grid, result) for r in result.fallback])]
+    if result.warnings:
+        blocks += [("h2", "À noter"), ("ul", result.warnings)]
+    blocks.append(footer(result, grid))
+    return blocks
 
 
 def result_markdown(result: Result, grid: Grid) -> str:
-    lines = [
-        f"# Orientation : {md(grid.level_label(result.level))}",
-        "",
-        f"Situation : {md(result.situation.label)}",
-        "",
-        f"Délai : {md(grid.delay_label(result.delay))}",
-        "",
-        "## Pourquoi",
-        *[f"- {md(r.text)} ({md(r.source)})" for r in result.reasons],
-        "",
-    ]
-    if result.numbers:
-        lines += ["## Numéros", *[f"- **{n.number}** — {md(n.label)}" for n in result.numbers], ""]
-    lines.append("## Ressources")
-    if not result.resources:
-        kinds = ", ".join(grid.kind_label(k) for k in result.looked_for)
-        lines.append("Aucune ressource de ce niveau ne correspond (types recherchés : "
-                     f"{md(kinds)}).")
-    lines += [resource_md(r, grid, result) for r in result.resources]
-    if result.alongside:
-        lines += ["", "## En complément",
-                  *[resource_md(r, grid, result) for r in result.alongside]]
-    if result.bridge:
-        lines += ["", f"## En attendant ({md(result.bridge_reason)})",
-                  *[resource_md(r, grid, result) for r in result.bridge]]
-    if result.fallback_needed:
-        lines += ["", "## Si aucun avis n'est possible dans la semaine",
-                  "Appeler le 15, ou orienter vers :" if result.fallback else "Appeler le 15.",
-                  *[resource_md(r, grid, result) for r in result.fallback]]
-    if result.warnings:
-        lines += ["", "## À noter", *[f"- {md(w)}" for w in result.warnings]]
-    territory = result.territory
-    lines += ["", f"*{md(grid.model.name)}, version {md(result.grid_version)}"
-              + (f" · territoire {md(territory.name)}*" if territory else "*"), ""]
-    return "\n".join(lines)
+    return blocks_markdown(result_blocks(result, grid))
 
 
-# --- Letter and patient sheet -------------------------------------------------------------------
-
-Block = tuple[str, Any]  # ("h1"|"h2"|"p"|"ul"|"fill", content)
+# --- Writers -----------------------------------------------------------------------------------
 
 
-def _resource_lines(res: Resource, grid: Grid) -> str:
-    parts = [f"{res.name} ({grid.kind_label(res.kind)})"]
-    for label, value in (("tél.", res.phone), ("adresse", res.address), ("horaires", res.hours),
-                         ("sans rendez-vous", res.walk_in)):
-        if value:
-            parts.append(f"{label} : {value}")
-    return " — ".join(parts)
-
-
-def _clinical_elements(result: Result) -> list[str]:
-    from gradation.core.decision import display_answer
-
-    items = []
-    for question in result.situation.questions:
-        if question.id in ("commune",) or question.id not in result.answers:
-            continue
-        items.append(f"{question.text} : {display_answer(question, result.answers[question.id])}")
-    return items
-
-
-def _request(result: Result) -> str:
-    label = result.situation.label.lower()
-    if result.level == "urgence":
-        return (f"Pouvez-vous prendre en charge sans délai ce patient, adressé en urgence dans un "
-                f"contexte de « {label} » ?")
-    if result.level == "1":
-        return ("Pouvez-vous accompagner ce patient, suivi en soins de proximité pour "
-                f"« {label} », "
-                "en lien avec son médecin traitant ?")
-    return ("Pouvez-vous donner votre avis diagnostique et thérapeutique pour ce patient suivi "
-            "pour "
-            f"« {label} », et me dire si un suivi conjoint est souhaitable ?")
-
-
-def letter_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
-    """A referral letter draft, following the HAS 2018 guide on GP–psychiatry coordination."""
-    recipient = next(iter([*result.resources, *result.alongside]), None)
-    blocks: list[Block] = [
-        ("h1", "Courrier d'adressage (brouillon)"),
-        ("p", f"Le {today.strftime('%d/%m/%Y')}"),
-    ]
-    if recipient is not None:
-        blocks.append(("p", "À : " + _resource_lines(recipient, grid)))
-    blocks += [
-        ("p", "Patient(e) : à compléter à la main (aucune identité n'est saisie ni conservée "
-              "par gradation)."),
-        ("p", "Chère consœur, cher confrère,"),
-        ("h2", "Motif : ma question"),
-        ("p", _request(result)),
-        ("h2", "Éléments cliniques"),
-        ("ul", _clinical_elements(result)),
-        ("h2", "Ce qui motive l'orientation"),
-        ("ul", [f"{r.text} ({r.source})" for r in result.reasons]),
-        ("h2", "Ce que j'attends du suivi partagé"),
-        ("ul", ["un avis diagnostique et une proposition thérapeutique ;",
-                "les modalités d'un suivi conjoint, et qui fait quoi ;",
-                "un retour d'information au médecin traitant après la consultation."]),
-        ("h2", "Options thérapeutiques envisagées"),
-        ("fill", "à compléter"),
-        ("h2", "Traitements en cours"),
-        ("fill", "à compléter"),
-        ("h2", "Antécédents (psychiatriques, somatiques, addictologiques)"),
-        ("fill", "à compléter"),
-        ("p", "Je reste à votre disposition. Bien confraternellement,"),
-        ("fill", "signature"),
-        ("p", f"Orientation proposée avec gradation : {grid.model.name}, version "
-              f"{result.grid_version}. Courrier à transmettre par une messagerie sécurisée de "
-              "santé."),
-    ]
-    return blocks
-
-
-def sheet_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
-    """A sheet for the patient, in plain French: where to go, meanwhile, whom to call."""
-    blocks: list[Block] = [("h1", "Votre orientation"),
-                           ("p", f"Remise le {today.strftime('%d/%m/%Y')}.")]
-    if result.level == "urgence":
-        blocks.append(("p", "Votre situation demande une aide immédiate : appelez le 15 ou "
-                            "rendez-vous aux urgences sans attendre."))
-    blocks.append(("h2", "Où aller"))
-    if result.resources:
-        blocks.append(("ul", [_resource_lines(r, grid) for r in result.resources]))
-    else:
-        blocks.append(("p", "Votre médecin vous indiquera à qui vous adresser."))
-    if result.alongside:
-        blocks += [("h2", "Votre suivi continue aussi avec"),
-                   ("ul", [_resource_lines(r, grid) for r in result.alongside])]
-    blocks.append(("h2", "En attendant"))
-    waiting = ["Continuez à voir votre médecin traitant : il reste votre interlocuteur."]
-    waiting += [_resource_lines(r, grid) for r in result.bridge]
-    blocks.append(("ul", waiting))
-    numbers = {n.number: n for n, _ in grid.numbers if n.levels and "urgence" in n.levels}
-    numbers.update({n.number: n for n in result.numbers})
-    blocks += [
-        ("h2", "Si ça ne va pas, ou si ça s'aggrave"),
-        ("ul", [f"{n.number} : {n.label}" for n in numbers.values()]),
-    ]
-    return blocks
+def _place_markdown(p: Place) -> list[str]:
+    head = f"- **{md(fr(p.name))}** — {md(fr(p.kind))}"
+    if p.first:
+        head += " — **à appeler en premier**"
+    out = [head]
+    if p.why:
+        out.append(f"  - Pour : {md(fr(p.why))}")
+    if p.phone:
+        out.append(f"  - Téléphone : {md(fr(p.phone))}")
+    out += [f"  - {label} : {md(fr(value))}" for label, value in p.lines]
+    return out
 
 
 def blocks_markdown(blocks: list[Block]) -> str:
     out: list[str] = []
     for kind, content in blocks:
-        if kind == "h1":
-            out += [f"# {md(content)}", ""]
+        if kind == "title":
+            out += [f"# {md(fr(content))}", ""]
+        elif kind == "banner":
+            out += [f"**{md(fr(content[0]))}**", ""]
         elif kind == "h2":
-            out += [f"## {md(content)}", ""]
+            out += [f"## {md(fr(content))}", ""]
         elif kind == "p":
-            out += [md(content), ""]
+            out += [md(fr(content)), ""]
         elif kind == "ul":
-            out += [*(f"- {md(item)}" for item in content), ""]
+            out += [*(f"- {md(fr(item))}" for item in content), ""]
+        elif kind == "places":
+            out += [line for p in content for line in _place_markdown(p)]
+            out += [""] if content else []
+        elif kind == "numbers":
+            for number, label, note in content:
+                out.append(f"- **{md(fr(number))}** — {md(fr(label))}")
+                if note:
+                    out.append(f"  - {md(fr(note))}")
+            out.append("")
         elif kind == "fill":
             out += [f"*({md(content)})*", "", "…………………………………………………………………………", ""]
+        elif kind == "footer":
+            out += [f"*{md(fr(content))}*", ""]
     return "\n".join(out)
 
 
-_CSS = """body{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;line-height:1.45}
-h1{font-size:1.5rem}h2{font-size:1.1rem;margin-top:1.4rem}
-.fill{border:1px dashed #888;min-height:4rem;padding:.3rem;color:#666}
-@media print{body{margin:0}.fill{border-color:#000}}"""
+_CSS = """@page{size:A4;margin:20mm 16mm 20mm 16mm}
+body{font-family:system-ui,"DejaVu Sans",sans-serif;font-size:11pt;line-height:1.45;
+max-width:44rem;margin:1rem auto;padding:0 1rem;color:#000}
+h1{font-size:1.45rem;margin:.2rem 0 .6rem}
+h2{font-size:1.1rem;margin:1.2rem 0 .4rem;break-after:avoid;page-break-after:avoid}
+h2+*{break-before:avoid;page-break-before:avoid}
+section{break-inside:avoid-page}
+.place,.number,li{break-inside:avoid;page-break-inside:avoid}
+.place{border-left:3px solid #555;padding:.2rem .6rem;margin:.5rem 0}
+.place .name{font-weight:bold}.place .first{font-weight:bold;text-transform:uppercase}
+.place dl{margin:.2rem 0;display:grid;grid-template-columns:max-content 1fr;gap:0 .6rem}
+.place dt{color:#333}.place dd{margin:0}
+.banner{border:3px solid #000;padding:.5rem .8rem;font-weight:bold;font-size:1.1rem;margin:.6rem 0}
+.banner.urgent{background:#b00;color:#fff;outline:3px dashed #000;outline-offset:2px}
+.nowrap,a[href^="tel:"]{white-space:nowrap}
+a[href^="tel:"]{color:inherit;font-weight:bold;text-decoration:none}
+.fill{border:1px dashed #666;min-height:3.5rem;padding:.3rem;color:#444;break-inside:avoid}
+.footer{margin-top:1.5rem;color:#444;font-size:.9rem}
+@media print{body{margin:0;max-width:none;padding:0}
+.banner.urgent{-webkit-print-color-adjust:exact;print-color-adjust:exact}}"""
+
+_PATIENT_PAGE = """@page{@top-right{content:"Patient(e) : …………………………………………";font-size:9pt}
+@bottom-center{content:"page " counter(page) " / " counter(pages);font-size:9pt}}"""
 
 
-def blocks_html(blocks: list[Block], title: str) -> str:
-    e = html.escape
+def _text_html(text: str) -> str:
+    return html.escape(fr(text))
+
+
+def _phone_html(phone: str) -> str:
+    number = dial(phone)
+    shown = _text_html(phone)
+    if number:
+        return f'<a href="tel:{number}">{shown}</a>'
+    return f'<span class="nowrap">{shown}</span>'
+
+
+def _place_html(p: Place) -> str:
+    parts = [f'<div class="place"><div><span class="name">{_text_html(p.name)}</span> — '
+             f"{_text_html(p.kind)}"]
+    if p.first:
+        parts.append(' — <span class="first">à appeler en premier</span>')
+    parts.append("</div><dl>")
+    if p.why:
+        parts.append(f"<dt>Pour</dt><dd>{_text_html(p.why)}</dd>")
+    if p.phone:
+        parts.append(f"<dt>Téléphone</dt><dd>{_phone_html(p.phone)}</dd>")
+    parts += [f"<dt>{_text_html(label)}</dt><dd>{_text_html(value)}</dd>"
+              for label, value in p.lines]
+    parts.append("</dl></div>")
+    return "".join(parts)
+
+
+def _block_html(kind: str, content: Any) -> str:
+    if kind == "title":
+        return f"<h1>{_text_html(content)}</h1>"
+    if kind == "banner":
+        text, urgent = content
+        style = "banner urgent" if urgent else "banner"
+        return f'<div class="{style}" role="alert">{_text_html(text)}</div>'
+    if kind == "h2":
+        return f"<h2>{_text_html(content)}</h2>"
+    if kind == "p":
+        return f"<p>{_text_html(content)}</p>"
+    if kind == "ul":
+        return "<ul>" + "".join(f"<li>{_text_html(i)}</li>" for i in content) + "</ul>"
+    if kind == "places":
+        return "".join(_place_html(p) for p in content)
+    if kind == "numbers":
+        rows = []
+        for number, label, note in content:
+            extra = f"<br><small>{_text_html(note)}</small>" if note else ""
+            rows.append(f'<li class="number">{_phone_html(number)} — '
+                        f"{_text_html(label)}{extra}</li>")
+        return "<ul>" + "".join(rows) + "</ul>"
+    if kind == "fill":
+        return f'<div class="fill">{_text_html(content)}</div>'
+    if kind == "footer":
+        return f'<p class="footer">{_text_html(content)}</p>'
+    return ""
+
+
+def blocks_html(blocks: list[Block], title: str, patient_field: bool = False) -> str:
+    """Printable HTML; sections keep a heading with what follows it."""
     body: list[str] = []
+    section: list[str] = []
     for kind, content in blocks:
-        if kind in ("h1", "h2", "p"):
-            body.append(f"<{kind}>{e(str(content))}</{kind}>")
-        elif kind == "ul":
-            body.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in content) + "</ul>")
-        elif kind == "fill":
-            body.append(f'<div class="fill">{e(str(content))}</div>')
-    return (f'<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        if kind == "h2" and section:
+            body.append("<section>" + "".join(section) + "</section>")
+            section = []
+        (section if kind != "title" else body).append(_block_html(kind, content))
+    if section:
+        body.append("<section>" + "".join(section) + "</section>")
+    css = _CSS + ("\n" + _PATIENT_PAGE if patient_field else "")
+    return ('<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")
-
-
-def render_document(document: str, output_format: str, result: Result, grid: Grid,
-                    today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
-    if document == "resultat":
-        text = result_markdown(result, grid)
-        if output_format == "markdown":
-            return text
-        blocks: list[Block] = [("h1", f"Orientation : {grid.level_label(result.level)}"),
-                               ("p", result.situation.label),
-                               ("p", f"Délai : {grid.delay_label(result.delay)}"),
-                               ("h2", "Pourquoi"),
-                               ("ul", [f"{r.text} ({r.source})" for r in result.reasons])]
-        if result.numbers:
-            blocks += [("h2", "Numéros"),
-                       ("ul", [f"{n.number} : {n.label}" + (f" — {n.note}" if n.note else "")
-                               for n in result.numbers])]
-        blocks += [("h2", "Ressources"),
-                   ("ul", [_resource_lines(r, grid) for r in result.resources])]
-        if result.alongside:
-            blocks += [("h2", "En complément"),
-                       ("ul", [_resource_lines(r, grid) for r in result.alongside])]
-        if result.bridge:
-            blocks += [("h2", f"En attendant ({result.bridge_reason})"),
-                       ("ul", [_resource_lines(r, grid) for r in result.bridge])]
-        if result.fallback_needed:
-            blocks += [("h2", "Si aucun avis n'est possible dans la semaine"),
-                       ("ul", ["Appeler le 15.",
-                               *[_resource_lines(r, grid) for r in result.fallback]])]
-        if result.warnings:
-            blocks += [("h2", "À noter"), ("ul", result.warnings)]
-        return blocks_html(blocks, "Orientation")
-    blocks = (letter_blocks if document == "lettre" else sheet_blocks)(result, grid, today)
-    title = "Courrier d'adressage" if document == "lettre" else "Votre orientation"
-    return blocks_markdown(blocks) if output_format == "markdown" else blocks_html(blocks, title)

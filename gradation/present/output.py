@@ -1,0 +1,28 @@
+"""Every document of a result, in the format asked: the one entry point for the session."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gradation.core.model import Grid
+from gradation.core.result import Result
+from gradation.present.documents import blocks_html, blocks_markdown, result_blocks
+from gradation.present.letters import letter_blocks
+from gradation.present.sheet import sheet_blocks
+
+
+def render_document(document: str, output_format: str, result: Result, grid: Grid,
+                    today: dt.date | None = None, letter: str | None = None,
+                    recipient: str | None = None) -> str:
+    """`resultat`, `lettre` (of a purpose) or `fiche`, as Markdown or HTML."""
+    today = today or dt.date.today()
+    if document == "resultat":
+        blocks, title, patient = result_blocks(result, grid), "Orientation", False
+    elif document == "lettre":
+        blocks = letter_blocks(result, grid, today, letter, recipient)
+        title, patient = "Courrier (brouillon)", True
+    else:
+        blocks, title, patient = sheet_blocks(result, grid, today), "Votre orientation", False
+    if output_format == "markdown":
+        return blocks_markdown(blocks)
+    return blocks_html(blocks, title, patient)

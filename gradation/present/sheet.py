@@ -1,0 +1,104 @@
+"""The sheet a patient keeps: plain French, one block per place (name, why, how to reach it,
+the wait, what to bring; the first one to call marked), what to do if no one can see them in
+time, and whom to call if things get worse.
+
+At urgence it speaks to the person who accompanies. It is refused when a child may be in
+danger: the family must not be warned in a way that endangers the child. It never lists other
+GPs: « votre médecin traitant » stays the patient's doctor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gradation.core.model import Grid
+from gradation.core.result import Result
+from gradation.core.schema import Resource
+from gradation.errors import GradationError
+from gradation.present.documents import Block, Place, footer, place
+
+
+def _others(grid: Grid, resources: list[Resource]) -> list[Resource]:
+    """Without the kinds that may be the patient's own doctor (GP, MSP, centre de santé), nor
+    the services for doctors only."""
+    hidden = {k.id for k in grid.model.kinds if k.primary_doctor or k.professionals_only}
+    return [r for r in resources if r.kind not in hidden]
+
+
+def _for_patient(res: Resource, grid: Grid, result: Result, first: bool = False) -> Place:
+    """A place in plain words: « pour un avis spécialisé », not the clinical reason."""
+    shown = place(res, grid, result, first=first, for_patient=True)
+    kind = next(k for k in grid.model.kinds if k.id == res.kind)
+    if result.level == "urgence":
+        shown.why = "une prise en charge sans attendre"
+    elif kind.opinion:
+        shown.why = "un avis spécialisé" + (" rapide" if result.delay == "rapide" else "")
+    else:
+        shown.why = "un accompagnement"
+    return shown
+
+
+def _numbers(result: Result, grid: Grid) -> list[tuple[str, str, str | None]]:
+    shown = {n.dial: n for n, _ in grid.numbers if n.levels and "urgence" in n.levels}
+    shown.update({n.dial: n for n in result.numbers})
+    return [(n.number, n.label, None) for n in shown.values()]
+
+
+def sheet_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
+    answers = result.answers
+    if answers.get("enfant_en_danger") is True or answers.get("maltraitance_suspectee") is True:
+        raise GradationError(
+            "Pas de fiche pour la famille quand un enfant peut être en danger : elle pourrait "
+            "l'exposer. Protégez l'enfant et transmettez une information préoccupante ou un "
+            "signalement (--document lettre --letter information-preoccupante).")
+    if result.level == "urgence":
+        return _urgent_sheet(result, grid, today)
+    main = _others(grid, result.resources)
+    blocks: list[Block] = [
+        ("title", "Votre orientation"),
+        ("p", f"Remise le {today.strftime('%d/%m/%Y')}. Votre médecin traitant reste votre "
+              "interlocuteur : il reçoit les comptes rendus et vous revoit."),
+    ]
+    if result.delay == "rapide":
+        blocks.append(("banner", ("À faire cette semaine : appelez le premier lieu ci-dessous. "
+                                  "S'il ne peut pas vous recevoir dans la semaine, appelez le 15.",
+                                  True)))
+    blocks.append(("h2", "Où aller"))
+    if main:
+        blocks.append(("places", [_for_patient(r, grid, result, first=(i == 0))
+                                  for i, r in enumerate(main)]))
+    else:
+        blocks.append(("p", "Votre médecin vous indique à qui vous adresser."))
+    alongside = _others(grid, result.alongside)
+    if alongside:
+        blocks += [("h2", "Votre suivi continue aussi avec"),
+                   ("places", [_for_patient(r, grid, result) for r in alongside])]
+    waiting = _others(grid, result.bridge)
+    blocks.append(("h2", "En attendant le rendez-vous"))
+    blocks.append(("p", "Continuez à voir votre médecin traitant."
+                   + (" Vous pouvez aussi être reçu(e) par :" if waiting else "")))
+    if waiting:
+        blocks.append(("places", [_for_patient(r, grid, result) for r in waiting]))
+    if result.fallback_needed:
+        blocks += [("h2", "Si personne ne peut vous recevoir dans la semaine"),
+                   ("p", "Appelez le 15, ou allez à :"),
+                   ("places", [_for_patient(r, grid, result)
+                               for r in result.fallback])]
+    blocks += [("h2", "Si ça ne va pas, ou si ça s'aggrave"), ("numbers", _numbers(result, grid)),
+               footer(result, grid)]
+    return blocks
+
+
+def _urgent_sheet(result: Result, grid: Grid, today: dt.date) -> list[Block]:
+    return [
+        ("title", "Aide immédiate — pour la personne qui accompagne"),
+        ("banner", ("URGENT — ne restez pas seul·e, ne laissez pas la personne seule", True)),
+        ("p", f"Le {today.strftime('%d/%m/%Y')}. Appelez le 15 (SAMU) maintenant, ou allez aux "
+              "urgences sans attendre. Pour une personne sourde ou malentendante : le 114 par "
+              "SMS."),
+        ("h2", "Où aller"),
+        ("places", [_for_patient(r, grid, result, first=(i == 0))
+                    for i, r in enumerate(result.resources)]),
+        ("h2", "Les numéros"), ("numbers", _numbers(result, grid)),
+        footer(result, grid),
+    ]

@@ -1,0 +1,115 @@
+"""Printed documents through a real browser engine: headless Chromium prints each document to
+PDF, and the PDF is read back (page size, page count, the numbers and the urgent banner in its
+text, no phone number split across lines, the patient's name field on every page of a letter).
+
+Without Chromium these tests skip and say why; `.ci/run` installs it and sets
+GRADATION_REQUIRE_ALL_TESTS so that they fail instead."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ADULT, ROOT, answer_flags
+
+TERRITORY = str(ROOT / "grids" / "territories" / "demo.yaml")
+A4 = (595.3, 841.9)  # points
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PHONE = re.compile(r"0\d(?:[ \u00a0]\d\d){4}")
+
+CASES = {
+    "niveau-2": ("psychiatrie", {**ADULT, "risque_suicidaire": "faible", "premier_episode": "oui",
+                                 "decompensation": "non", "rupture_de_soins": "non"},
+                 ["3114"], False),
+    "urgence": ("psychiatrie", {**ADULT, "risque_suicidaire": "eleve"},
+                ["15", "112", "114", "3114"], True),
+    "enfant": ("enfant-apprentissages", {**ADULT, "age": 8, "enfant_en_danger": "non",
+                                         "maltraitance_suspectee": "oui", "suspicion_tnd": "oui",
+                                         "troubles_psychiques_associes": "non"}, ["119"], False),
+}
+
+
+def _browser() -> str:
+    try:
+        import pypdf  # noqa: F401 - reads the printed PDF back
+    except ImportError:
+        if os.environ.get("GRADATION_REQUIRE_ALL_TESTS"):
+            pytest.fail("pypdf is required here (pip install -e '.[test]')")
+        pytest.skip("pypdf is not installed (pip install -e '.[test]')")
+    if CHROMIUM is None:
+        if os.environ.get("GRADATION_REQUIRE_ALL_TESTS"):
+            pytest.fail("Chromium is required here (Debian package « chromium »)")
+        pytest.skip("Chromium is not installed (Debian package « chromium »): printed documents "
+                    "are not checked on this machine")
+    return CHROMIUM
+
+
+def print_pdf(html: Path, tmp_path: Path) -> Path:
+    pdf = html.with_suffix(".pdf")
+    profile = tmp_path / "profil-chromium"
+    done = subprocess.run(
+        [_browser(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={profile}", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", html.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    assert pdf.is_file(), done.stderr[-2000:]
+    return pdf
+
+
+def read_pdf(pdf: Path) -> list[tuple[tuple[float, float], str]]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    return [((float(p.mediabox.width), float(p.mediabox.height)), p.extract_text() or "")
+            for p in reader.pages]
+
+
+def _document(cli, tmp_path, case: str, document: str) -> Path:  # type: ignore[no-untyped-def]
+    situation, answers, _, _ = CASES[case]
+    target = tmp_path / f"{case}-{document}.html"
+    result = cli("orient", "-s", situation, "-t", TERRITORY, *answer_flags(answers), "-f", "html",
+                 "-d", document, "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    return target
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("document", ["resultat", "lettre", "fiche"])
+def test_every_document_prints_on_a4_and_reads_right(cli, tmp_path, case, document):
+    _browser()
+    if case == "enfant" and document == "fiche":
+        pytest.skip("no sheet for the family of a child at risk (refusal tested in "
+                    "test_documents)")
+    html = _document(cli, tmp_path, case, document)
+    pages = read_pdf(print_pdf(html, tmp_path))
+    assert 1 <= len(pages) <= 4, len(pages)
+    for size, _ in pages:
+        assert abs(size[0] - A4[0]) < 2 and abs(size[1] - A4[1]) < 2, size  # A4, not US Letter
+    text = "\n".join(t for _, t in pages).replace("\u00a0", " ").replace("\u202f", " ")
+    _, _, numbers, urgent = CASES[case]
+    if document == "resultat" or (document == "fiche" and urgent):
+        for number in numbers:
+            assert re.search(rf"(?<!\d){number}(?!\d)", text), number
+    if urgent:
+        assert "URGENT" in text
+    lines = text.splitlines()
+    source = html.read_text("utf-8").replace("\u00a0", " ")
+    for phone in set(PHONE.findall(source)):
+        assert any(phone in line for line in lines), f"{phone} split across lines"
+    if document == "lettre":
+        assert all("Patient(e)" in t for _, t in pages)  # the name field on every page
+
+
+def test_the_urgent_banner_survives_black_and_white_printing(cli, tmp_path):
+    html = _document(cli, tmp_path, "urgence", "resultat").read_text("utf-8")
+    assert 'class="banner urgent"' in html
+    css = html.split("<style>")[1].split("</style>")[0]
+    # not colour alone: a thick border, bold text and the word URGENT itself
+    assert ".banner{border:3px solid #000" in css and "font-weight:bold" in css
+    assert "@page{size:A4" in css and 'name="viewport"' in html
