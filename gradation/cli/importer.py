@@ -1,4 +1,4 @@
-"""`gradation import finess`: establishments from FINESS open data."""
+"""`gradation import finess` and `gradation import communes`: open data into a territory."""
 
 from __future__ import annotations
 
@@ -12,106 +12,180 @@ from gradation.cli.common import GridsOption, grid_from, handled, print_lines
 from gradation.errors import GradationError
 
 if TYPE_CHECKING:
+    from gradation.territory.finess import ImportResult
     from gradation.territory.merge import MergeReport
 
 import_app = typer.Typer(
-    help="Importer des établissements depuis des données ouvertes.", no_args_is_help=True
+    help="Importer des établissements ou des communes depuis des données ouvertes.",
+    no_args_is_help=True,
 )
+
+ListOption = Optional[list[str]]
 
 
 @import_app.command("finess")
 @handled
 def import_finess(
-    file: Annotated[
-        Path, typer.Argument(help="Extrait FINESS des établissements (CSV).", show_default=False)
-    ],
-    territory_id: Annotated[
-        str, typer.Option("--id", help="Identifiant du territoire créé.", show_default=False)
-    ],
-    name: Annotated[str, typer.Option("--name", help="Nom du territoire.", show_default=False)],
-    output: Annotated[
-        Path,
-        typer.Option("--output", "-o", help="Fichier de territoire à écrire.", show_default=False),
-    ],
-    departement: Annotated[
-        Optional[list[str]],
-        typer.Option("--departement", help="Code du département (répétable).", show_default=False),
-    ] = None,
-    commune: Annotated[
-        Optional[list[str]],
-        typer.Option("--commune", help="Code INSEE (répétable).", show_default=False),
-    ] = None,
-    categorie: Annotated[
-        Optional[list[str]],
-        typer.Option("--categorie", help="Catégorie FINESS (répétable).", show_default=False),
-    ] = None,
-    merge: Annotated[
-        Optional[Path],
-        typer.Option(
-            "--merge",
-            help="Territoire existant à mettre à jour (ses ajouts manuels sont gardés).",
-            show_default=False,
-        ),
-    ] = None,
+    file: Annotated[Path, typer.Argument(help="Extrait FINESS des établissements (CSV).",
+                                         show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier de territoire à "
+                                         "écrire.", show_default=False)],
+    territory_id: Annotated[Optional[str], typer.Option(
+        "--id", help="Identifiant du territoire créé (sans --merge).", show_default=False)] = None,
+    name: Annotated[Optional[str], typer.Option(
+        "--name", help="Nom du territoire créé (sans --merge).", show_default=False)] = None,
+    departement: Annotated[ListOption, typer.Option(
+        "--departement", help="Code du département, 2A, 9A… (répétable).",
+        show_default=False)] = None,
+    commune: Annotated[ListOption, typer.Option(
+        "--commune", help="Code INSEE (répétable).", show_default=False)] = None,
+    categorie: Annotated[ListOption, typer.Option(
+        "--categorie", help="Catégorie FINESS (répétable).", show_default=False)] = None,
+    merge: Annotated[Optional[Path], typer.Option(
+        "--merge", help="Territoire existant à mettre à jour (ses ajouts et corrections "
+        "manuels sont gardés).", show_default=False)] = None,
     grids: GridsOption = None,
 ) -> None:
     """Importer les établissements utiles à l'orientation depuis FINESS."""
-    from gradation.errors import display_path
+    from gradation.territory import finess
+
+    grid = grid_from(grids)
+    if merge is None:
+        if output.exists():
+            raise GradationError(f"{output} existe déjà : pour le mettre à jour, utilisez "
+                                 f"--merge {output} ; sinon choisissez un autre fichier "
+                                 "(--output)", 1)
+        if not territory_id or not name:
+            raise GradationError("--id et --name sont requis pour créer un territoire (ou "
+                                 "--merge pour en mettre un à jour)")
+    result = finess.parse(file, grid, departement or [], commune or [], categorie or [])
+    today = dt.date.today()
+    if merge is None:
+        lines = _create(file, output, result, grid, today, str(territory_id), str(name))
+    else:
+        from gradation.territory.merge import merge_finess
+
+        lines = _merge_lines(merge_finess(merge, output, result, grid, today), output)
+    print_lines(lines + _report(result))
+
+
+def _create(file: Path, output: Path, result: ImportResult, grid: object, today: dt.date,
+            territory_id: str, name: str) -> list[str]:
+    from gradation.errors import LoadError, display_path
     from gradation.files.safe import write_output
     from gradation.files.territories import check_territory_data
     from gradation.territory import finess
 
-    grid = grid_from(grids)
-    if merge is None and output.exists():
-        raise GradationError(f"{output} existe déjà : pour le mettre à jour, utilisez --merge "
-                             f"{output} ; sinon choisissez un autre fichier (--output)", 1)
-    result = finess.parse(file, grid, departement or [], commune or [], categorie or [])
-    today = dt.date.today()
-    lines: list[str] = []
-    if merge is None:
-        ids = finess.unique_ids(result.establishments, set())
-        data = finess.territory_data(territory_id, name, result, ids, today)
-        problems = check_territory_data(data, display_path(output), grid, today)
-        if any(p.is_error for p in problems):
-            from gradation.errors import LoadError
+    ids = finess.unique_ids(result.establishments, set())
+    data = finess.territory_data(territory_id, name, result, ids, today)
+    problems = check_territory_data(data, display_path(output), grid, today)  # type: ignore[arg-type]
+    if any(p.is_error for p in problems):
+        raise LoadError(problems, "l'import produirait un territoire invalide ; rien n'a été "
+                        "écrit", 1)
+    write_output(output, finess.territory_text(data, result, file.name, today), [file])
+    return [f"{len(result.establishments)} établissements importés dans {output}."]
 
-            raise LoadError(
-                problems, "l'import produirait un territoire invalide ; rien n'a été écrit", 1
-            )
-        write_output(output, finess.territory_text(data, result, file.name, today), [file])
-        lines.append(f"{len(result.establishments)} établissements importés dans {output}.")
-    else:
-        from gradation.territory.merge import merge_finess
 
-        lines += _merge_lines(merge_finess(merge, output, result, grid, today), output)
+def _report(result: ImportResult) -> list[str]:
+    lines = []
     by_name = [e for e in result.establishments if e.by_name]
     if by_name:
         lines.append("CMP classés d'après leur nom (à vérifier) :")
-        lines += [
-            f"  {e.finess} {e.name} → "
-            + ("infanto-juvénile (cmpi)" if e.kind == "cmpi" else "adultes (cmp)")
-            for e in by_name
-        ]
+        lines += [f"  {e.finess} {e.name} → "
+                  + ("infanto-juvénile (cmpi)" if e.kind == "cmpi" else "adultes (cmp)")
+                  for e in by_name]
+    missing = result.without_coordinates
+    if missing:
+        lines.append(f"{len(missing)} établissement{'s' if len(missing) > 1 else ''} sans "
+                     "coordonnées (pas de ligne de géolocalisation, ou système inconnu) :")
+        lines += [f"  {e.finess} {e.name}" for e in missing[:20]]
+        lines += [f"  système non reconnu : {system} ({count})"
+                  for system, count in sorted(result.unknown_systems.items())]
     skipped = sum(result.skipped.values())
-    lines.append(
-        f"{skipped} établissement{'s' if skipped > 1 else ''} ignoré{'s' if skipped > 1 else ''} "
-        "(catégories sans type de ressource)" + (" :" if skipped else ".")
-    )
+    plural = "s" if skipped > 1 else ""
+    lines.append(f"{skipped} établissement{plural} ignoré{plural} (catégories sans type de "
+                 "ressource)" + (" :" if skipped else "."))
     for (code, label), count in sorted(result.skipped.items()):
         lines.append(f"  {code} {label} : {count}")
     if result.filtered_out:
-        lines.append(
-            f"{result.filtered_out} hors des départements, communes ou catégories demandés."
-        )
-    print_lines(lines)
+        lines.append(f"{result.filtered_out} hors des départements, communes ou catégories "
+                     "demandés.")
+    return lines
 
 
 def _merge_lines(report: MergeReport, output: Path) -> list[str]:
-    lines = [
-        f"Fusion dans {output} : {report.added} ajoutés, {report.updated} mis à jour, "
-        f"{report.unchanged} inchangés ; les entrées saisies à la main sont gardées."
-    ]
+    if not report.written:
+        lines = [f"{output} : rien à changer, le fichier est resté tel quel."]
+    else:
+        lines = [f"Fusion dans {output} : {report.added} ajoutés, {report.updated} mis à jour, "
+                 f"{report.unchanged} inchangés ; les entrées saisies à la main sont gardées."]
+    for rid, changes in report.fields.items():
+        lines.append(f"  {rid} : " + " ; ".join(changes))
     if report.gone:
         lines.append("Absents de l'extrait FINESS (gardés, à vérifier) :")
         lines += [f"  {rid} ({code})" for rid, code in report.gone]
     return lines
+
+
+@import_app.command("communes")
+@handled
+def import_communes(
+    file: Annotated[Path, typer.Argument(help="Fichier des communes du COG de l'INSEE "
+                                         "(v_commune_AAAA.csv).", show_default=False)],
+    departement: Annotated[ListOption, typer.Option(
+        "--departement", help="Les communes de ce département (répétable).",
+        show_default=False)] = None,
+    commune: Annotated[ListOption, typer.Option(
+        "--commune", help="Cette commune, par son code INSEE (répétable).",
+        show_default=False)] = None,
+    postes: Annotated[Optional[Path], typer.Option(
+        "--postes", help="Base officielle des codes postaux de La Poste (CSV), pour les codes "
+        "postaux.", show_default=False)] = None,
+    territory: Annotated[Optional[Path], typer.Option(
+        "--territory", "-t", help="Territoire à compléter (sinon, --id, --name et --output en "
+        "créent un).", show_default=False)] = None,
+    territory_id: Annotated[Optional[str], typer.Option("--id", show_default=False,
+                                                        help="Identifiant du territoire créé.")
+                            ] = None,
+    name: Annotated[Optional[str], typer.Option("--name", show_default=False,
+                                                help="Nom du territoire créé.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", show_default=False,
+                                                   help="Fichier du territoire créé.")] = None,
+    grids: GridsOption = None,
+) -> None:
+    """Remplir les communes d'un territoire depuis la géographie officielle (COG, La Poste)."""
+    from gradation.territory import directory
+    from gradation.territory.communes import add_postcodes, read_cog
+
+    if not departement and not commune:
+        raise GradationError("précisez --departement ou --commune (sinon toute la France "
+                             "serait importée)")
+    if territory is None and not (territory_id and name and output):
+        raise GradationError("--territory FICHIER pour compléter un territoire, ou --id, --name "
+                             "et --output pour en créer un")
+    grid = grid_from(grids)
+    found = read_cog(file, departement or [], commune or [])
+    if postes is not None:
+        add_postcodes(postes, found)
+    if territory is None:
+        assert output is not None
+        territory = _new_territory(output, str(territory_id), str(name))
+    details = {c.insee: {"postcodes": c.postcodes, "aliases": c.aliases} for c in found}
+    _, added = directory.update(territory, grid, lambda editor: editor.add_communes(
+        [(c.insee, c.name) for c in found], details))
+    kept = len(found) - len(added)
+    print_lines([f"{len(added)} commune(s) ajoutée(s) à {territory} ; {kept} déjà présente(s)."])
+
+
+def _new_territory(output: Path, territory_id: str, name: str) -> Path:
+    import re
+
+    from gradation.files.safe import write_output
+    from gradation.territory.coverage import init_text
+
+    if output.exists():
+        raise GradationError(f"{output} existe déjà : complétez-le avec --territory {output}", 1)
+    if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", territory_id):
+        raise GradationError("identifiant invalide : minuscules, chiffres et tirets")
+    write_output(output, init_text(territory_id, name, [], dt.date.today()))
+    return output

@@ -138,7 +138,7 @@ class QuestionaryAsker:
         for c in communes:
             postcodes = f" ({', '.join(c.postcodes)})" if c.postcodes else ""
             labels[f"{c.insee} {c.name}{postcodes}"] = c.insee
-            for key in (c.insee, c.name, *c.postcodes):
+            for key in (c.insee, c.name, *c.postcodes, *c.aliases):
                 index.setdefault(key.casefold(), c.insee)
 
         def resolve(text: str) -> str | None:

@@ -45,6 +45,8 @@ class _Strict(BaseModel):
 class Commune(_Strict):
     insee: Insee
     name: NamedLine
+    # Other names a patient may give: communes déléguées or associées, arrondissements.
+    aliases: list[NamedLine] = []
     postcodes: list[Annotated[StrictStr, Field(pattern=r"^[0-9]{5}$")]] = []
 
 
@@ -66,6 +68,7 @@ class AgeBounds(_Strict):
         return (self.min is None or age >= self.min) and (self.max is None or age <= self.max)
 
 
+ImportedField = Literal["name", "phone", "address", "lat", "lon"]
 Access = Literal["rendez-vous", "sans-rendez-vous", "visite-a-domicile", "teleconsultation"]
 
 
@@ -91,7 +94,11 @@ class Resource(_Strict):
     finess: Annotated[StrictStr, Field(pattern=r"^[0-9A-Z]{9}$")] | None = None
     lat: Annotated[Number, Field(ge=-90, le=90)] | None = None
     lon: Annotated[Number, Field(ge=-180, le=180)] | None = None
-    verified_on: Date | None = None
+    verified_on: Date | None = None  # set by a person who checked the entry
+    finess_updated_on: Date | None = None  # the FINESS record's date, set by an import
+    # The values as last imported from FINESS: a later import updates a field only where the
+    # file still holds this value (a value changed by hand is kept).
+    imported: dict[ImportedField, StrictStr | Number] | None = None
     mon_soutien_psy: StrictBool | None = None
     notes: Notes | None = None
 

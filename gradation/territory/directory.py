@@ -161,6 +161,7 @@ class Editor:
 
     def __init__(self, text: str, shown: Path | str = "") -> None:
         self.lines = text.split("\n")
+        self.original = text
         self.shown = shown
         self.doc = parse(text, shown)
         if not isinstance(self.doc, dict) or not isinstance(self.doc.get("territory"), dict):
@@ -243,9 +244,11 @@ class Editor:
         if entries:
             self._append(self.doc, "resources", [new_entry(f) for f in entries])
 
-    def add_communes(self, communes: list[tuple[str, str]]) -> list[str]:
-        """Add the communes not listed yet (INSEE code, name); return their codes."""
-        from ruamel.yaml.comments import CommentedMap
+    def add_communes(self, communes: list[tuple[str, str]],
+                     details: dict[str, dict[str, list[str]]] | None = None) -> list[str]:
+        """Add the communes not listed yet (INSEE code, name; `details` may give their
+        postcodes and aliases); return their codes."""
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
         from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Q
 
         info = self.doc["territory"]
@@ -254,6 +257,11 @@ class Editor:
         for insee, name in communes:
             if insee not in listed:
                 item = CommentedMap([("insee", Q(insee)), ("name", Q(name))])
+                for key, values in ((details or {}).get(insee) or {}).items():
+                    if values:
+                        seq = CommentedSeq([Q(v) for v in values])
+                        seq.fa.set_flow_style()
+                        item[key] = seq
                 item.fa.set_flow_style()
                 items.append(item)
                 listed.add(insee)
@@ -311,6 +319,8 @@ def update(path: Path, grid: Grid, change: Callable[[Editor], Any],
         if territory is None:
             raise LoadError(problems, f"modification refusée ; {output or path} n'a pas été "
                             "modifié (lignes du contenu proposé)", 1)
+        if text == snapshot.text and (output is None or Path(output).resolve() == snapshot.path):
+            return territory, outcome  # nothing changed: the file is left as it was
         if output is None or Path(output).resolve() == snapshot.path:
             replace(snapshot, text)
         else:

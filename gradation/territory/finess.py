@@ -1,7 +1,10 @@
 """FINESS open data (establishments extract) to territory resources.
 
-The file is read as a stream: Windows-1252, `;`-separated, CRLF, a metadata first line, then the
-`structureet` records, then the `geolocalisation` records. Only the establishments that are kept
+The file is read as a stream, as it is published: UTF-8 (with or without BOM) or Windows-1252
+(older extracts), `;`-separated CSV with real quoting (doubled quotes inside a quoted name, a `;`
+inside quotes), a metadata first line, then the `structureet` records, then the
+`geolocalisation` records whose system is named the old way (`LAMBERT_93`, `UTM_N20`) or the
+2026 way (`EPSG:2154 RGF93 / Lambert-93 (Métropole)` …). Only the establishments that are kept
 (mapped category, chosen départements, communes and categories) stay in memory.
 """
 
@@ -20,8 +23,12 @@ from gradation.core.model import Grid
 from gradation.errors import GradationError, os_error_text
 from gradation.territory.geo import to_wgs84
 
-# Overseas départements are coded 9A, 9B … in FINESS; their INSEE codes start with 97.
-OVERSEAS = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9E": "975", "9F": "976"}
+# Overseas départements are coded 9A, 9B … in FINESS; the INSEE code is 97 (98 for
+# Wallis-et-Futuna) followed by the 3-character commune code (9A + 101 → 97101).
+OVERSEAS = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9E": "975", "9F": "976",
+            "9J": "986"}
+# Saint-Barthélemy and Saint-Martin left Guadeloupe (2007): their current INSEE codes.
+RENUMBERED = {"97123": "97701", "97127": "97801"}
 CHILD_WORDS = ("ENFANT", "INFANTO", "JUVENIL", "CMPEA", "CMPI", "PEDOPSY", "ADOLESCENT", "CMPIJ")
 STREET_TYPES = {
     "R": "rue", "AV": "avenue", "BD": "boulevard", "PL": "place", "RTE": "route",
@@ -31,7 +38,8 @@ STREET_TYPES = {
     "ESP": "esplanade", "PROM": "promenade", "SEN": "sentier", "HAM": "hameau", "MTE": "montée",
     "RPT": "rond-point", "ZA": "ZA", "ZI": "ZI", "ZAC": "ZAC", "PARC": "parc", "CAR": "carrefour",
 }
-ACRONYMS = {"CMP", "CMPP", "CATTP", "CHS", "CSAPA", "CAARUD", "CAMSP", "SESSAD", "ESAT", "SAMSAH",
+ACRONYMS = {"BP", "CS", "TSA", "ZA", "ZI", "ZAC",
+            "CMP", "CMPP", "CATTP", "CHS", "CSAPA", "CAARUD", "CAMSP", "SESSAD", "ESAT", "SAMSAH",
             "EAM", "FAM", "MAS", "MSP", "DAC", "MDPH", "CH", "CHU", "CHR", "SPST", "EHPAD", "MDA",
             "CMPI", "CMPEA", "IME", "ITEP", "SAVS", "PAEJ", "CPTS", "CCAS", "UDAF", "APF", "ADAPEI",
             "GHT", "HDJ", "CEDEX", "II", "III", "IV", "SA", "SAS", "SARL"}
@@ -46,10 +54,12 @@ def smart_title(text: str, capital_first: bool = True) -> str:
     for i, word in enumerate(text.split()):
         parts: list[str] = []
         for part in re.split(r"(-)", word):
-            first = i == 0 and not parts and capital_first
+            first = (i == 0 and not parts and capital_first) or (not parts and word.startswith("("))
             upper = part.upper()
-            if upper in ACRONYMS:
+            if upper in ACRONYMS or upper.strip("();,.:«»\"") in ACRONYMS:
                 parts.append(upper)
+            elif part[:1] in "(\"«" and len(part) > 1:
+                parts.append(part[0] + part[1:].capitalize())
             elif "'" in part:
                 head, _, tail = part.partition("'")
                 parts.append(f"{head.capitalize() if first else head.lower()}'{tail.capitalize()}")
@@ -73,7 +83,8 @@ def insee_code(departement: str, commune: str) -> str | None:
     if not re.fullmatch(r"\d{3}", commune):
         return None
     if departement in OVERSEAS:
-        return "97" + commune
+        code = OVERSEAS[departement][:2] + commune
+        return RENUMBERED.get(code, code)
     if re.fullmatch(r"\d{2}|2[AB]", departement):
         return departement + commune
     return None
@@ -116,6 +127,11 @@ class ImportResult:
     establishments: list[Establishment] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # (code, label) -> count
     filtered_out: int = 0
+    unknown_systems: Counter = field(default_factory=Counter)  # coordinate systems not read
+
+    @property
+    def without_coordinates(self) -> list[Establishment]:
+        return [e for e in self.establishments if e.lat is None]
 
 
 def category_table(grid: Grid) -> dict[str, list[str]]:
@@ -136,16 +152,35 @@ def _choose_kind(kinds: list[str], name: str) -> tuple[str, bool]:
     return kinds[0], False
 
 
-def read_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without its BOM) when the start of the file is valid UTF-8, else
+    Windows-1252, the encoding of older extracts."""
+    import codecs
+
     try:
-        handle = path.open("r", encoding="cp1252", errors="replace", newline="")
+        with path.open("rb") as handle:
+            head = handle.read(4 << 20)
     except FileNotFoundError:
-        raise GradationError(f"fichier FINESS introuvable : {path}") from None
+        raise GradationError(f"fichier introuvable : {path}") from None
     except OSError as exc:
         raise GradationError(f"{path} : lecture impossible ({os_error_text(exc)})") from None
-    with handle:
-        for number, line in enumerate(handle, 1):
-            yield number, [_clean(field) for field in line.rstrip("\r\n").split(";")]
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def read_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The records of a `;`-separated file, quotes understood, in its detected encoding."""
+    import csv
+
+    encoding = detect_encoding(path)
+    with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
+        for number, fields in enumerate(csv.reader(handle, delimiter=";", quotechar='"'), 1):
+            yield number, [_clean(field) for field in fields]
 
 
 def _clean(field: str) -> str:
@@ -221,7 +256,15 @@ def parse(path: Path, grid: Grid, departements: Iterable[str] = (), communes: It
                 converted = to_wgs84(x, y, fields[4])
                 if converted is not None:
                     found.lat, found.lon = converted
+                else:
+                    result.unknown_systems[fields[4].split(",")[-1].strip() or "?"] += 1
     result.establishments = sorted(kept.values(), key=lambda e: (e.insee, e.kind, e.name))
+    if not result.establishments:
+        wanted = ", ".join([*sorted(wanted_departements), *sorted(wanted_communes),
+                            *sorted(wanted_categories)]) or "aucun filtre"
+        raise GradationError(f"{path} : aucun établissement retenu ({wanted}) ; vérifiez le "
+                             "département (01, 2A, 9A pour la Guadeloupe…), les communes et les "
+                             "catégories")
     return result
 
 
@@ -232,14 +275,27 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+# The fields an import owns (and remembers under `imported`).
+OWNED = ("phone", "address", "lat", "lon")
+
+
+def owned_values(est: Establishment) -> dict[str, Any]:
+    values = {"phone": est.phone, "address": est.address, "lat": est.lat, "lon": est.lon}
+    return {k: v for k, v in values.items() if v is not None}
+
+
 def resource_fields(est: Establishment, rid: str) -> dict[str, Any]:
+    """A new entry: FINESS's values, the record's date as `finess_updated_on` (never
+    `verified_on`, which only a person sets), and what was imported."""
     fields: dict[str, Any] = {"id": rid, "name": est.name, "kind": est.kind}
     if est.kind in ("cmp", "cmpi"):
         fields["age"] = {"min": 16} if est.kind == "cmp" else {"max": 17}
-    for key, value in (("phone", est.phone), ("address", est.address), ("finess", est.finess),
-                       ("lat", est.lat), ("lon", est.lon), ("verified_on", est.updated)):
-        if value is not None:
-            fields[key] = value
+    fields.update(owned_values(est))
+    fields["finess"] = est.finess
+    if est.updated is not None:
+        fields["finess_updated_on"] = est.updated
+    if owned_values(est):
+        fields["imported"] = owned_values(est)
     return fields
 
 
@@ -306,7 +362,7 @@ def territory_text(data: dict[str, Any], result: ImportResult, source: str,
         out.append(f"    kind: {fields.pop('kind')}")
         for key, value in fields.items():
             if isinstance(value, dict):
-                inner = ", ".join(f"{k}: {v}" for k, v in value.items())
+                inner = ", ".join(f"{k}: {q(v)}" for k, v in value.items())
                 out.append(f"    {key}: {{{inner}}}")
             elif isinstance(value, dt.date):
                 out.append(f"    {key}: {value.isoformat()}")

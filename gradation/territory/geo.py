@@ -69,16 +69,47 @@ def utm_to_wgs84(x: float, y: float, zone: int, south: bool) -> tuple[float, flo
     return math.degrees(lat), math.degrees(lon0 + lon)
 
 
+# The systems of the 2026 extracts, named « EPSG:2154 RGF93 / Lambert-93 (Métropole) » …:
+# Lambert 93 in mainland France, a UTM zone overseas (the national RGAF09, RGFG95, RGR92,
+# RGM04 and RGSPM06 frames, and their WGS84 equivalents, coincide here to a few centimetres).
+EPSG_UTM = {
+    "5490": (20, False), "4559": (20, False), "32620": (20, False),  # Antilles
+    "2972": (22, False), "32622": (22, False),  # Guyane
+    "2975": (40, True), "32740": (40, True),  # La Réunion
+    "4471": (38, True), "32738": (38, True),  # Mayotte
+    "4467": (21, False), "32621": (21, False),  # Saint-Pierre-et-Miquelon
+}
+
+
+def _system(upper: str) -> tuple[str, int, bool] | None:
+    """("lambert93", 0, False) or ("utm", zone, south) for a system's name, old or new."""
+    import re
+
+    epsg = re.search(r"EPSG:(\d+)", upper)
+    if epsg:
+        if epsg.group(1) == "2154":
+            return ("lambert93", 0, False)
+        if epsg.group(1) in EPSG_UTM:
+            zone, south = EPSG_UTM[epsg.group(1)]
+            return ("utm", zone, south)
+        return None
+    if "LAMBERT_93" in upper or "LAMBERT93" in upper or "LAMBERT-93" in upper:
+        return ("lambert93", 0, False)
+    old = re.search(r"UTM_?([NS])_?(\d{1,2})", upper)  # older extracts: « UTM_N20 »
+    if old:
+        return ("utm", int(old.group(2)), old.group(1) == "S")
+    named = re.search(r"UTM ZONE (\d{1,2}) ?([NS])", upper)  # « WGS84/UTM zone 21N »
+    if named:
+        return ("utm", int(named.group(1)), named.group(2) == "S")
+    return None
+
+
 def to_wgs84(x: float, y: float, system: str) -> tuple[float, float] | None:
     """(latitude, longitude) rounded to 6 decimals, or None for an unknown system."""
-    upper = system.upper()
-    if "LAMBERT_93" in upper or "LAMBERT93" in upper:
-        lat, lon = lambert93_to_wgs84(x, y)
-    else:
-        import re
-
-        match = re.search(r"UTM_?([NS])_?(\d{1,2})", upper)
-        if not match:
-            return None
-        lat, lon = utm_to_wgs84(x, y, int(match.group(2)), match.group(1) == "S")
+    found = _system(system.upper())
+    if found is None:
+        return None
+    kind, zone, south = found
+    lat, lon = lambert93_to_wgs84(x, y) if kind == "lambert93" else utm_to_wgs84(x, y, zone,
+                                                                                    south)
     return round(lat, 6), round(lon, 6)
