@@ -340,3 +340,28 @@ def test_a_territory_is_built_from_the_cog_in_one_command(cli, grid, tmp_path):
     assert again.exit_code == 0 and "1 commune(s) ajoutée(s)" in again.stdout
     assert cli("import", "communes", str(cog), "--departement", "13", "-t", str(out)
                ).exit_code == 2
+
+
+def test_the_questionnaire_completes_communes_outside_the_territory(cli, grid, tmp_path):
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from gradation.consult.prompts import QuestionaryAsker
+
+    cog = write(tmp_path / "v_commune_2026.csv", COG)
+    out = tmp_path / "val.yaml"
+    assert cli("import", "communes", str(cog), "--departement", "99", "--id", "val", "--name",
+               "Val", "-o", str(out)).exit_code == 0
+    info = yaml.safe_load(out.read_text("utf-8"))["territory"]
+    assert info["geography"] == {"file": "v_commune_2026.csv", "departements": ["99"]}
+    with cog.open("a", encoding="utf-8") as handle:  # a commune the territory does not cover
+        handle.write("COM,99005,99,99,99D,991,0,NOUVELLEVILLE,Nouvelleville,Nouvelleville,9901,\n")
+    territory = load_territory(out, grid, TODAY)
+    psy = grid.situations["psychiatrie"]
+    with create_pipe_input() as pipe:
+        asker = QuestionaryAsker(grid, territory, input=pipe, output=DummyOutput())
+        assert asker._outside() == [("99005", "Nouvelleville")]
+        pipe.send_text("Nouvelleville\r")
+        assert asker.question(psy.question("commune"), None, False, psy) == "99005"
+        pipe.send_text("Hameau du Bois\r")  # a commune déléguée: its parent
+        assert asker.question(psy.question("commune"), None, False, psy) == "99001"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -154,8 +155,8 @@ def import_communes(
     grids: GridsOption = None,
 ) -> None:
     """Remplir les communes d'un territoire depuis la géographie officielle (COG, La Poste)."""
+    from gradation.files.geography import add_postcodes, read_cog
     from gradation.territory import directory
-    from gradation.territory.communes import add_postcodes, read_cog
 
     if not departement and not commune:
         raise GradationError("précisez --departement ou --commune (sinon toute la France "
@@ -169,7 +170,9 @@ def import_communes(
         add_postcodes(postes, found)
     if territory is None:
         assert output is not None
-        territory = _new_territory(output, str(territory_id), str(name))
+        source = os.path.relpath(file.resolve(), output.resolve().parent)
+        geography = (source, sorted({c.departement for c in found})) if departement else None
+        territory = _new_territory(output, str(territory_id), str(name), geography)
     details = {c.insee: {"postcodes": c.postcodes, "aliases": c.aliases} for c in found}
     _, added = directory.update(territory, grid, lambda editor: editor.add_communes(
         [(c.insee, c.name) for c in found], details))
@@ -177,7 +180,8 @@ def import_communes(
     print_lines([f"{len(added)} commune(s) ajoutée(s) à {territory} ; {kept} déjà présente(s)."])
 
 
-def _new_territory(output: Path, territory_id: str, name: str) -> Path:
+def _new_territory(output: Path, territory_id: str, name: str,
+                   geography: tuple[str, list[str]] | None) -> Path:
     import re
 
     from gradation.files.safe import write_output
@@ -187,5 +191,5 @@ def _new_territory(output: Path, territory_id: str, name: str) -> Path:
         raise GradationError(f"{output} existe déjà : complétez-le avec --territory {output}", 1)
     if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", territory_id):
         raise GradationError("identifiant invalide : minuscules, chiffres et tirets")
-    write_output(output, init_text(territory_id, name, [], dt.date.today()))
+    write_output(output, init_text(territory_id, name, [], dt.date.today(), geography))
     return output

@@ -15,6 +15,7 @@ from gradation.core.answers import AnswerError, normalise
 from gradation.core.decision import age_text, display_answer, situations_for_age
 from gradation.core.model import Grid, Situation, Territory
 from gradation.core.schema import Question
+from gradation.errors import GradationError
 
 STYLE = Style([("qmark", "fg:ansicyan bold"), ("question", "bold"), ("pointer", "fg:ansicyan bold"),
                ("highlighted", "fg:ansicyan bold"), ("instruction", "fg:ansibrightblack"),
@@ -140,6 +141,10 @@ class QuestionaryAsker:
             labels[f"{c.insee} {c.name}{postcodes}"] = c.insee
             for key in (c.insee, c.name, *c.postcodes, *c.aliases):
                 index.setdefault(key.casefold(), c.insee)
+        for code, name in self._outside():
+            labels.setdefault(f"{code} {name} (hors du territoire)", code)
+            for key in (code, name):
+                index.setdefault(key.casefold(), code)
 
         def resolve(text: str) -> str | None:
             text = text.strip()
@@ -165,6 +170,22 @@ class QuestionaryAsker:
         if can_go_back and text == BACK_WORD:
             return BACK
         return resolve(text) if text else None
+
+    def _outside(self) -> list[tuple[str, str]]:
+        """The communes of the territory's official geography that it does not cover (the
+        file it was built from, when it is still there)."""
+        from gradation.files.geography import read_cog
+
+        info = self.territory.data.territory if self.territory else None
+        if info is None or info.geography is None or self.territory is None:
+            return []
+        listed = {c.insee for c in info.communes}
+        source = self.territory.path.parent / info.geography.file
+        try:
+            found = read_cog(source, info.geography.departements)
+        except GradationError:
+            return []  # the file moved: the territory's own communes still complete
+        return [(c.insee, c.name) for c in found if c.insee not in listed]
 
     def follow_up(self) -> str | None:
         """After the result: a document to write, or None to finish."""

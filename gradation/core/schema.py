@@ -50,10 +50,19 @@ class Commune(_Strict):
     postcodes: list[Annotated[StrictStr, Field(pattern=r"^[0-9]{5}$")]] = []
 
 
+class Geography(_Strict):
+    """The official geography a territory was built from: the questionnaire completes every
+    commune of these départements and says which lie outside the territory."""
+
+    file: Line  # the COG commune file, relative to the territory file
+    departements: list[Annotated[StrictStr, Field(pattern=r"^([0-9]{2,3}|2[AB])$")]]
+
+
 class TerritoryInfo(_Strict):
     id: Ident
     name: NamedLine
     maintainer: Line | None = None
+    geography: Geography | None = None
     updated_on: Date | None = None
     communes: list[Commune] = []
 

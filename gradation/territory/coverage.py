@@ -81,7 +81,8 @@ def stale(territory: Territory, days: int, today: dt.date) -> list[tuple[Resourc
     return sorted(out, key=lambda item: (item[1] is not None, -(item[1] or 0), item[0].id))
 
 
-def init_text(territory_id: str, name: str, communes: list[tuple[str, str]], today: dt.date) -> str:
+def init_text(territory_id: str, name: str, communes: list[tuple[str, str]], today: dt.date,
+              geography: tuple[str, list[str]] | None = None) -> str:
     """A new, commented territory file."""
     import json
 
@@ -97,6 +98,11 @@ def init_text(territory_id: str, name: str, communes: list[tuple[str, str]], tod
         f"  updated_on: {today.isoformat()}",
         "  communes:",
     ]
+    if geography is not None:
+        source, departements = geography
+        lines.insert(-1, "  geography: {file: " + json.dumps(source, ensure_ascii=False)
+                     + ", departements: [" + ", ".join(json.dumps(d) for d in departements)
+                     + "]}")
     if not communes:
         lines[-1] = "  communes: []"
     for insee, commune in communes:

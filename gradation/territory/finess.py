@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from gradation.core.model import Grid
-from gradation.errors import GradationError, os_error_text
+from gradation.errors import GradationError
+from gradation.files.geography import detect_encoding
 from gradation.territory.geo import to_wgs84
 
 # Overseas départements are coded 9A, 9B … in FINESS; the INSEE code is 97 (98 for
@@ -150,27 +151,6 @@ def _choose_kind(kinds: list[str], name: str) -> tuple[str, bool]:
         child = any(word in folded for word in CHILD_WORDS)
         return ("cmpi" if child else "cmp"), True
     return kinds[0], False
-
-
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without its BOM) when the start of the file is valid UTF-8, else
-    Windows-1252, the encoding of older extracts."""
-    import codecs
-
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4 << 20)
-    except FileNotFoundError:
-        raise GradationError(f"fichier introuvable : {path}") from None
-    except OSError as exc:
-        raise GradationError(f"{path} : lecture impossible ({os_error_text(exc)})") from None
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
 
 
 def read_lines(path: Path) -> Iterator[tuple[int, list[str]]]:

@@ -1,4 +1,5 @@
-"""The communes of the official geography: INSEE's COG commune file, and La Poste's file of
+"""Open-data files as published: the encoding of a file, and the communes of the official
+geography: INSEE's COG commune file, and La Poste's file of
 postal codes, as they are published (CSV; UTF-8 or Windows-1252; `,` or `;`).
 
 - COG `v_commune_<année>.csv`: TYPECOM, COM, REG, DEP, CTCD, ARR, TNCC, NCC, NCCENR, LIBELLE,
@@ -15,8 +16,28 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gradation.errors import GradationError
-from gradation.territory.finess import detect_encoding
+from gradation.errors import GradationError, os_error_text
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without its BOM) when the start of the file is valid UTF-8, else
+    Windows-1252, the encoding of older extracts."""
+    import codecs
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4 << 20)
+    except FileNotFoundError:
+        raise GradationError(f"fichier introuvable : {path}") from None
+    except OSError as exc:
+        raise GradationError(f"{path} : lecture impossible ({os_error_text(exc)})") from None
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
 
 
 @dataclass(slots=True)
