@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from gradation.cli import french
 from gradation.cli.cases import cases_app
 from gradation.cli.common import (
     APP_SETTINGS,
@@ -23,6 +24,7 @@ from gradation.cli.common import (
 from gradation.cli.orient import orient
 from gradation.errors import EXIT_INTERRUPTED, EXIT_TERMINATED
 
+french.install()  # typer's and click's own words, in French
 app = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
 
 def _version(value: bool) -> None:

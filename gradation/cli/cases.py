@@ -7,10 +7,13 @@ from typing import Annotated
 
 import typer
 
-from gradation.cli.common import GridsOption, grid_from, handled, stdout_console
+from gradation.cli.common import SUBCOMMANDS, GridsOption, grid_from, handled, stdout_console
 
-cases_app = typer.Typer(help="Cas de référence : réponses → niveau et ressources attendus.",
-                        no_args_is_help=True)
+cases_app = typer.Typer(
+    subcommand_metavar=SUBCOMMANDS,
+    help="Cas de référence : réponses → niveau et ressources attendus.",
+    no_args_is_help=True,
+)
 
 
 @cases_app.command("run")
@@ -38,5 +41,3 @@ def cases_run(
     console.print(f"{passed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)
-
-

@@ -26,7 +26,9 @@ APP_SETTINGS = dict(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
+    subcommand_metavar="COMMANDE [ARGUMENTS]…",
 )
+SUBCOMMANDS = "COMMANDE [ARGUMENTS]…"
 GridsOption = Annotated[
     Optional[Path],
     typer.Option(
@@ -189,7 +191,7 @@ def french_usage(exc: typer.TyperException) -> str:
         return "commande incomplète"
     if found := re.match(r"Option '([^']+)' requires an argument", message):
         return f"l'option {found[1]} attend une valeur"
-    if found := re.match(r"No such command '([^']*)'", message):
+    if found := re.match(r"(?:No such command|Commande inconnue :) '([^']*)'", message):
         group = getattr(getattr(exc, "ctx", None), "command", None)
         commands = list(getattr(group, "commands", None) or [])
         return f"commande inconnue : {found[1]}{suggest(found[1], commands)}"

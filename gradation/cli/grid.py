@@ -9,10 +9,14 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from gradation.cli.common import GridsOption, grids_root, handled, print_lines
+from gradation.cli.common import SUBCOMMANDS, GridsOption, grids_root, handled, print_lines
 from gradation.errors import EXIT_GRID, GradationError, Problem, count_text
 
-grid_app = typer.Typer(help="Grilles : valider, prouver, exporter, schéma.", no_args_is_help=True)
+grid_app = typer.Typer(
+    subcommand_metavar=SUBCOMMANDS,
+    help="Grilles : valider, prouver, exporter, schéma.",
+    no_args_is_help=True,
+)
 
 
 def _classify(path: Path) -> str:

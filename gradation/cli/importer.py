@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from gradation.cli.common import GridsOption, grid_from, handled, print_lines
+from gradation.cli.common import SUBCOMMANDS, GridsOption, grid_from, handled, print_lines
 from gradation.errors import GradationError
 
 if TYPE_CHECKING:
     from gradation.territory.finess import ImportResult
     from gradation.territory.merge import MergeReport
 
-import_app = typer.Typer(
+import_app = typer.Typer(subcommand_metavar=SUBCOMMANDS,
     help="Importer des établissements ou des communes depuis des données ouvertes.",
     no_args_is_help=True,
 )

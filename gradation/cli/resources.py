@@ -13,6 +13,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from gradation.cli.common import (
+    SUBCOMMANDS,
     GridsOption,
     TerritoryFileOption,
     grid_from,
@@ -25,6 +26,7 @@ from gradation.cli.common import (
 from gradation.errors import GradationError
 
 resources_app = typer.Typer(
+    subcommand_metavar=SUBCOMMANDS,
     help="Ressources d'un fichier de territoire : lister, voir, ajouter, modifier, retirer.",
     no_args_is_help=True,
 )

@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from gradation.cli.common import (
+    SUBCOMMANDS,
     GridsOption,
     grid_from,
     grids_root,
@@ -21,7 +22,9 @@ from gradation.cli.common import (
 from gradation.errors import GradationError
 
 territory_app = typer.Typer(
-    help="Territoires : créer, choisir, couverture, fiches à vérifier.", no_args_is_help=True
+    subcommand_metavar=SUBCOMMANDS,
+    help="Territoires : créer, choisir, couverture, fiches à vérifier.",
+    no_args_is_help=True,
 )
 
 

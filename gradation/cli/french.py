@@ -1,0 +1,88 @@
+"""Typer's and click's own words in French: section titles, « Usage », the help option, the
+placeholders of option values (`<texte>`, `<entier>`, `<chemin>`), defaults and requirements.
+
+Typer looks its words up through gettext's `_` (bound at import in `typer.core`); the vendored
+click writes a few literally. Both are redirected here once, at start; a future typer that
+moves them only brings English back, which the test of every `--help` then catches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+WORDS = {
+    "Arguments": "Arguments",
+    "Options": "Options",
+    "Commands": "Commandes",
+    "required": "obligatoire",
+    "(dynamic)": "(calculé)",
+    "Aborted!": "Interrompu.",
+    "Missing command.": "Commande manquante.",
+    "Show this message and exit.": "Afficher cette aide et quitter.",
+}
+PATTERNS = {
+    "default: {default}": "par défaut : {default}",
+    "env var: {var}": "variable d'environnement : {var}",
+    "No such command {name!r}.": "Commande inconnue : {name!r}.",
+}
+PLACEHOLDERS = {"str": "texte", "int": "entier", "float": "nombre", "bool": "oui|non",
+                "path": "chemin", "file": "fichier", "directory": "dossier", "datetime": "date"}
+
+
+def translate(message: str) -> str:
+    return WORDS.get(message) or PATTERNS.get(message) or message
+
+
+def _placeholder(label: str) -> str:
+    """`<list[str]>` → `<texte…>`, `<int range>` → `<entier>`, `<path>` → `<chemin>`."""
+    inner = label.strip("<>")
+    listed = re.fullmatch(r"list\[(.*)\]", inner)
+    if listed:
+        inner = listed.group(1)
+    inner = re.sub(r"\s*range$", "", inner)
+    french = "|".join(PLACEHOLDERS.get(part, part) for part in inner.split("|"))
+    return f"<{french}{'…' if listed else ''}>"
+
+
+def install() -> None:
+    """Put the French words in place (idempotent)."""
+    with contextlib.suppress(ImportError, AttributeError):
+        import typer.core as core
+
+        core._ = translate
+        parameter = core._TyperParameter
+        if not getattr(parameter.display_type, "_french", False):
+            original = parameter.display_type
+
+            def display_type(self: Any, ctx: Any) -> str:
+                return _placeholder(original(self, ctx))
+
+            display_type._french = True  # type: ignore[attr-defined]
+            parameter.display_type = display_type  # type: ignore[method-assign]
+    with contextlib.suppress(ImportError, AttributeError):
+        from typer._click import formatting
+
+        formatter = formatting.HelpFormatter
+        if not getattr(formatter.write_usage, "_french", False):
+            write_usage = formatter.write_usage
+
+            def french_usage(self: Any, prog: str, args: str = "", prefix: str | None = None
+                             ) -> None:
+                write_usage(self, prog, args, "Utilisation : " if prefix is None else prefix)
+
+            french_usage._french = True  # type: ignore[attr-defined]
+            formatter.write_usage = french_usage  # type: ignore[method-assign]
+    with contextlib.suppress(ImportError, AttributeError):
+        from typer._click import decorators
+
+        option = decorators.option
+        if not getattr(option, "_french", False):
+            def french_option(*decls: Any, **attrs: Any) -> Any:
+                if attrs.get("help") in WORDS:
+                    attrs["help"] = WORDS[attrs["help"]]
+                return option(*decls, **attrs)
+
+            french_option._french = True  # type: ignore[attr-defined]
+            decorators.option = french_option

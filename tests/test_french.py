@@ -1,0 +1,65 @@
+"""French everywhere a person reads: every --help and the usual wrong command lines."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+ENGLISH = re.compile(r"Usage:|Show this message|\[default:|\[required\]|<str>|<int|<list|"
+                     r"<path>|<float>|Commands:|Error|\bCOMMAND\b|\bARGS\b|Missing|Invalid|No such|"
+                     r"Got unexpected|requires an argument|is not one of|Input should")
+
+
+def _commands(app) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    import typer.main
+
+    group = typer.main.get_command(app)
+    out: list[list[str]] = [[]]
+
+    def walk(command, prefix: list[str]) -> None:  # type: ignore[no-untyped-def]
+        for name, sub in getattr(command, "commands", {}).items():
+            out.append([*prefix, name])
+            walk(sub, [*prefix, name])
+
+    walk(group, [])
+    return out
+
+
+def test_every_help_is_french_and_every_option_says_what_it_is_for(cli):
+    from gradation.cli import full_app
+
+    commands = _commands(full_app())
+    assert ["resources", "add"] in commands and ["import", "communes"] in commands
+    for command in commands:
+        for flag in ("--help", "-h"):
+            result = cli(*command, flag)
+            assert result.exit_code == 0, (command, result.stderr)
+            found = ENGLISH.search(result.stdout)
+            assert not found, (command, found.group(0), result.stdout)
+            assert "Utilisation : gradation" in result.stdout
+        options = re.findall(r"^  (-\S.*?)(?:\s{2,}(.*))?$", cli(*command, "-h").stdout, re.M)
+        for option, help_text in options:
+            if option.startswith(("-h, --help", "--version")):
+                continue
+            assert help_text or option.endswith(">"), (command, option)
+
+
+@pytest.mark.parametrize(("args", "french"), [
+    (["orient", "-f", "xml"], "n'est pas l'une des valeurs acceptées"),
+    (["orient", "--answer"], "l'option --answer attend une valeur"),
+    (["nope"], "commande inconnue : nope"),
+    (["resoures", "list"], "vouliez-vous dire « resources »"),
+    (["orient", "-s", "psychiatrie", "en-trop"], "argument en trop : en-trop"),
+    (["resources", "add", "--age-min", "x"], "un nombre entier est attendu"),
+    (["train", "--count", "0"], "au moins 1"),
+    (["orient", "--situatoin", "psychiatrie"], "option inconnue : --situatoin"),
+])
+def test_wrong_command_lines_are_answered_in_french(args, french):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "gradation", *args], capture_output=True,
+                          text=True, timeout=60, input="")
+    assert done.returncode == 2
+    assert french in done.stderr and not ENGLISH.search(done.stderr), done.stderr
