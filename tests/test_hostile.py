@@ -273,7 +273,7 @@ def test_fuzzed_command_lines_end_cleanly(tmp_path, monkeypatch):
     from gradation.cli import main
 
     seed = int(os.environ.get("GRADATION_FUZZ_SEED", "2026"))
-    count = int(os.environ.get("GRADATION_FUZZ_CASES", "300"))
+    count = int(os.environ.get("GRADATION_FUZZ_CASES", "250"))
     rng = random.Random(seed)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GRADATION_CONFIG_DIR", str(tmp_path / "config"))

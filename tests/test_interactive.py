@@ -40,13 +40,34 @@ BASE = [30, "99001", "aucun", False, False, False, False, "leger", "aucun"]
 
 def test_interview_asks_the_path_in_order(grid):
     psy = grid.situations["psychiatrie"]
-    script = Script([*BASE, True, False, False])
+    script = Script([*BASE, False, False, False])
     answers = interview(grid, psy, {}, script)
     assert script.asked == ["age", "commune", "risque_suicidaire", "danger_autrui", "agitation",
                             "confusion", "intoxication_aigue", "retentissement",
                             "echec_soins_anterieurs", "premier_episode", "decompensation",
                             "rupture_de_soins", "<review>"]
-    assert decide(grid, psy, answers).level == "2"
+    assert decide(grid, psy, answers).level == "1"
+
+
+def test_what_cannot_change_the_orientation_is_not_asked(grid):
+    from gradation.consult.interview import skipped
+
+    psy = grid.situations["psychiatrie"]
+    script = Script([*BASE, True])
+    answers = interview(grid, psy, {}, script)
+    assert script.asked[-2:] == ["premier_episode", "<review>"]
+    assert skipped(psy, answers) == ["decompensation", "rupture_de_soins"]
+    result = decide(grid, psy, answers, not_asked=skipped(psy, answers))
+    assert result.level == "2" and result.delay == "rapide"
+    assert result.not_asked == ["decompensation", "rupture_de_soins"]
+    # whatever the skipped answers, the same orientation: an independent check by brute force
+    for decompensation in (False, True):
+        for rupture in (False, True):
+            full = decide(grid, psy, {**answers, "decompensation": decompensation,
+                                      "rupture_de_soins": rupture})
+            assert (full.level, full.delay) == ("2", "rapide")
+    # a red flag still to come is never skipped
+    assert "danger_autrui" in script.asked
 
 
 def test_a_minor_is_asked_about_suspected_maltreatment_which_is_no_red_flag(grid):
@@ -151,9 +172,8 @@ def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
 
 
 COMMON = [("Âge du patient", "30" + ENTER), ("Commune de résidence", "99001" + ENTER),
-          ("Risque suicidaire", ENTER), ("Danger pour autrui", ENTER), ("Agitation sévère", ENTER),
-          ("Confusion", ENTER), ("Intoxication aiguë", ENTER), ("Retentissement fonctionnel", ENTER),
-          ("Soins bien conduits", ENTER)]
+          ("Risque suicidaire", ENTER), ("Signes d'urgence présents", ENTER),  # none ticked
+          ("Retentissement fonctionnel", ENTER), ("Soins bien conduits", ENTER)]
 
 
 @pytestmark_pty
@@ -163,11 +183,12 @@ def test_pty_full_orientation_with_review(tmp_path):
     for prompt, keys in COMMON:
         answer(child, prompt, keys)
     answer(child, "Premier épisode", DOWN + ENTER)
-    answer(child, "Signes de décompensation", ENTER)
-    answer(child, "Rupture de soins", ENTER)
+    # a first episode settles it (2e ligne, avis rapide): relapse and follow-up are not asked
     answer(child, "Vérifiez les réponses", ENTER)
+    assert "Signes de décompensation" not in child.before
     child.expect_exact("2e ligne")
     child.expect_exact("Soins partagés")
+    child.expect_exact("Non demandé (sans effet sur l'orientation)")
     # Then the letter for the specialist, written where the GP says.
     letter = tmp_path / "courrier.md"
     answer(child, "Et maintenant ?", DOWN + ENTER)
@@ -192,6 +213,24 @@ def test_pty_red_flag_stops_at_once(tmp_path):
     child.expect_exact("URGENCE")
     child.expect_exact("Et maintenant ?")
     assert "Danger pour autrui" not in child.before
+    child.send(ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+@pytestmark_pty
+def test_pty_red_flags_on_one_screen_a_tick_ends_on_urgence(tmp_path):
+    child = spawn("-s", "psychiatrie", tmp_path=tmp_path)
+    answer(child, "Âge du patient", "30" + ENTER)
+    answer(child, "Commune de résidence", ENTER)
+    answer(child, "Risque suicidaire", ENTER)
+    child.expect_exact("Signes d'urgence présents")
+    child.expect_exact("Intoxication aiguë")  # every red flag on this one screen
+    child.send(DOWN + " " + ENTER)  # the second: agitation
+    child.expect_exact("URGENCE")
+    child.expect_exact("Agitation sévère ou état délirant aigu")
+    child.expect_exact("Et maintenant ?")
     child.send(ENTER)
     child.expect(pexpect.EOF)
     child.close()

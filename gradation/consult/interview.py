@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from gradation.core.decision import is_asked, red_flags, restrict_to_path
-from gradation.core.model import Grid, Situation
+from gradation.core.model import SAFETY_RED_FLAGS, Grid, Situation
 from gradation.core.schema import Question
+from gradation.core.settle import pending, settled
 
 BACK = object()  # the answer that means « revenir à la question précédente »
 
@@ -33,50 +34,116 @@ def _next(situation: Situation, answers: Mapping[str, Any]) -> Question | None:
     return None
 
 
-def _prune(situation: Situation, answers: dict[str, Any], history: list[str]) -> None:
+def _prune(situation: Situation, answers: dict[str, Any], history: list[list[str]]) -> None:
     """Forget the answers given in this session to questions no longer on the path."""
     kept = restrict_to_path(situation, answers)
-    for qid in list(history):
-        if qid not in kept:
-            history.remove(qid)
-            answers.pop(qid, None)
+    for step in list(history):
+        for qid in list(step):
+            if qid not in kept:
+                step.remove(qid)
+                answers.pop(qid, None)
+        if not step:
+            history.remove(step)
+
+
+def _checklist_group(grid: Grid, situation: Situation, answers: Mapping[str, Any],
+                     first: Question) -> list[Question]:
+    """The yes/no red flags still to ask, from `first` on: one screen for all of them."""
+    flags = {qid for qid, positive in SAFETY_RED_FLAGS if positive is True}
+    if first.id not in flags:
+        return []
+    group = []
+    for question in situation.questions:
+        if question.id in flags and question.id not in answers and is_asked(
+                situation, question, answers):
+            group.append(question)
+    return group
+
+
+class _Interview:
+    def __init__(self, grid: Grid, situation: Situation, preset: Mapping[str, Any],
+                 asker: Asker) -> None:
+        self.grid = grid
+        self.situation = situation
+        self.asker = asker
+        self.answers: dict[str, Any] = dict(preset)
+        self.history: list[list[str]] = []  # each step: the questions answered on one screen
+        self.can_check = hasattr(asker, "checklist")
+
+    def back(self) -> None:
+        if self.history:
+            for qid in self.history.pop():
+                self.answers.pop(qid, None)
+
+    def record(self, values: dict[str, Any]) -> None:
+        self.answers.update(values)
+        self.history.append(list(values))
+        _prune(self.situation, self.answers, self.history)
+
+    def next_question(self) -> Question | None:
+        question = _next(self.situation, self.answers)
+        if question is not None and self.history and settled(self.grid, self.situation,
+                                                             self.answers):
+            return None  # nothing still to come can change the orientation
+        return question
+
+    def review(self) -> bool:
+        """The review screen; True when the GP wants the result."""
+        choice = self.asker.review(self.situation, self.answers)
+        if choice is None:
+            return True
+        if choice is BACK:
+            self.back()
+            return False
+        target = self.situation.question(str(choice))
+        if target is not None:
+            value = self.asker.question(target, self.answers.get(target.id), False,
+                                        self.situation)
+            if value is not BACK:
+                self.answers[target.id] = value
+                if all(target.id not in step for step in self.history):
+                    self.history.append([target.id])
+                _prune(self.situation, self.answers, self.history)
+        return False
+
+    def ask(self, question: Question) -> None:
+        group = (_checklist_group(self.grid, self.situation, self.answers, question)
+                 if self.can_check else [])
+        if len(group) > 1:
+            ticked = self.asker.checklist(group, bool(self.history),  # type: ignore[attr-defined]
+                                          self.situation)
+            if ticked is BACK:
+                self.back()
+            else:
+                self.record({q.id: q.id in ticked for q in group})
+            return
+        value = self.asker.question(question, None, bool(self.history), self.situation)
+        if value is BACK:
+            self.back()
+        else:
+            self.record({question.id: value})
+
+    def run(self) -> dict[str, Any]:
+        while True:
+            if red_flags(self.grid, self.answers):
+                return self.answers  # a red flag ends the questionnaire: urgence
+            question = self.next_question()
+            if question is not None:
+                self.ask(question)
+            elif not self.history or self.review():
+                return self.answers  # nothing asked here (all from flags), or the result
 
 
 def interview(grid: Grid, situation: Situation, preset: Mapping[str, Any],
               asker: Asker) -> dict[str, Any]:
-    """Ask what is missing; return the answers (normalised values, None for « non évalué »)."""
-    answers: dict[str, Any] = dict(preset)
-    history: list[str] = []
-    while True:
-        if red_flags(grid, answers):
-            return answers  # a red flag ends the questionnaire: urgence
-        question = _next(situation, answers)
-        if question is None:
-            if not history:
-                return answers  # everything came from the command line: nothing to review
-            choice = asker.review(situation, answers)
-            if choice is None:
-                return answers
-            if choice is BACK:
-                if history:
-                    answers.pop(history.pop())
-                continue
-            target = situation.question(str(choice))
-            if target is None:
-                continue
-            value = asker.question(target, answers.get(target.id), False, situation)
-            if value is BACK:
-                continue
-            answers[target.id] = value
-            if target.id not in history:
-                history.append(target.id)
-            _prune(situation, answers, history)
-            continue
-        value = asker.question(question, None, bool(history), situation)
-        if value is BACK:
-            if history:
-                answers.pop(history.pop())
-            continue
-        answers[question.id] = value
-        history.append(question.id)
-        _prune(situation, answers, history)
+    """Ask what is missing; return the answers (normalised values, None for « non évalué »).
+
+    The yes/no red flags are asked together on one screen when the asker can (a checklist:
+    nothing ticked means « non » to all). Once the answers settle the orientation, what is left
+    is not asked: `skipped()` lists it (see core.settle)."""
+    return _Interview(grid, situation, preset, asker).run()
+
+
+def skipped(situation: Situation, answers: Mapping[str, Any]) -> list[str]:
+    """The questions left unasked because they could not change the orientation."""
+    return [qid for qid in pending(situation, answers)]

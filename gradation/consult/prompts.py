@@ -28,6 +28,16 @@ SELECT_HINT = "(flèches ↑↓, Entrée pour valider)"
 NOT_EVALUATED = "non évalué"
 
 
+def wrap(text: str, indent: int = 5) -> str:
+    """A label wrapped to the terminal's width, its next lines indented under its first."""
+    import shutil
+    import textwrap
+
+    width = max(30, shutil.get_terminal_size((100, 30)).columns - indent - 2)
+    return textwrap.fill(text, width=width, subsequent_indent=" " * indent,
+                         break_long_words=False, break_on_hyphens=False)
+
+
 class QuestionaryAsker:
     """Asks with questionary; `input`/`output` let tests drive prompt_toolkit with a pipe."""
 
@@ -57,21 +67,31 @@ class QuestionaryAsker:
         return self._ask(questionary.select("Situation clinique", choices=choices,
                                             instruction=SELECT_HINT, style=STYLE, **self.io))
 
+    def checklist(self, questions: list[Question], can_go_back: bool,
+                  situation: Situation) -> Any:
+        """The yes/no red flags on one screen: the ticked ones are « oui », the others « non »."""
+        choices = [Choice(wrap(q.text.rstrip(" ?")), value=q.id) for q in questions]
+        if can_go_back:
+            choices.append(Choice(BACK_LABEL, value=BACK))
+        ticked = self._ask(questionary.checkbox(
+            "Signes d'urgence présents ?\n  Cochez ceux qui sont présents ; aucun coché : aucun.",
+            choices=choices, instruction="(Espace pour cocher, Entrée pour valider)",
+            style=STYLE, **self.io))
+        return BACK if BACK in ticked else set(ticked)
+
     def question(self, question: Question, current: Any, can_go_back: bool,
                  situation: Situation) -> Any:
-        title = question.text
-        help_line = f"  {question.help}" if question.help else None
+        title = question.text + (f"\n  {wrap(question.help, 4)}" if question.help else "")
         if question.type in ("boolean", "choice"):
             if question.type == "boolean":
                 choices = [Choice("Non", value=False), Choice("Oui", value=True)]
             else:
-                choices = [Choice(c.label, value=c.id) for c in question.values]
+                choices = [Choice(wrap(c.label), value=c.id) for c in question.values]
             if can_go_back:
                 choices.append(Choice(BACK_LABEL, value=BACK))
             default = next((c for c in choices if c.value == current and current is not None), None)
             prompt = questionary.select(title, choices=choices, default=default,
-                                        instruction=help_line or SELECT_HINT, style=STYLE,
-                                        **self.io)
+                                        instruction=SELECT_HINT, style=STYLE, **self.io)
             return self._ask(prompt)
         if question.type == "commune":
             return self._commune(question, current, can_go_back)
@@ -151,6 +171,11 @@ class QuestionaryAsker:
             found = labels.get(text) or index.get(text.casefold())
             if found:
                 return found
+            # one suggestion left for what was typed: Enter takes it (no Tab needed)
+            matches = {code for label, code in labels.items() if text.casefold() in
+                       label.casefold()} if text else set()
+            if len(matches) == 1:
+                return matches.pop()
             try:
                 return normalise(question, text)
             except AnswerError:
@@ -164,9 +189,11 @@ class QuestionaryAsker:
 
         default = next((label for label, insee in labels.items() if insee == current), "")
         hint = self._hint(question, can_go_back)
+        # « inconnue » is said on Enter only, never while typing
         text = self._ask(questionary.autocomplete(
-            f"{question.text} {hint}".strip(), choices=list(labels), default=default,
-            validate=check, match_middle=True, style=STYLE, **self.io)).strip()
+            f"{question.text}\n  {hint}".rstrip(), choices=list(labels), default=default,
+            validate=check, match_middle=True, style=STYLE, validate_while_typing=False,
+            **self.io)).strip()
         if can_go_back and text == BACK_WORD:
             return BACK
         return resolve(text) if text else None

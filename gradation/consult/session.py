@@ -156,12 +156,16 @@ def orient(
             + ", ".join(grid.situations) + ")"
         )
     chosen = grid.situation(situation)
+    not_asked: list[str] = []
     if asker is not None:
-        from gradation.consult.interview import interview
+        from gradation.consult.interview import interview, skipped
         from gradation.core.decision import normalise_answers
+        from gradation.core.settle import settled
 
         answers = interview(grid, chosen, normalise_answers(grid, chosen, answers), asker)
-    result = decide(grid, chosen, answers, territory_data)
+        if settled(grid, chosen, answers):  # proved again: skipping never changes the result
+            not_asked = skipped(chosen, answers)
+    result = decide(grid, chosen, answers, territory_data, not_asked=not_asked)
     reads = (territory_data.path, *grid_files(grid.root))
     if answers_file and answers_file != "-":
         reads = (*reads, Path(answers_file))

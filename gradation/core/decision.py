@@ -175,15 +175,21 @@ def decide(
     raw_answers: Mapping[str, Any],
     territory: Territory | None = None,
     today: dt.date | None = None,
+    not_asked: Iterable[str] = (),
 ) -> Result:
-    """Check the answers, decide the level and delay, and match the territory's resources."""
+    """Check the answers, decide the level and delay, and match the territory's resources.
+
+    `not_asked`: questions the questionnaire left out because no answer could change the
+    orientation (core.settle proves it before); they are not « missing »."""
     from gradation.core.matching import match_resources
 
     today = today or dt.date.today()
     answers = normalise_answers(grid, situation, raw_answers)
     on_path = path(situation, answers)
     asked = {q.id for q in on_path}
-    warnings = _check_age_and_missing(grid, situation, answers, on_path,
+    skipped = [q.id for q in on_path if q.id in set(not_asked) and answers.get(q.id) is None]
+    warnings = _check_age_and_missing(grid, situation, answers,
+                                      [q for q in on_path if q.id not in skipped],
                                       bool(red_flags(grid, answers)))
     honoured = _honoured_off_path(situation, answers, asked)
     warnings += [f"La question « {qid} » n'est pas posée sur ce parcours, mais sa réponse "
@@ -206,6 +212,7 @@ def decide(
         red_flag=bool(assessment.flags),
         grid_version=grid.version,
         territory=territory,
+        not_asked=skipped,
     )
     if level != "urgence":
         result.could_raise = [q for q in unanswered

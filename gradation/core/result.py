@@ -39,6 +39,7 @@ class Result:
     ignored: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     red_flag: bool = False
+    not_asked: list[str] = field(default_factory=list)  # without effect on the orientation
     grid_version: str = ""
     territory: Territory | None = None
 

@@ -63,6 +63,7 @@ def result_json(result: Result, grid: Grid) -> dict[str, Any]:
         "unanswered": result.unanswered,
         "could_raise": result.could_raise,
         "ignored": result.ignored,
+        "not_asked": result.not_asked,
         "warnings": result.warnings,
         "answers": result.answers,
         "grid": {

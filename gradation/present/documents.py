@@ -127,8 +127,12 @@ def result_blocks(result: Result, grid: Grid) -> list[Block]:
                     else "Appeler le 15 : aucune ressource d'urgence du territoire ne "
                          "correspond à ce patient."),
                    ("places", [place(r, grid, result) for r in result.fallback])]
-    if result.warnings:
-        blocks += [("h2", "À noter"), ("ul", result.warnings)]
+    notes = list(result.warnings)
+    if result.not_asked:
+        notes.append("Non demandé (sans effet sur l'orientation) : " + ", ".join(
+            q.text.rstrip(" ?") for q in result.situation.questions if q.id in result.not_asked))
+    if notes:
+        blocks += [("h2", "À noter"), ("ul", notes)]
     blocks.append(footer(result, grid))
     return blocks
 

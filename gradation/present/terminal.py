@@ -196,6 +196,9 @@ def _notes(result: Result, console: Console) -> None:
     elif result.unanswered:
         notes.append(Text("Non évalué : " + ", ".join(
             _question_label(result, q) for q in result.unanswered)))
+    if result.not_asked:
+        notes.append(Text("Non demandé (sans effet sur l'orientation) : " + ", ".join(
+            _question_label(result, q) for q in result.not_asked)))
     if result.ignored:
         notes.append(Text("Réponses ignorées (questions non posées sur ce parcours) : "
                           + ", ".join(result.ignored)))
