@@ -16,6 +16,7 @@ from gradation.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, GradationError, 
 
 if TYPE_CHECKING:
     from gradation.core.model import Grid, Territory
+    from gradation.present.terminal import TidyConsole
 
 APP_SETTINGS = dict(
     name="gradation",
@@ -87,10 +88,11 @@ def grid_from(grids: Path | None) -> Grid:
     return load_grid(grids or default_grids_dir())
 
 
-def stdout_console():  # type: ignore[no-untyped-def]
-    from rich.console import Console
+def stdout_console() -> TidyConsole:
+    """Standard output: the terminal's width, or wide enough when piped; no trailing spaces."""
+    from gradation.present.terminal import console
 
-    return Console(highlight=False, soft_wrap=False)
+    return console(soft_wrap=False)
 
 
 def print_lines(lines: list[str]) -> None:

@@ -66,7 +66,23 @@ def model_command(
             Text(label).append("\n" + organisation, style="dim italic"),
             *[Text("\n".join(cells[f.id])) for f in fields],
         )
-    stdout_console().print(table)
+    from rich.padding import Padding
+
+    from gradation.present.terminal import fits
+
+    console = stdout_console()
+    columns = [[f"{label} {organisation}" for label, organisation, _ in rows]] + [
+        [kind for _, _, cells in rows for kind in cells[f.id]] for f in fields]
+    if fits(table, columns, console):
+        console.print(table)
+    else:  # too narrow: one block per line of the organisation
+        for label, organisation, cells in rows:
+            console.print(Text(label, style="bold"))
+            console.print(Padding(Text(organisation, style="dim italic"), (0, 0, 0, 2)))
+            for f in fields:
+                console.print(Padding(Text(f"{f.label} : ", style="dim").append(
+                    ", ".join(cells[f.id]) or "—"), (0, 0, 0, 2)))
+            console.print()
 
 
 @handled
@@ -116,8 +132,23 @@ def situations_command(
                 for cell in cells
             ],
         )
+    from rich.padding import Padding
+
+    from gradation.present.terminal import fits
+
     console = stdout_console()
-    console.print(table)
+    columns = [[label for label, _ in rows]] + [
+        [kind + " *" for _, cells in rows for kind, _ in cells[i]] for i in range(3)]
+    if fits(table, columns, console):
+        console.print(table)
+    else:  # too narrow for four columns: one block per situation, nothing cut
+        for label, cells in rows:
+            console.print(Text(label, style="bold"))
+            for level, cell in enumerate(cells, 1):
+                kinds = ", ".join(kind + (" *" if ext else "") for kind, ext in cell) or "—"
+                console.print(Padding(Text(f"niveau {level} : ", style="dim").append(kinds),
+                                      (0, 0, 0, 2)))
+            console.print()
     console.print(Text(note, style="italic"))
 
 

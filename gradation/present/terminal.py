@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 from typing import Any
 
 from rich.console import Console
@@ -120,10 +123,11 @@ def _header(result: Result, grid: Grid, console: Console) -> None:
     level = result.level
     title = Text(f" {grid.level_label(level)} · {grid.delay_label(result.delay)} ",
                  style=LEVEL_STYLES.get(level, "bold"))
-    if level == "urgence":
-        title = Text(" URGENCE — appeler le 15 ou orienter vers les urgences sans délai ",
-                     style=LEVEL_STYLES["urgence"])
     header = plain(result.situation.label)
+    if level == "urgence":  # the call to action inside the box: a title is cut when narrow
+        title = Text(" URGENCE ", style=LEVEL_STYLES["urgence"])
+        header = Text("Appeler le 15 ou orienter vers les urgences sans délai.\n",
+                      style="bold").append_text(header)
     spec = _level_spec(result)
     if spec is not None and spec.extension and spec.note:
         header.append("\n").append_text(plain(spec.note, "italic"))
@@ -220,10 +224,42 @@ def render_problems(problems: list, console: Console) -> None:
         console.print(Text(str(problem)))
 
 
+_TRAILING = re.compile(r"[ \u00a0]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+
+
+class TidyConsole(Console):
+    """A console whose lines never end in spaces: they would land in the medical record when a
+    result is pasted."""
+
+    def _render_buffer(self, buffer: Any) -> str:
+        return _TRAILING.sub(r"\1", super()._render_buffer(buffer))
+
+
+def console(**options: Any) -> TidyConsole:
+    """The console of a command: the terminal's width, or, when the output is a pipe or a
+    file, wide enough for what is printed (no table squeezed into 80 columns)."""
+    stream = options.get("file") or sys.stdout
+    if ("width" not in options and not getattr(stream, "isatty", lambda: False)()
+            and not os.environ.get("COLUMNS")):
+        options["width"] = 200
+    return TidyConsole(highlight=False, **options)
+
+
+def fits(table: Table, columns: list[list[str]], target: Console) -> bool:
+    """Whether a bordered table of these columns (their cells' texts) holds in the console's
+    width without cutting a word: each column as wide as its longest word, plus borders.
+    The table's columns are told that minimum, so rich shrinks them without an ellipsis."""
+    widest = [max((len(word) for text in column for word in text.split()), default=1)
+              for column in columns]
+    for column, width in zip(table.columns, widest, strict=True):
+        column.min_width = width  # rich adds the padding
+        column.overflow = "fold"
+    return sum(w + 3 for w in widest) + 1 <= target.width
+
 
 def print_result(result: Result, grid: Grid, explanation: Any = None) -> None:
     """The result on the terminal (colours when it is one)."""
-    console = Console(highlight=False)
+    console = TidyConsole(highlight=False)
     render_result(result, grid, console)
     if explanation is not None:
         render_explanation(explanation, result, console)
@@ -234,7 +270,8 @@ def result_text(result: Result, grid: Grid, explanation: Any = None) -> str:
     from io import StringIO
 
     buffer = StringIO()
-    console = Console(file=buffer, width=100, no_color=True, color_system=None, highlight=False)
+    console = TidyConsole(file=buffer, width=100, no_color=True, color_system=None,
+                          highlight=False)
     render_result(result, grid, console)
     if explanation is not None:
         render_explanation(explanation, result, console)

@@ -1,0 +1,93 @@
+"""At any terminal width, and piped: nothing cut, no line ending in spaces (they land in the
+medical record when a result is pasted), the questionnaire's choices wrapped, not cropped."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+import pexpect
+import pytest
+
+from conftest import ADULT, ROOT, answer_flags
+
+TERRITORY = str(ROOT / "tests" / "cases" / "territoire.yaml")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+BOX = re.compile(r"[│┃┏┓┗┛┡┩┠┨━─┼╇╋┳┻╭╮╰╯├┤┬┴┌┐└┘═║]+")
+PSY = {**ADULT, "premier_episode": "oui", "decompensation": "non", "rupture_de_soins": "non"}
+
+
+def flat(text: str) -> str:
+    """The words of an output, whatever the wrapping and the borders."""
+    return " ".join(BOX.sub(" ", ANSI.sub("", text)).split())
+
+
+def whole(label: str, out: str) -> bool:
+    """Every word of a label printed whole (a table may spread a label over lines)."""
+    words = re.compile(r"[\w'·-]+")
+    tokens = set(words.findall(flat(out)))
+    return all(word in tokens for word in words.findall(label))
+
+
+def check_lines(out: str, width: int | None) -> None:
+    cut = re.search(r"\w…", out)  # the grid writes "bipolaire …)", never a word then "…"
+    assert cut is None, f"a word cut with an ellipsis: {out[cut.start() - 30:cut.end()]!r}"
+    for line in out.splitlines():
+        assert line == line.rstrip(" \u00a0"), f"trailing spaces: {line!r}"
+        if width is not None:
+            assert len(line) <= width, f"{len(line)} > {width}: {line!r}"
+
+
+@pytest.mark.parametrize("width", [60, 80, 85, 120, None])
+def test_tables_and_results_read_whole_at_any_width_and_piped(cli, grid, monkeypatch, width):
+    if width is None:
+        monkeypatch.delenv("COLUMNS", raising=False)  # piped: as wide as the content needs
+    else:
+        monkeypatch.setenv("COLUMNS", str(width))
+    situations = cli("situations").stdout
+    check_lines(situations, width)
+    for situation in grid.situations.values():
+        assert whole(situation.label, situations), (width, situation.id)
+        for level in (1, 2, 3):
+            for kind in situation.kinds(str(level), grid):
+                assert whole(grid.kind_label(kind), situations), (width, kind)
+    model = cli("model").stdout
+    check_lines(model, width)
+    for line in grid.model.lines:
+        assert whole(line.label, model), (width, line.label)
+        for kinds in line.cells.values():
+            for kind in kinds:
+                assert whole(grid.kind_label(kind), model), (width, kind)
+    show = cli("show", "psychiatrie").stdout
+    check_lines(show, width)
+    for command in (PSY, {**PSY, "risque_suicidaire": "eleve"}):
+        result = cli("orient", "-s", "psychiatrie", "-t", TERRITORY, *answer_flags(command))
+        assert result.exit_code == 0
+        check_lines(result.stdout, width)
+        text = flat(result.stdout)
+        assert "Dr X (psychiatre)" in text or "Urgences" in text
+        if command["risque_suicidaire"] == "eleve":
+            assert "URGENCE" in text and "Appeler le 15 ou orienter vers les urgences" in text
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a POSIX pty")
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_the_questionnaire_wraps_its_choices_at_any_width(tmp_path, columns):
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path)}
+    env.pop("COLUMNS", None)
+    child = pexpect.spawn(sys.executable, ["-m", "gradation", "orient", "-s", "psychiatrie",
+                                           "-t", TERRITORY], env=env, encoding="utf-8",
+                          timeout=20, dimensions=(40, columns))
+    child.expect_exact("Âge du patient")
+    child.send("30\r")
+    child.expect_exact("Commune de résidence")
+    child.send("\r")
+    child.expect_exact("(flèches")
+    child.expect_exact("Revenir")
+    screen = flat(child.before)
+    assert "Moyen (scénario envisagé, pas de passage à l'acte prévu à court terme)" in screen
+    assert "Élevé (scénario précis, passage à l'acte imminent)" in screen
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
