@@ -70,6 +70,27 @@ def test_what_cannot_change_the_orientation_is_not_asked(grid):
     assert "danger_autrui" in script.asked
 
 
+class Screens(Script):
+    """A GP with the red-flag checklist on one screen, as the terminal offers it."""
+
+    def checklist(self, questions, can_go_back, situation):  # type: ignore[no-untyped-def]
+        self.asked.append("<checklist:" + ",".join(q.id for q in questions) + ">")
+        return set()
+
+
+def test_the_readme_first_episode_takes_eight_screens_after_the_situation(grid):
+    psy = grid.situations["psychiatrie"]
+    script = Screens([34, "99001", "faible", "modere", "aucun", True])
+    answers = interview(grid, psy, {}, script)
+    assert script.asked == [
+        "age", "commune", "risque_suicidaire",
+        "<checklist:danger_autrui,agitation,confusion,intoxication_aigue>",
+        "retentissement", "echec_soins_anterieurs", "premier_episode", "<review>"]
+    from gradation.consult.interview import skipped
+
+    assert decide(grid, psy, answers, not_asked=skipped(psy, answers)).level == "2"
+
+
 def test_a_minor_is_asked_about_suspected_maltreatment_which_is_no_red_flag(grid):
     enfant = grid.situations["enfant-apprentissages"]
     script = Script([8, "99001", "aucun", False, False, False, False, False, True, "leger",

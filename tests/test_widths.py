@@ -3,6 +3,7 @@ medical record when a result is pasted), the questionnaire's choices wrapped, no
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import sys
@@ -79,6 +80,7 @@ def test_the_questionnaire_wraps_its_choices_at_any_width(tmp_path, columns):
     child = pexpect.spawn(sys.executable, ["-m", "gradation", "orient", "-s", "psychiatrie",
                                            "-t", TERRITORY], env=env, encoding="utf-8",
                           timeout=20, dimensions=(40, columns))
+    child.logfile_read = io.StringIO()
     child.expect_exact("Âge du patient")
     child.send("30\r")
     child.expect_exact("Commune de résidence")
@@ -86,8 +88,50 @@ def test_the_questionnaire_wraps_its_choices_at_any_width(tmp_path, columns):
     child.expect_exact("(flèches")
     child.expect_exact("Revenir")
     screen = flat(child.before)
+    lines = ANSI.sub("", child.logfile_read.getvalue()).replace("\r", "").split("\n")
+    # the help on its own lines under the question, not after it on the same line
+    assert any(line.startswith("  Élevé : scénario précis") for line in lines), lines
     assert "Moyen (scénario envisagé, pas de passage à l'acte prévu à court terme)" in screen
     assert "Élevé (scénario précis, passage à l'acte imminent)" in screen
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a POSIX pty")
+def test_each_answered_screen_leaves_one_line_in_french_with_its_answer(tmp_path):
+    """Once answered, a prompt's help and choices give way to « ? question — réponse »: the
+    screen keeps what was answered, readable, wrapped, without questionary's « done »."""
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path)}
+    env.pop("COLUMNS", None)
+    child = pexpect.spawn(sys.executable, ["-m", "gradation", "orient", "-t", TERRITORY],
+                          env=env, encoding="utf-8", timeout=20, dimensions=(40, 60))
+    child.logfile_read = io.StringIO()  # everything the terminal received
+    steps = [("Situation clinique", "\x1b[B" * 3 + "\r"), ("Âge du patient", "34\r"),
+             ("Commune de résidence", "99001\r"), ("Risque suicidaire", "\x1b[B\r"),
+             ("Signes d'urgence présents", "\r"), ("Retentissement fonctionnel", "\x1b[B\r"),
+             ("Soins bien conduits", "\r"), ("Premier épisode", "\x1b[B\r")]
+    for prompt, keys in steps:
+        child.expect_exact(prompt)
+        child.send(keys)
+    child.expect_exact("Vérifiez les réponses")
+    child.expect_exact("Revenir")
+    seen = ANSI.sub("", child.logfile_read.getvalue())
+    expected = ["? Situation clinique — Troubles psychiatriques (psychose, trouble bipolaire …)",
+                "? Âge du patient (en années) — 34",
+                "? Commune de résidence (code INSEE) — 99001",
+                "? Risque suicidaire : niveau d'urgence (RUD) — Faible (idées sans scénario)",
+                "? Signes d'urgence présents ? — Aucun",
+                "? Retentissement fonctionnel (vie quotidienne, scolarité, travail, relations) — "
+                "Léger",
+                "? Soins bien conduits sans amélioration suffisante ? — Non",
+                "? Premier épisode psychotique ou maniaque suspecté ? — Oui"]
+    words = flat(seen)
+    for line in expected:
+        assert line in words, line
+    assert "done" not in words and "(en années)  (" not in seen
+    # the review's answers wrap under their label, none cropped at 60 columns
+    assert "Modifier : Premier épisode psychotique ou maniaque suspecté ? — Oui" in words
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()

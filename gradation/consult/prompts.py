@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +28,44 @@ SELECT_HINT = "(flèches ↑↓, Entrée pour valider)"
 NOT_EVALUATED = "non évalué"
 
 
-def wrap(text: str, indent: int = 5) -> str:
-    """A label wrapped to the terminal's width, its next lines indented under its first."""
+def wrap(text: str, indent: int = 5, indent_first: bool = True) -> str:
+    """A label wrapped to the terminal's width, its next lines indented under its first (a
+    menu's labels start `indent` columns in when `indent_first`; a summary line at column 0)."""
     import shutil
     import textwrap
 
-    width = max(30, shutil.get_terminal_size((100, 30)).columns - indent - 2)
+    columns = shutil.get_terminal_size((100, 30)).columns
+    width = max(30, columns - (indent + 2 if indent_first else 1))
     return textwrap.fill(text, width=width, subsequent_indent=" " * indent,
                          break_long_words=False, break_on_hyphens=False)
+
+
+def message(text: str, help_text: str | None = None, hint: str = SELECT_HINT) -> str:
+    """A prompt's message wrapped to the terminal: the question, then its help on lines of
+    their own, the keys to use at the end; never a word broken by the terminal's edge."""
+    import shutil
+    import textwrap
+
+    width = max(30, shutil.get_terminal_size((100, 30)).columns - 3)
+
+    def fill(text: str, first: str = "") -> str:
+        return textwrap.fill(text, width=width, initial_indent=first, subsequent_indent="  ",
+                             break_long_words=False, break_on_hyphens=False)
+
+    if not help_text:
+        return fill(f"{text} {hint}".strip())
+    return fill(text) + "\n" + fill(f"{help_text} {hint}".strip(), "  ")
+
+
+# questionary shows an English line when a menu has no instruction: ours is in the message,
+# this blank one stands in (erased with the prompt once answered).
+NO_INSTRUCTION = " "
+
+
+def shown_answer(question: Question, value: Any) -> str:
+    """An answer as the menus wrote it (« Non », « Léger »): the same case on every screen."""
+    text = display_answer(question, value)
+    return text[:1].upper() + text[1:]
 
 
 class QuestionaryAsker:
@@ -52,9 +82,18 @@ class QuestionaryAsker:
         self.io = io
         self.asked = 0  # prompts shown: no follow-up menu when everything came from flags
 
-    def _ask(self, prompt: questionary.Question) -> Any:
+    def _ask(self, prompt: questionary.Question, title: str,
+             shown: Callable[[Any], str | None] = str) -> Any:
+        """Ask; then replace the whole prompt (help, choices) by one line, the question and
+        its answer, wrapped to the terminal: the screen keeps what was answered, readable."""
         self.asked += 1
-        return prompt.unsafe_ask()  # Ctrl-C raises KeyboardInterrupt: the CLI says « interrompue »
+        prompt.application.erase_when_done = True
+        # Ctrl-C raises KeyboardInterrupt: the CLI says « interrompue »
+        answer = prompt.unsafe_ask()
+        text = None if answer is BACK else shown(answer)
+        if text is not None:
+            self.say(wrap(f"? {title.splitlines()[0]} — {text}", 2, indent_first=False))
+        return answer
 
     def situation(self) -> str:
         # The label and ages, then the one-line description on the next line (questionary's own
@@ -64,8 +103,10 @@ class QuestionaryAsker:
                     ("class:instruction", f"\n     {s.spec.description or ''}")], value=s.id)
             for s in self.grid.situations.values()
         ]
-        return self._ask(questionary.select("Situation clinique", choices=choices,
-                                            instruction=SELECT_HINT, style=STYLE, **self.io))
+        return str(self._ask(questionary.select(message("Situation clinique"), choices=choices,
+                                                instruction=NO_INSTRUCTION, style=STYLE,
+                                                **self.io),
+                             "Situation clinique", lambda sid: self.grid.situations[sid].label))
 
     def checklist(self, questions: list[Question], can_go_back: bool,
                   situation: Situation) -> Any:
@@ -73,15 +114,19 @@ class QuestionaryAsker:
         choices = [Choice(wrap(q.text.rstrip(" ?")), value=q.id) for q in questions]
         if can_go_back:
             choices.append(Choice(BACK_LABEL, value=BACK))
+        labels = {q.id: q.text.rstrip(" ?") for q in questions}
         ticked = self._ask(questionary.checkbox(
-            "Signes d'urgence présents ?\n  Cochez ceux qui sont présents ; aucun coché : aucun.",
-            choices=choices, instruction="(Espace pour cocher, Entrée pour valider)",
-            style=STYLE, **self.io))
+            message("Signes d'urgence présents ?",
+                    "Cochez ceux qui sont présents ; aucun coché : aucun.",
+                    "(Espace pour cocher, Entrée pour valider)"),
+            choices=choices, instruction=NO_INSTRUCTION, style=STYLE, **self.io),
+            "Signes d'urgence présents ?",
+            lambda ids: None if BACK in ids else (
+                " ; ".join(labels[i] for i in ids) if ids else "Aucun"))
         return BACK if BACK in ticked else set(ticked)
 
     def question(self, question: Question, current: Any, can_go_back: bool,
                  situation: Situation) -> Any:
-        title = question.text + (f"\n  {wrap(question.help, 4)}" if question.help else "")
         if question.type in ("boolean", "choice"):
             if question.type == "boolean":
                 choices = [Choice("Non", value=False), Choice("Oui", value=True)]
@@ -90,14 +135,17 @@ class QuestionaryAsker:
             if can_go_back:
                 choices.append(Choice(BACK_LABEL, value=BACK))
             default = next((c for c in choices if c.value == current and current is not None), None)
-            prompt = questionary.select(title, choices=choices, default=default,
-                                        instruction=SELECT_HINT, style=STYLE, **self.io)
-            return self._ask(prompt)
+            prompt = questionary.select(message(question.text, question.help), choices=choices,
+                                        default=default, instruction=NO_INSTRUCTION,
+                                        style=STYLE, **self.io)
+            return self._ask(prompt, question.text,
+                             lambda v: shown_answer(question, v))
         if question.type == "commune":
             return self._commune(question, current, can_go_back)
         return self._number(question, current, can_go_back, situation)
 
     def _hint(self, question: Question, can_go_back: bool) -> str:
+        """The message of a typed answer: the question, its help, the keys."""
         parts = []
         if question.type in ("integer", "score") and not question.help:
             parts.append(f"{question.min} à {question.max}")
@@ -108,9 +156,7 @@ class QuestionaryAsker:
         if can_go_back:
             parts.append(f"{BACK_WORD} : question précédente")
         text = " ; ".join(parts)
-        if question.help:
-            text = f"{question.help} — {text}" if text else question.help
-        return f"({text})" if text else ""
+        return message(question.text, question.help, f"({text})" if text else "")
 
     def _number(self, question: Question, current: Any, can_go_back: bool,
                 situation: Situation) -> Any:
@@ -139,13 +185,17 @@ class QuestionaryAsker:
         if question.optional:
             # « non évalué » is offered as a choice (Tab or arrows), or typed, or left empty.
             prompt = questionary.autocomplete(
-                f"{question.text} {hint}".strip(), choices=[NOT_EVALUATED], default=default,
+                hint, choices=[NOT_EVALUATED], default=default,
                 validate=lambda t: True if t.strip() == NOT_EVALUATED else check(t),
                 style=STYLE, **self.io)
         else:
-            prompt = questionary.text(question.text, default=default, validate=check,
-                                      instruction=hint, style=STYLE, **self.io)
-        text = self._ask(prompt).strip()
+            # the hint in the message: questionary pads an instruction with a second space
+            prompt = questionary.text(hint, default=default,
+                                      validate=check, style=STYLE, **self.io)
+        text = self._ask(prompt, question.text,
+                         lambda t: None if t.strip() == BACK_WORD and can_go_back
+                         else "Non évalué" if t.strip() in ("", NOT_EVALUATED) else t.strip()
+                         ).strip()
         if can_go_back and text == BACK_WORD:
             return BACK
         if text == NOT_EVALUATED:
@@ -191,12 +241,17 @@ class QuestionaryAsker:
         hint = self._hint(question, can_go_back)
         # « inconnue » is said on Enter only, never while typing
         text = self._ask(questionary.autocomplete(
-            f"{question.text}\n  {hint}".rstrip(), choices=list(labels), default=default,
+            hint, choices=list(labels), default=default,
             validate=check, match_middle=True, style=STYLE, validate_while_typing=False,
-            **self.io)).strip()
+            **self.io), question.text, lambda t: None if can_go_back and t.strip() == BACK_WORD
+            else self._commune_shown(resolve(t), labels) if t.strip() else "Non précisée").strip()
         if can_go_back and text == BACK_WORD:
             return BACK
         return resolve(text) if text else None
+
+    @staticmethod
+    def _commune_shown(insee: str | None, labels: dict[str, str]) -> str:
+        return next((label for label, code in labels.items() if code == insee), insee or "")
 
     def _outside(self) -> list[tuple[str, str]]:
         """The communes of the territory's official geography that it does not cover (the
@@ -219,28 +274,34 @@ class QuestionaryAsker:
         choices = [Choice("Terminer", value="fin"),
                    Choice("Écrire le courrier d'adressage (brouillon)", value="lettre"),
                    Choice("Écrire la fiche pour le patient", value="fiche")]
-        choice = self._ask(questionary.select("Et maintenant ?", choices=choices,
-                                              instruction=SELECT_HINT, style=STYLE, **self.io))
+        names = {c.value: str(c.title) for c in choices}
+        choice = self._ask(questionary.select(message("Et maintenant ?"), choices=choices,
+                                              instruction=NO_INSTRUCTION, style=STYLE, **self.io),
+                           "Et maintenant ?", names.get)
         return None if choice == "fin" else choice
 
     def output_path(self, document: str, default: Path) -> Path:
         text = self._ask(questionary.text(
             "Fichier à écrire (.md ou .html)", default=str(default), style=STYLE,
             validate=lambda t: bool(t.strip()) or "Un nom de fichier est nécessaire.",
-            **self.io))
+            **self.io), "Fichier à écrire", str.strip)
         return Path(text.strip())
 
     def recipient(self, choices: list[tuple[str, str]]) -> str:
         """Whom the letter goes to, among the listed resources."""
         options = [Choice(label, value=rid) for rid, label in choices]
-        return str(self._ask(questionary.select("Destinataire du courrier", choices=options,
-                                                instruction=SELECT_HINT, style=STYLE, **self.io)))
+        names = dict(choices)
+        prompt = questionary.select(message("Destinataire du courrier"), choices=options,
+                                    instruction=NO_INSTRUCTION, style=STYLE, **self.io)
+        return str(self._ask(prompt, "Destinataire du courrier", names.get))
 
-    def confirm(self, message: str) -> bool:
+    def confirm(self, text: str) -> bool:
         choices = [Choice("Non, choisir un autre nom", value=False),
                    Choice("Oui, le remplacer", value=True)]
-        return bool(self._ask(questionary.select(message, choices=choices,
-                                                 instruction=SELECT_HINT, style=STYLE, **self.io)))
+        return bool(self._ask(questionary.select(message(text), choices=choices,
+                                                 instruction=NO_INSTRUCTION, style=STYLE,
+                                                 **self.io),
+                              text, lambda yes: "Oui" if yes else "Non"))
 
     def say(self, message: str) -> None:
         """A problem to show before asking again (on the prompts' stream)."""
@@ -252,14 +313,17 @@ class QuestionaryAsker:
         choices: list[Any] = [Choice(RESULT_LABEL, value=SHOW_RESULT)]
         for question in situation.questions:
             if question.id in answers:
-                shown = display_answer(question, answers[question.id])
+                shown = shown_answer(question, answers[question.id])
                 if question.type == "commune" and self.territory is not None:
                     name = self.territory.commune_name(str(answers[question.id]))
                     shown = f"{shown} {name}" if name else shown
-                choices.append(Choice(f"Modifier : {question.text} — {shown}", value=question.id))
+                choices.append(Choice(wrap(f"Modifier : {question.text} — {shown}"),
+                                      value=question.id))
         choices.append(Choice(BACK_LABEL, value=BACK))
-        choice = self._ask(questionary.select("Vérifiez les réponses", choices=choices,
-                                              instruction=SELECT_HINT, style=STYLE, **self.io))
+        choice = self._ask(questionary.select(message("Vérifiez les réponses"), choices=choices,
+                                              instruction=NO_INSTRUCTION, style=STYLE, **self.io),
+                           "Vérifiez les réponses",
+                           lambda c: "Voir le résultat" if c == SHOW_RESULT else None)
         return None if choice == SHOW_RESULT else choice
 
 
