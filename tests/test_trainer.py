@@ -9,6 +9,7 @@ import sys
 
 import pexpect
 import pytest
+import yaml
 from conftest import ADULT, ROOT, TODAY, answer_flags
 
 from gradation.core.decision import decide
@@ -162,6 +163,10 @@ def test_vignettes_expected_levels_match_the_engine(grid, demo):
             assert bool(result.bridge) == v.bridge, v.id
 
 
+VIGNETTES = yaml.safe_load((ROOT / "grids" / "training" / "vignettes.yaml").read_text("utf-8"))[
+    "vignettes"]
+
+
 def test_train_needs_a_terminal(cli):
     result = cli("train")
     assert result.exit_code == 2 and "terminal" in result.stderr
@@ -189,12 +194,90 @@ def test_pty_quiz_to_its_score(tmp_path, grid):
         levels = [level for start, level in stories.items() if start in screen]
         assert len(levels) == 1, screen[-300:]
         child.send("\r")  # always the first choice: 1re ligne
-        child.expect(["✓ Exact", "✗ Non"])
-        expected = "✓ Exact" if levels[0] == "1" else "✗ Non"
+        child.expect(["✓ Exact", "✗ Votre réponse"])
+        expected = "✓ Exact" if levels[0] == "1" else "✗ Votre réponse"
         assert child.after == expected
+        if levels[0] != "1":  # why the level reached, and why not the one chosen
+            child.expect_exact("Pourquoi pas 1re ligne")
         right += levels[0] == "1"
     child.expect(r"Score : (\d)/3")
     assert int(child.match.group(1)) == right
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a POSIX pty")
+def test_pty_ctrl_c_keeps_the_score_and_the_seed_is_shown(tmp_path):
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path)}
+    child = pexpect.spawn(sys.executable, ["-m", "gradation", "train", "-s", "psychiatrie",
+                                           "--count", "99"],
+                          env=env, encoding="utf-8", timeout=20, dimensions=(40, 100))
+    child.expect(r"graine (\d+) \(--seed \d+ pour la rejouer\)")
+    available = sum(v["situation"] == "psychiatrie" for v in VIGNETTES)
+    child.expect_exact(f"{available} vignettes disponibles sur les 99 demandées")
+    child.expect_exact("Quel niveau de recours ?")
+    child.send("\r")
+    child.expect(["✓ Exact", "✗ Votre réponse"])
+    right = child.after == "✓ Exact"
+    child.expect_exact("Quel niveau de recours ?")
+    child.sendcontrol("c")
+    child.expect_exact(f"Entraînement interrompu — score : {int(right)}/{available} "
+                       "(1 vignette(s) jouée(s))")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+
+BROKEN_VIGNETTES = """\
+vignettes:
+  - id: a
+    situation: psychiatrie
+    story: "Premier épisode, retentissement modéré."
+    answers: {age: 30, commune: "99001", risque_suicidaire: aucun, danger_autrui: non, agitation: non, confusion: non, intoxication_aigue: non, retentissement: modere, echec_soins_anterieurs: aucun, premier_episode: oui}
+    level: "3"
+  - id: b
+    situation: psychiatrie
+    story: "Une question mal orthographiée."
+    answers: {age: 30, premier_episod: oui}
+    level: "2"
+  - id: c
+    situation: gaja
+    story: "Un âge hors de la situation."
+    answers: {age: 40}
+    level: "2"
+  - id: d
+    situation: psychiatrie
+    story: "Correcte : décompensation et rupture de soins ne changeraient rien."
+    answers: {age: 30, commune: "99001", risque_suicidaire: aucun, danger_autrui: non, agitation: non, confusion: non, intoxication_aigue: non, retentissement: modere, echec_soins_anterieurs: aucun, premier_episode: oui}
+    level: "2"
+    teaching: "Un premier épisode suspecté appelle un avis psychiatrique dans la semaine."
+    difficulty: facile
+"""
+
+
+def test_a_trainers_vignettes_are_checked_whole_before_the_first_question(cli, tmp_path):
+    path = tmp_path / "vignettes.yaml"
+    path.write_text(BROKEN_VIGNETTES, encoding="utf-8")
+    for command in (("grid", "validate", str(path)), ("train", "--vignettes", str(path))):
+        result = cli(*command)
+        out = result.stdout + result.stderr
+        assert result.exit_code == 3, out
+        assert (f"{path}:6:12: vignettes[0] (a).level : « 3 » attendu, mais la grille conclut "
+                "« 2 »") in out
+        assert f"{path}:10:40: vignettes[1] (b).answers : question « premier_episod » " in out
+        assert "vouliez-vous dire « premier_episode » ?" in out
+        assert f"{path}:15:20: vignettes[2] (c) : 40 ans, hors des âges de « gaja »" in out
+        assert "vignettes[3]" not in out and "Quel niveau" not in out
+    # the shipped vignettes are checked by a plain `grid validate`
+    assert "3 fichiers ou dossiers vérifiés" in cli("grid", "validate").stdout
+
+
+def test_the_readme_vignette_example_is_valid(cli, tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(vignettes:\n.*?)```", readme, re.DOTALL)
+    assert example is not None
+    path = tmp_path / "mes-vignettes.yaml"
+    path.write_text(example.group(1), encoding="utf-8")
+    result = cli("grid", "validate", str(path))
+    assert result.exit_code == 0 and "Aucun problème" in result.stdout, result.stdout

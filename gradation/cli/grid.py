@@ -36,6 +36,8 @@ def _classify(path: Path) -> str:
         return "territory"
     if re.search(r"^(rules|levels)\s*:", head, re.MULTILINE):
         return "situation"
+    if re.search(r"^vignettes\s*:", head, re.MULTILINE):
+        return "vignettes"
     return "territory"
 
 
@@ -45,9 +47,8 @@ def grid_validate(
     paths: Annotated[
         Optional[list[Path]],
         typer.Argument(
-            help="Fichiers de territoire, fichiers ou dossiers de grilles (par défaut : les "
-            "grilles "
-            "utilisées et le territoire configuré).",
+            help="Fichiers de territoire, de vignettes, fichiers ou dossiers de grilles (par "
+            "défaut : les grilles utilisées, leurs vignettes et le territoire configuré).",
             show_default=False,
         ),
     ] = None,
@@ -57,7 +58,7 @@ def grid_validate(
     grids: GridsOption = None,
 ) -> None:
     """Valider des fichiers : chaque problème avec fichier:ligne:colonne et une correction."""
-    from gradation.files.grids import check_grid_files
+    from gradation.files.grids import check_grid_files, check_vignettes
     from gradation.files.locate import resolve_territory
     from gradation.files.territories import check_territory_file
 
@@ -70,6 +71,8 @@ def grid_validate(
         problems += grid_problems
         checked += 1
         targets = [resolve_territory(None, root)]
+        if grid is not None and (root / "training" / "vignettes.yaml").is_file():
+            targets.append(root / "training" / "vignettes.yaml")
     for path in targets:
         kind = _classify(path)
         checked += 1
@@ -79,6 +82,8 @@ def grid_validate(
             problems += check_grid_files(path.parent)[1]
         elif kind == "situation":
             problems += check_grid_files(root, extra=[path])[1]
+        elif kind == "vignettes" and grid is not None:
+            problems += check_vignettes(grid, path)[1]
         elif kind == "unknown-dir":
             problems.append(
                 Problem(

@@ -340,6 +340,8 @@ class Vignette(_Strict):
     answers: dict[StrictStr, StrictStr | StrictInt | StrictBool | None]
     level: Literal["1", "2", "3", "urgence"]
     bridge: StrictBool | None = None  # expected « en attendant » on the demo territory
+    teaching: Text | None = None  # the point the vignette makes, shown after the verdict
+    difficulty: Literal["facile", "moyenne", "difficile"] | None = None
 
 
 class VignetteFile(_Strict):

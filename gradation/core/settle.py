@@ -72,3 +72,12 @@ def pending(situation: Situation, answers: Mapping[str, Any]) -> list[str]:
     """The questions of the path still without an answer."""
     return [q.id for q in situation.questions
             if q.id not in answers and is_asked(situation, q, answers)]
+
+
+def unneeded(grid: Grid, situation: Situation, raw: Mapping[str, Any]) -> list[str]:
+    """The questions of the path left without an answer that could not change the orientation
+    (none when they could): a vignette or a case may leave them out, as the questionnaire does."""
+    from gradation.core.decision import normalise_answers
+
+    answers = normalise_answers(grid, situation, raw)
+    return pending(situation, answers) if settled(grid, situation, answers) else []

@@ -73,22 +73,75 @@ def check_grid_files(root: Path, extra: list[Path] | None = None
 
 
 def load_vignettes(grid: Grid, path: Path | None = None) -> list[Any]:
-    """The training vignettes of a grid (`training/vignettes.yaml`)."""
-    from gradation.core.schema import VignetteFile
+    """The training vignettes (`training/vignettes.yaml` of the grid, or a trainer's file),
+    every one checked before the first is shown: a quiz never stops in the middle."""
+    found, problems = check_vignettes(grid, path or grid.root / "training" / "vignettes.yaml")
+    if found is None or any(p.is_error for p in problems):
+        raise LoadError(problems, "les vignettes ne peuvent pas être chargées")
+    return found
 
-    path = path or grid.root / "training" / "vignettes.yaml"
+
+def check_vignettes(grid: Grid, path: Path) -> tuple[list[Any] | None, list[Problem]]:
+    """A vignettes file against its schema and the grid: known situation, known questions and
+    values, an age the situation accepts, every question of the path answered, and the
+    expected level the one the engine reaches. Each problem with FILE:LINE:COL."""
+    from gradation.core.answers import AnswerError, normalise
+    from gradation.core.decision import decide
+    from gradation.core.schema import VignetteFile
+    from gradation.core.settle import unneeded
+
     data, problems, name = read_checked(path)
     found = None
     if not any(p.is_error for p in problems):
         found = validate(VignetteFile, data, problems, name)
-    if found is not None:
-        for i, vignette in enumerate(found.vignettes):
-            if vignette.situation not in grid.situations:
-                item = data["vignettes"][i]
-                problems.append(Problem(name, *position_of(item, "situation"),
-                                        f"vignettes[{i}].situation : situation « "
-                                        f"{vignette.situation} » inconnue"
-                                        f"{suggest(vignette.situation, grid.situations)}"))
-    if found is None or any(p.is_error for p in problems):
-        raise LoadError(problems, "les vignettes ne peuvent pas être chargées")
-    return list(found.vignettes)
+    if found is None:
+        return None, problems
+    seen: set[str] = set()
+    for i, vignette in enumerate(found.vignettes):
+        item = data["vignettes"][i]
+        where = f"vignettes[{i}] ({vignette.id})"
+        if vignette.id in seen:
+            problems.append(Problem(name, *position_of(item, "id"),
+                                    f"{where} : identifiant déjà utilisé par une autre vignette"))
+        seen.add(vignette.id)
+        situation = grid.situations.get(vignette.situation)
+        if situation is None:
+            problems.append(Problem(name, *position_of(item, "situation"),
+                                    f"{where}.situation : situation « {vignette.situation} » "
+                                    f"inconnue{suggest(vignette.situation, grid.situations)}"))
+            continue
+        bad = False
+        for key, value in vignette.answers.items():
+            question = situation.question(key) or grid.all_questions.get(key)
+            at = position_of(item.get("answers"), key)
+            if question is None:
+                problems.append(Problem(name, *at, f"{where}.answers : question « {key} » "
+                                        f"inconnue{suggest(key, grid.all_questions)}"))
+                bad = True
+                continue
+            try:
+                normalise(question, value)
+            except AnswerError as exc:
+                problems.append(Problem(name, *at, f"{where}.answers : {exc}"))
+                bad = True
+        if bad:
+            continue
+        age = vignette.answers.get("age")
+        spec_age = situation.spec.age
+        if isinstance(age, int) and not spec_age.min <= age <= spec_age.max:
+            problems.append(Problem(name, *position_of(item.get("answers"), "age"),
+                                    f"{where} : {age} ans, hors des âges de « {situation.id} » "
+                                    f"({spec_age.min} à {spec_age.max} ans)"))
+            continue
+        try:
+            result = decide(grid, situation, vignette.answers,
+                            not_asked=unneeded(grid, situation, vignette.answers))
+        except AnswerError as exc:
+            problems.append(Problem(name, *position_of(item, "answers"), f"{where} : {exc}"))
+            continue
+        if result.level != vignette.level:
+            problems.append(Problem(name, *position_of(item, "level"),
+                                    f"{where}.level : « {vignette.level} » attendu, mais la "
+                                    f"grille conclut « {result.level} » pour ces réponses "
+                                    f"(corrigez le niveau attendu ou les réponses)"))
+    return list(found.vignettes), problems
