@@ -213,6 +213,7 @@ def decide(
         grid_version=grid.version,
         territory=territory,
         not_asked=skipped,
+        also=_also(grid, situation, answers.get("age")),
     )
     if level != "urgence":
         result.could_raise = [q for q in unanswered
@@ -222,6 +223,16 @@ def decide(
     result.numbers = numbers_for(grid, level, used, result.fallback_needed)
     result.warnings = warnings + result.warnings
     return result
+
+
+def _also(grid: Grid, situation: Situation, age: Any) -> list[str]:
+    """The overlapping situations (the grid's `overlaps`) that this patient's age also fits."""
+    out = []
+    for other in situation.spec.overlaps:
+        spec = grid.situations[other].spec.age if other in grid.situations else None
+        if spec is not None and (not isinstance(age, int) or spec.min <= age <= spec.max):
+            out.append(other)
+    return out
 
 
 def numbers_for(grid: Grid, level: str, answers: Mapping[str, Any], fallback: bool

@@ -40,6 +40,7 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     red_flag: bool = False
     not_asked: list[str] = field(default_factory=list)  # without effect on the orientation
+    also: list[str] = field(default_factory=list)  # overlapping situations the patient fits
     grid_version: str = ""
     territory: Territory | None = None
 

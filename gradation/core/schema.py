@@ -225,6 +225,9 @@ class SituationFile(_Strict):
     levels: dict[Literal[1, 2, 3], LevelSpec]
     questions: list[Question] = []
     rules: list[Rule] = []
+    # Situations whose scope overlaps this one (a 20-year-old with psychotic symptoms fits
+    # psychiatrie and gaja): a result names those that fit the patient's age.
+    overlaps: list[Ident] = []
 
 
 class CommonFile(_Strict):

@@ -84,6 +84,14 @@ class GridCompiler:
                              f"situation « {item.spec.id} » en double")
                 continue
             situations[item.spec.id] = self.situation(item, common_conditions)
+        for item in self.situation_files:
+            for i, other in enumerate(item.spec.overlaps):
+                if other not in situations or other == item.spec.id:
+                    # a warning: a grid adapted without that situation still orients
+                    self.problems.append(Problem(
+                        item.name, *position_of(item.raw.get("overlaps"), i),
+                        f"overlaps : situation « {other} » absente de ces grilles, ignorée"
+                        f"{suggest(other, situations)}", "avertissement"))
         order = {sid: i for i, sid in enumerate(self.model.situations)}
         situations = dict(sorted(situations.items(),
                                  key=lambda kv: (order.get(kv[0], len(order)), kv[0])))

@@ -64,6 +64,7 @@ def result_json(result: Result, grid: Grid) -> dict[str, Any]:
         "could_raise": result.could_raise,
         "ignored": result.ignored,
         "not_asked": result.not_asked,
+        "also": result.also,
         "warnings": result.warnings,
         "answers": result.answers,
         "grid": {

@@ -128,6 +128,8 @@ def result_blocks(result: Result, grid: Grid) -> list[Block]:
                          "correspond à ce patient."),
                    ("places", [place(r, grid, result) for r in result.fallback])]
     notes = list(result.warnings)
+    if also_note(result, grid):
+        notes.append(also_note(result, grid))
     if result.not_asked:
         notes.append("Non demandé (sans effet sur l'orientation) : " + ", ".join(
             q.text.rstrip(" ?") for q in result.situation.questions if q.id in result.not_asked))
@@ -135,6 +137,16 @@ def result_blocks(result: Result, grid: Grid) -> list[Block]:
         blocks += [("h2", "À noter"), ("ul", notes)]
     blocks.append(footer(result, grid))
     return blocks
+
+
+def also_note(result: Result, grid: Grid) -> str:
+    """The overlapping situations this patient also fits, and how to compare them."""
+    if not result.also:
+        return ""
+    names = " ; ".join(f"« {grid.situations[sid].label} »" for sid in result.also)
+    return (f"À cet âge, la situation {names} peut aussi s'appliquer ; sa conclusion peut "
+            f"différer (comparer avec les mêmes réponses : gradation compare "
+            f"{result.situation.id} {' '.join(result.also)}).")
 
 
 def result_markdown(result: Result, grid: Grid) -> str:

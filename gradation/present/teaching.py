@@ -211,3 +211,41 @@ def _smallest_changes(grid: Grid, situation: Situation, used: Mapping[str, Any],
         if way not in best or _distance(q, here, value) < best[way][0]:
             best[way] = (_distance(q, here, value), change)
     return {way: change for way, (_, change) in best.items()}
+
+
+@dataclass
+class Side:
+    """One situation's conclusion on a shared set of answers, or why there is none."""
+
+    situation: Situation
+    level: str | None = None
+    delay: str | None = None
+    reasons: list[str] | None = None
+    kinds: list[str] | None = None
+    problem: str | None = None  # missing answers, an age outside the situation
+    unused: list[str] | None = None  # answers this situation does not ask
+
+
+def compare(grid: Grid, situations: list[Situation], raw: Mapping[str, Any]) -> list[Side]:
+    """The same answers under several situations: each one's level, delay, reasons and the
+    kinds it calls; an answer a situation does not know is left out of it, and what it lacks
+    is said instead of a conclusion."""
+    from gradation.core.answers import AnswerError
+    from gradation.core.decision import decide
+    from gradation.core.settle import unneeded
+
+    sides = []
+    for situation in situations:
+        known = {k: v for k, v in raw.items() if situation.question(str(k)) is not None}
+        side = Side(situation, unused=sorted(str(k) for k in raw if k not in known))
+        try:
+            result = decide(grid, situation, known,
+                            not_asked=unneeded(grid, situation, known))
+        except AnswerError as exc:
+            side.problem = str(exc)
+        else:
+            side.level, side.delay = result.level, result.delay
+            side.reasons = [r.text for r in result.reasons if r.level == result.level]
+            side.kinds = [grid.kind_label(k) for k in situation.kinds(result.level, grid)]
+        sides.append(side)
+    return sides

@@ -106,7 +106,7 @@ def render_result(result: Result, grid: Grid, console: Console) -> None:
     ]))
     _numbers(result, console)
     _resources(result, grid, console)
-    _notes(result, console)
+    _notes(result, grid, console)
     territory = result.territory
     footer = f"{grid.model.name}, version {result.grid_version}"
     if territory is not None:
@@ -192,7 +192,7 @@ def _resources(result: Result, grid: Grid, console: Console) -> None:
                  result, lead)
 
 
-def _notes(result: Result, console: Console) -> None:
+def _notes(result: Result, grid: Grid, console: Console) -> None:
     notes: list[Text] = []
     if result.could_raise:
         notes.append(Text("Non évalué, pourrait relever le niveau : " + ", ".join(
@@ -200,6 +200,10 @@ def _notes(result: Result, console: Console) -> None:
     elif result.unanswered:
         notes.append(Text("Non évalué : " + ", ".join(
             _question_label(result, q) for q in result.unanswered)))
+    if result.also:
+        from gradation.present.documents import also_note
+
+        notes.append(plain(also_note(result, grid)))
     if result.not_asked:
         notes.append(Text("Non demandé (sans effet sur l'orientation) : " + ", ".join(
             _question_label(result, q) for q in result.not_asked)))

@@ -1,0 +1,56 @@
+"""`gradation compare`: the same answers under several situations, side by side."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Optional
+
+import typer
+
+from gradation.cli.common import GridsOption, grid_from, handled, stdout_console
+from gradation.errors import GradationError
+
+
+@handled
+def compare_command(
+    situations: Annotated[list[str], typer.Argument(
+        help="Deux situations ou plus (par exemple psychiatrie gaja).", show_default=False)],
+    answer: Annotated[Optional[list[str]], typer.Option(
+        "--answer", "-a", help="Réponse CLÉ=VALEUR (répétable ; l'emporte sur --answers).",
+        show_default=False)] = None,
+    answers: Annotated[Optional[str], typer.Option(
+        "--answers", help="Fichier de réponses YAML ou JSON (« - » : entrée standard).",
+        show_default=False)] = None,
+    grids: GridsOption = None,
+) -> None:
+    """Les mêmes réponses sous plusieurs situations, côte à côte : niveau, délai, raisons."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from gradation.consult.session import read_answers_file
+    from gradation.core.answers import parse_pairs
+    from gradation.present.teaching import compare
+    from gradation.present.terminal import plain
+
+    grid = grid_from(grids)
+    if len(situations) < 2:
+        raise GradationError("donnez au moins deux situations à comparer.")
+    chosen = [grid.situation(sid) for sid in situations]
+    raw: dict[str, Any] = read_answers_file(answers) if answers else {}
+    raw.update(parse_pairs(answer or []))
+    sides = compare(grid, chosen, raw)
+    table = Table(title="Mêmes réponses, situations comparées", show_lines=True)
+    table.add_column("")
+    for side in sides:
+        table.add_column(plain(side.situation.label), overflow="fold")
+    rows: list[tuple[str, list[Text]]] = [
+        ("niveau", [Text(grid.level_label(s.level), style="bold") if s.level
+                    else Text("—") for s in sides]),
+        ("délai", [plain(grid.delay_label(s.delay)) if s.delay else Text("—") for s in sides]),
+        ("raisons", [plain("\n".join(f"• {r}" for r in s.reasons)) if s.reasons is not None
+                     else plain(s.problem or "", "yellow") for s in sides]),
+        ("appelle", [plain(", ".join(s.kinds)) if s.kinds else Text("—") for s in sides]),
+        ("réponses non lues", [plain(", ".join(s.unused or []) or "—") for s in sides]),
+    ]
+    for label, cells in rows:
+        table.add_row(Text(label, style="dim"), *cells)
+    stdout_console().print(table)
