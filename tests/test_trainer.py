@@ -146,8 +146,34 @@ def test_explain_lists_every_rule_and_what_would_change_the_level(cli):
     lowers = {c["question"]: c for c in data["lower"]}
     assert lowers == {"retentissement_travail": {"question": "retentissement_travail",
                                                  "from": "oui", "to": "non", "level": "1"}}
-    text = cli("orient", "-s", "anxio-depression", *answer_flags(answers), "--explain").stdout
-    assert "Ce qui changerait le niveau" in text and "phq9 : 12 → 20" in text
+    text = " ".join(cli("orient", "-s", "anxio-depression", *answer_flags(answers),
+                        "--explain").stdout.split())
+    assert "Ce qui changerait le niveau" in text
+    assert "Score PHQ-9 (dépression) : 12 → 20 : le niveau monterait à 3e ligne." in text
+    assert "Retentissement sur le travail : oui → non : le niveau descendrait à 1re ligne." in text
+    # the negative red flags in one line, with their wording, not one row each
+    assert text.count("Drapeaux rouges : aucun positif (") == 1
+    assert "Danger pour autrui" in text and "danger_autrui" not in text
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown", "html"])
+def test_explain_says_why_not_the_level_above_in_every_format(cli, output_format):
+    answers = {**ADULT, "retentissement": "modere", "premier_episode": "non",
+               "decompensation": "oui", "rupture_de_soins": "non"}
+    result = cli("orient", "-s", "psychiatrie", "-t", str(ROOT / "tests/cases/territoire.yaml"),
+                 *answer_flags(answers), "--explain", "-f", output_format)
+    assert result.exit_code == 0
+    text = " ".join(re.sub(r"<[^>]+>", " ", result.stdout).split())
+    # level 3 in psychiatrie needs a relapse *and* a severe impact
+    text = text.replace("&#x27;", "'").replace("\u00a0", " ").replace("\u202f", " ")
+    assert "Pas de 3e ligne parce qu'aucune de ses conditions n'est remplie : il faudrait « " in text
+    assert ("ou « Signes de décompensation (rechute) : oui et Retentissement fonctionnel (vie "
+            "quotidienne, scolarité, travail, relations) = Sévère »") in text
+    assert "Règles de la situation" in text and "Ce qui changerait le niveau" in text
+    data = json.loads(cli("orient", "-s", "psychiatrie", "-t",
+                          str(ROOT / "tests/cases/territoire.yaml"), *answer_flags(answers),
+                          "--explain", "-f", "json").stdout)["explain"]
+    assert data["why_not_above"].startswith("Pas de 3e ligne parce qu")
 
 
 def test_vignettes_expected_levels_match_the_engine(grid, demo):

@@ -186,7 +186,8 @@ def format_outcome(outcome: Outcome, color: bool) -> str:
         from gradation.present.output import render_document
 
         return render_document(outcome.document, outcome.output_format, outcome.result,
-                               outcome.grid, letter=outcome.letter, recipient=outcome.recipient)
+                               outcome.grid, letter=outcome.letter, recipient=outcome.recipient,
+                               explanation=_explanation(outcome) if outcome.explain else None)
     from gradation.present.terminal import result_text
 
     return result_text(outcome.result, outcome.grid,
@@ -220,8 +221,12 @@ def _explanation(outcome: Outcome):  # type: ignore[no-untyped-def]
 
 
 def explain_json(outcome: Outcome) -> dict[str, Any]:
+    from gradation.present.explanation import explained
+
     checks, ups, downs = _explanation(outcome)
+    said = explained(outcome.grid, outcome.result, (checks, ups, downs))
     return {
+        "why_not_above": said.why_not_above,
         "rules": [{"rule": c.rule, "level": c.level, "condition": c.text, "fired": c.fired,
                    "answers": c.read} for c in checks],
         "raise": [vars_of(c) for c in ups],

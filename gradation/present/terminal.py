@@ -266,7 +266,7 @@ def print_result(result: Result, grid: Grid, explanation: Any = None) -> None:
     console = TidyConsole(highlight=False)
     render_result(result, grid, console)
     if explanation is not None:
-        render_explanation(explanation, result, console)
+        render_explanation(explanation, result, console, grid)
 
 
 def result_text(result: Result, grid: Grid, explanation: Any = None) -> str:
@@ -278,32 +278,21 @@ def result_text(result: Result, grid: Grid, explanation: Any = None) -> str:
                           highlight=False)
     render_result(result, grid, console)
     if explanation is not None:
-        render_explanation(explanation, result, console)
+        render_explanation(explanation, result, console, grid)
     return buffer.getvalue()
 
 
-def render_explanation(explanation: Any, result: Result, console: Console) -> None:
-    """Every rule (fired or not, on which answers) and what would change the level."""
-    from gradation.present.teaching import LINE_NAMES
+def render_explanation(explanation: Any, result: Result, console: Console,
+                       grid: Grid) -> None:
+    """Every rule (applied or not, on which answers), why not the level above, and what
+    would change the level (present.explanation: the same sentences in every format)."""
+    from gradation.present.explanation import explained
 
-    checks, ups, downs = explanation
-    table = Table(title="Règles de la situation", show_lines=False)
-    table.add_column("")
-    table.add_column("niveau")
-    table.add_column("condition")
-    table.add_column("réponses lues")
-    for c in checks:
-        table.add_row(Text("✓", style="green") if c.fired else Text("·", style="dim"),
-                      LINE_NAMES[c.level], plain(c.text),
-                      plain(", ".join(f"{k} = {v}" for k, v in c.read.items())))
+    said = explained(grid, result, explanation)
     console.print()
-    console.print(table)
+    console.print(Text("Règles de la situation", style="bold underline"))
+    console.print(bullets([plain(line) for line in said.rules]))
+    if said.why_not_above:
+        console.print(bullets([plain(said.why_not_above, "bold")]))
     console.print(Text("Ce qui changerait le niveau", style="bold underline"))
-    if result.level != "urgence":
-        console.print("  Tout drapeau rouge positif mènerait à l'urgence.")
-    if not ups and not downs:
-        console.print("  Aucun changement d'une seule réponse ne modifie le niveau.")
-    for label, changes in (("monterait", ups), ("descendrait", downs)):
-        for ch in changes:
-            console.print(Text(f"  {ch.question} : {ch.before} → {ch.after} : le niveau "
-                               f"{label} à {LINE_NAMES[ch.level]}"))
+    console.print(bullets([plain(line) for line in said.changes]))

@@ -1,0 +1,76 @@
+"""`--explain` as sentences, the same in every format: the red flags in one line when none is
+positive, each rule of the situation with the answers it read (labels, not ids), « pas de
+niveau N parce que … » for the level above, and the single answers that would change the level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gradation.core.model import Grid
+from gradation.core.result import Result
+from gradation.present.teaching import LINE_NAMES
+
+LEVELS = ("1", "2", "3", "urgence")
+
+
+@dataclass(frozen=True, slots=True)
+class Explained:
+    rules: list[str]  # one sentence per rule (red flags in one when none holds)
+    why_not_above: str | None
+    changes: list[str]
+
+
+def _label(result: Result, qid: str) -> str:
+    question = result.situation.question(qid)
+    return question.text.rstrip(" ?") if question is not None else qid
+
+
+def explained(grid: Grid, result: Result, explanation: Any) -> Explained:
+    checks, ups, downs = explanation
+    flag_ids = {f.id for f in grid.red_flags}
+    flags = [c for c in checks if c.rule in flag_ids]
+    rules: list[str] = []
+    if flags and not any(c.fired for c in flags):
+        rules.append("Drapeaux rouges : aucun positif ("
+                     + ", ".join(sorted({_label(result, q) for c in flags for q in c.read
+                                         if q in result.answers}))  # asked on this path
+                     + ").")
+    else:
+        rules += [f"✓ Drapeau rouge : {c.text}." for c in flags if c.fired]
+    for c in checks:
+        if c.rule in flag_ids:
+            continue
+        # the condition names its questions: the answers read, in its order, suffice
+        read = " ; ".join(c.read.values())
+        mark = "✓ appliquée" if c.fired else "· non appliquée"
+        rules.append(f"{mark} — {LINE_NAMES[c.level]} si {c.text} (réponse"
+                     f"{'s' if len(c.read) > 1 else ''} : {read}).")
+    changes = []
+    if result.level != "urgence":
+        changes.append("Tout drapeau rouge positif mènerait à l'urgence.")
+    for verb, found in (("monterait", ups), ("descendrait", downs)):
+        for ch in found:
+            changes.append(f"{_label(result, ch.question)} : {ch.before} → {ch.after} : le "
+                           f"niveau {verb} à {LINE_NAMES[ch.level]}.")
+    if not ups and not downs:
+        changes.append("Aucun changement d'une seule réponse ne modifie le niveau.")
+    return Explained(rules, _why_not_above(result, checks), changes)
+
+
+def _why_not_above(result: Result, checks: list[Any]) -> str | None:
+    """« Pas de 3e ligne : il faudrait … » for the next level of the situation above."""
+    if result.level == "urgence":
+        return None
+    levels = sorted(str(lv) for lv in result.situation.spec.levels)
+    above = [lv for lv in levels if LEVELS.index(lv) > LEVELS.index(result.level)]
+    if not above:
+        return (f"Pas de niveau au-dessus de la {LINE_NAMES[result.level]} dans cette situation, "
+                "hors urgence (un drapeau rouge).")
+    level = above[0]
+    needed = [c.text for c in checks if c.level == level and not c.fired]
+    if not needed:
+        return None
+    return (f"Pas de {LINE_NAMES[level]} parce qu'aucune de ses conditions n'est remplie : il "
+            "faudrait " + ", ou ".join(f"« {text} »" for text in needed) + ".")
