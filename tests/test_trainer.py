@@ -307,3 +307,30 @@ def test_the_readme_vignette_example_is_valid(cli, tmp_path):
     path.write_text(example.group(1), encoding="utf-8")
     result = cli("grid", "validate", str(path))
     assert result.exit_code == 0 and "Aucun problème" in result.stdout, result.stdout
+
+
+def test_sources_gives_every_reference_in_full_and_flags_an_unknown_citation(cli, tmp_path):
+    out = " ".join(cli("sources").stdout.split())
+    for tag in ("CMGF 2022", "HAS 2018", "HAS 2017", "Kroenke 2001", "OMS, AUDIT",
+                "Conférence de consensus sur la crise suicidaire (2000)"):
+        assert tag in out
+    assert ("HAS, « Coordination entre le médecin généraliste et les différents acteurs de "
+            "soins dans la prise en charge des patients adultes souffrant de troubles mentaux »"
+            ) in out
+    assert "psychiatrie/premier-episode" in out and "Citations sans référence" not in out
+    markdown = cli("sources", "-f", "markdown").stdout
+    assert markdown.startswith("# Sources des grilles") and "## HAS 2017" in markdown
+    # a grid that cites a source with no reference: said, with who cites it
+    import shutil
+
+    grids = tmp_path / "grids"
+    shutil.copytree(ROOT / "grids", grids)
+    path = grids / "situations" / "psychiatrie.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('source: "HAS 2018, coordination entre médecin généraliste et '
+                        'psychiatrie"\n    calls: [psychiatre, cmp]',
+                        'source: "Inventé 2099"\n    calls: [psychiatre, cmp]', 1)
+    path.write_text(text, encoding="utf-8")
+    out = " ".join(cli("sources", "--grids", str(grids)).stdout.split())
+    assert "Citations sans référence (à ajouter à sources.yaml) : « Inventé 2099 » " \
+           "(psychiatrie/premier-episode)" in out

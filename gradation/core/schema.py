@@ -350,3 +350,13 @@ class Vignette(_Strict):
 class VignetteFile(_Strict):
     common: dict[StrictStr, object] = {}
     vignettes: list[Vignette] = Field(min_length=1)
+
+
+class SourceRef(_Strict):
+    tag: Text  # how the grids' « source » fields begin
+    reference: Text
+    covers: Text | None = None
+
+
+class SourcesFile(_Strict):
+    sources: list[SourceRef] = Field(min_length=1)

@@ -145,3 +145,20 @@ def check_vignettes(grid: Grid, path: Path) -> tuple[list[Any] | None, list[Prob
                                     f"grille conclut « {result.level} » pour ces réponses "
                                     f"(corrigez le niveau attendu ou les réponses)"))
     return list(found.vignettes), problems
+
+
+def load_sources(grid: Grid) -> list[Any]:
+    """The full references of the grids' source tags (`sources.yaml`), or [] when the grid
+    folder has none."""
+    from gradation.core.schema import SourcesFile
+
+    path = grid.root / "sources.yaml"
+    if not path.is_file():
+        return []
+    data, problems, name = read_checked(path)
+    found = None
+    if not any(p.is_error for p in problems):
+        found = validate(SourcesFile, data, problems, name)
+    if found is None or any(p.is_error for p in problems):
+        raise LoadError(problems, "les sources ne peuvent pas être chargées")
+    return list(found.sources)

@@ -249,3 +249,24 @@ def compare(grid: Grid, situations: list[Situation], raw: Mapping[str, Any]) -> 
             side.kinds = [grid.kind_label(k) for k in situation.kinds(result.level, grid)]
         sides.append(side)
     return sides
+
+
+def citations(grid: Grid, references: list[Any]
+              ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Who cites what: reference tag → the rules and red flags citing it, and each citation
+    that begins with no known tag → its citers."""
+    cited: dict[str, list[str]] = {ref.tag: [] for ref in references}
+    unknown: dict[str, list[str]] = {}
+    sources = [(f.id, f.source) for f in grid.common.red_flags]
+    for situation in grid.situations.values():
+        sources += [(f"{situation.id}/{r.id}", r.source) for r in situation.spec.rules]
+    for citer, text in sources:
+        for item in (part.strip() for part in text.split(";")):
+            tag = next((ref.tag for ref in references if item.startswith(ref.tag)), None)
+            if tag is None and item.endswith("extension") and "extension" in cited:
+                tag = "extension"
+            if tag is None:
+                unknown.setdefault(item, []).append(citer)
+            elif citer not in cited[tag]:
+                cited[tag].append(citer)
+    return cited, unknown
