@@ -113,3 +113,24 @@ def test_the_urgent_banner_survives_black_and_white_printing(cli, tmp_path):
     # not colour alone: a thick border, bold text and the word URGENT itself
     assert ".banner{border:3px solid #000" in css and "font-weight:bold" in css
     assert "@page{size:A4" in css and 'name="viewport"' in html
+
+
+def test_the_training_handout_prints_with_its_answer_key_after_the_stories(cli, tmp_path):
+    _browser()
+    target = tmp_path / "support.html"
+    result = cli("train", "--export", "html", "-s", "psychiatrie", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    pages = read_pdf(print_pdf(target, tmp_path))
+    assert all(size == pytest.approx(A4, abs=1) for size, _ in pages)
+    text = " ".join(" ".join(t for _, t in pages).split())
+    import yaml
+
+    data = yaml.safe_load((ROOT / "grids" / "training" / "vignettes.yaml").read_text("utf-8"))
+    stories = [v for v in data["vignettes"] if v["situation"] == "psychiatrie"]
+    key = text.index("Corrigé")
+    for i, vignette in enumerate(stories, 1):
+        start = " ".join(vignette["story"].split())[:30]
+        assert 0 <= text.index(start) < key  # every story before the answer key
+        model = yaml.safe_load((ROOT / "grids" / "model.yaml").read_text("utf-8"))
+        labels = {level["id"]: level["label"] for level in model["levels"]}
+        assert f"Vignette {i} : {labels[vignette['level']]}" in text[key:]

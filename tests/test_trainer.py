@@ -334,3 +334,34 @@ def test_sources_gives_every_reference_in_full_and_flags_an_unknown_citation(cli
     out = " ".join(cli("sources", "--grids", str(grids)).stdout.split())
     assert "Citations sans référence (à ajouter à sources.yaml) : « Inventé 2099 » " \
            "(psychiatrie/premier-episode)" in out
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a POSIX pty")
+def test_pty_room_mode_pauses_for_the_vote_then_reveals(tmp_path):
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path)}
+    child = pexpect.spawn(sys.executable, ["-m", "gradation", "train", "--salle", "-s",
+                                           "psychiatrie", "-n", "2", "--seed", "3"],
+                          env=env, encoding="utf-8", timeout=20, dimensions=(40, 100))
+    for _ in range(2):
+        child.expect_exact("Votez : 1re ligne, 2e ligne, 3e ligne ou urgence ?")
+        assert "Réponse :" not in child.before.split("1/2")[-1]  # nothing revealed before
+        child.send("\r")
+        child.expect_exact("Réponse :")
+        child.expect_exact("Pourquoi")
+    child.expect_exact("Fin de la séance : 2 vignette(s).")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and "Score" not in child.before
+
+
+def test_the_handout_in_markdown_has_the_stories_then_the_key(cli, tmp_path):
+    out = cli("train", "--export", "markdown", "-s", "gaja", "-n", "3").stdout
+    assert out.startswith("# Entraînement à la gradation")
+    assert out.count("## Vignette ") == 3 and out.count("☐ ") == 12
+    assert out.index("## Corrigé") > out.rindex("## Vignette ")
+    stories = [v for v in VIGNETTES if v["situation"] == "gaja"][:3]
+    model = yaml.safe_load((ROOT / "grids" / "model.yaml").read_text("utf-8"))
+    labels = {level["id"]: level["label"] for level in model["levels"]}
+    key = " ".join(out[out.index("## Corrigé"):].split())
+    for i, vignette in enumerate(stories, 1):
+        assert f"Vignette {i} : {labels[vignette['level']]}" in key

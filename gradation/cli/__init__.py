@@ -60,7 +60,7 @@ def full_app() -> typer.Typer:
     if _registered:
         return app
     _registered = True
-    from gradation.cli import compare, sources, train
+    from gradation.cli import compare, quiz, sources, train
     from gradation.cli.grid import grid_app
     from gradation.cli.importer import import_app
     from gradation.cli.resources import resources_app
@@ -69,7 +69,7 @@ def full_app() -> typer.Typer:
     app.command("model")(train.model_command)
     app.command("situations")(train.situations_command)
     app.command("show")(train.show_command)
-    app.command("train")(train.train_command)
+    app.command("train")(quiz.train_command)
     app.command("compare")(compare.compare_command)
     app.command("sources")(sources.sources_command)
     app.add_typer(grid_app, name="grid")

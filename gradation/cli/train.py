@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import random
-import sys
 from enum import StrEnum
-from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated
 
 import typer
 
 from gradation.cli.common import GridsOption, grid_from, handled, stdout_console
-from gradation.errors import EXIT_INTERRUPTED, GradationError
 
 
 class TableFormat(StrEnum):
@@ -216,151 +212,3 @@ def show_command(
     from rich.markdown import Markdown
 
     stdout_console().print(Markdown(text))
-
-
-@handled
-def train_command(
-    situation: Annotated[
-        Optional[str],
-        typer.Option("--situation", "-s", help="Seulement cette situation.", show_default=False),
-    ] = None,
-    count: Annotated[int, typer.Option("--count", "-n", min=1, help="Nombre de vignettes.")] = 10,
-    seed: Annotated[
-        Optional[int],
-        typer.Option(
-            "--seed", help="Graine du tirage (pour rejouer la même série).", show_default=False
-        ),
-    ] = None,
-    vignettes_file: Annotated[
-        Optional[Path],
-        typer.Option("--vignettes", help="Fichier de vignettes (par défaut : celles de la "
-                     "grille) ; vérifié en entier avant la première question.",
-                     show_default=False),
-    ] = None,
-    grids: GridsOption = None,
-) -> None:
-    """S'entraîner : une vignette clinique, choisir le niveau, voir la bonne réponse et pourquoi."""
-    from rich.panel import Panel
-    from rich.text import Text
-
-    from gradation.consult.prompts import ask_level
-    from gradation.core.decision import decide
-    from gradation.core.settle import unneeded
-    from gradation.files.grids import load_vignettes
-    from gradation.files.locate import resolve_territory
-    from gradation.files.territories import load_territory
-    from gradation.present.terminal import plain
-
-    grid = grid_from(grids)
-    vignettes = load_vignettes(grid, vignettes_file)  # all checked: no stop mid-quiz
-    if situation:
-        grid.situation(situation)
-        vignettes = [v for v in vignettes if v.situation == situation]
-    if not sys.stdin.isatty():
-        raise GradationError("gradation train se joue dans un terminal (clavier).")
-    if seed is None:
-        seed = random.SystemRandom().randrange(1, 10_000)
-    random.Random(seed).shuffle(vignettes)
-    chosen = vignettes[:count]
-    territory = load_territory(resolve_territory("demo", grid.root), grid)
-    console = stdout_console()
-    console.print(Text(f"Série tirée avec la graine {seed} (--seed {seed} pour la rejouer).",
-                       style="dim"))
-    if len(chosen) < count:
-        console.print(Text(f"{len(chosen)} vignettes disponibles sur les {count} demandées.",
-                           style="yellow"))
-    score = 0
-    misses: list[tuple[Any, str, str]] = []
-    i = 0
-    try:
-        for i, vignette in enumerate(chosen, 1):
-            sit = grid.situations[vignette.situation]
-            console.print(Panel(plain(vignette.story), title=plain(
-                f"{i}/{len(chosen)} — {sit.label}"), title_align="left"))
-            guess = ask_level(grid, sit)
-            result = decide(grid, sit, vignette.answers, territory,
-                            not_asked=unneeded(grid, sit, vignette.answers))
-            right = guess == result.level
-            score += right
-            if right:
-                console.print(Text("✓ Exact : ", style="bold green").append(
-                    f"{grid.level_label(result.level)}."))
-            else:
-                misses.append((vignette, guess, result.level))
-                console.print(Text("✗ Votre réponse : ", style="bold red").append(
-                    grid.level_label(guess), style="red").append(" · bonne réponse : ").append(
-                    grid.level_label(result.level), style="bold"))
-            _explain_verdict(console, grid, result, guess)
-            if vignette.teaching:
-                console.print(Text("  À retenir : ", style="bold").append_text(
-                    plain(vignette.teaching)))
-            console.print()
-    except KeyboardInterrupt:
-        console.print(Text(f"Entraînement interrompu — score : {score}/{len(chosen)} "
-                           f"({i - 1} vignette(s) jouée(s)).", style="bold"))
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    console.print(Text(f"Score : {score}/{len(chosen)}", style="bold"))
-    if misses:
-        console.print(Text("À revoir :", style="bold"))
-        for vignette, guess, level in misses:
-            console.print(f"  • {vignette.id} — répondu {grid.level_label(guess)}, attendu "
-                          f"{grid.level_label(level)}")
-        console.print(Text(f"Pour rejouer la même série : gradation train --seed {seed} "
-                           f"--count {len(chosen)}", style="dim"))
-
-
-LEVEL_ORDER = ("1", "2", "3", "urgence")
-
-
-def _explain_verdict(console: Any, grid: Any, result: Any, guess: str) -> None:
-    """« Pourquoi » (the reasons of the level reached) and, after a wrong answer, « pourquoi
-    pas votre réponse » (what the level chosen needs, or that the answers go beyond it)."""
-    from rich.text import Text
-
-    from gradation.present.terminal import plain
-
-    console.print(Text(f"  Pourquoi {grid.level_label(result.level)} :", style="bold"))
-    for reason in result.reasons:
-        if reason.level == result.level:
-            console.print(Text("    • ").append_text(plain(reason.text))
-                          .append(f" ({reason.source})", style="dim"))
-    deciding = _deciding_answers(result, grid)
-    if deciding:
-        console.print(Text("    Réponses décisives : " + ", ".join(deciding), style="italic"))
-    if result.bridge:
-        console.print(Text(f"  En attendant : {result.bridge_reason}.", style="italic"))
-    if guess == result.level:
-        return
-    console.print(Text(f"  Pourquoi pas {grid.level_label(guess)} :", style="bold"))
-    if LEVEL_ORDER.index(guess) < LEVEL_ORDER.index(result.level):
-        console.print("    les raisons ci-dessus relèvent d'un niveau plus élevé.")
-    elif guess == "urgence":
-        console.print("    aucun drapeau rouge ni risque suicidaire élevé dans cette histoire.")
-    else:
-        needed = [r.reason for r in result.situation.rules if str(r.level) == guess]
-        console.print(f"    aucune des conditions de ce niveau n'est remplie"
-                      f"{' :' if needed else '.'}")
-        for text in needed:
-            console.print(Text("    – ").append_text(plain(text)))
-
-
-def _deciding_answers(result: Any, grid: Any) -> list[str]:
-    """The answers read by the rules that decided the level."""
-    from gradation.core.conditions import comparisons
-    from gradation.core.decision import display_answer
-
-    read: dict[str, None] = {}
-    for reason in result.reasons:
-        if reason.level != result.level:
-            continue
-        rule = next((r for r in result.situation.rules if r.id == reason.rule), None)
-        flag_conditions = [f.condition for f in grid.red_flags if f.id == reason.rule]
-        for cond in ([rule.condition] if rule else []) + flag_conditions:
-            for cmp in comparisons(cond):
-                read[cmp.question] = None
-    out = []
-    for qid in read:
-        q = result.situation.question(qid)
-        if q is not None and qid in result.answers:
-            out.append(f"{q.text.rstrip(' ?')} : {display_answer(q, result.answers[qid])}")
-    return out
