@@ -365,3 +365,13 @@ def test_the_handout_in_markdown_has_the_stories_then_the_key(cli, tmp_path):
     key = " ".join(out[out.index("## Corrigé"):].split())
     for i, vignette in enumerate(stories, 1):
         assert f"Vignette {i} : {labels[vignette['level']]}" in key
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_model_tells_levels_of_recourse_from_lines_with_the_grids_example(cli, output_format):
+    out = " ".join(cli("model", "-f", output_format).stdout.split())
+    assert "Deux notions à ne pas confondre. La ligne est la place d'une ressource" in out
+    assert ("Exemple : pour « Anxio-dépression, troubles somatoformes, retentissement sur le "
+            "travail », le niveau de recours 3 appelle Psychiatre libéral (2e ligne de "
+            "l'organisation), Centre médico-psychologique (adultes) (2e ligne de "
+            "l'organisation).") in out

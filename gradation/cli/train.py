@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -47,7 +47,7 @@ def model_command(
                 + " | ".join(_md_cell(", ".join(cells[f.id])) for f in fields)
                 + " |"
             )
-        typer.echo("\n".join(lines))
+        typer.echo("\n".join(lines + ["", *_levels_and_lines(grid)]))
         return
     from rich.table import Table
     from rich.text import Text
@@ -80,6 +80,17 @@ def model_command(
                 console.print(Padding(Text(f"{f.label} : ", style="dim").append(
                     ", ".join(cells[f.id]) or "—"), (0, 0, 0, 2)))
             console.print()
+    for paragraph in _levels_and_lines(grid):
+        console.print(plain(paragraph))
+        console.print()
+
+
+def _levels_and_lines(grid: Any) -> list[str]:
+    """The model's note on levels of recourse and lines, and the grid's own example."""
+    from gradation.present.teaching import level_line_example
+
+    example = level_line_example(grid)
+    return [text for text in (grid.model.levels_and_lines, example) if text]
 
 
 @handled

@@ -321,6 +321,9 @@ class Reasoning(_Strict):
 class ModelFile(_Strict):
     version: Text
     name: Text
+    # How a situation's level of recourse relates to the lines of the organisation (shown by
+    # `gradation model`, with an example taken from the grid).
+    levels_and_lines: Text | None = None
     levels: list[LevelInfo]
     fields: list[FieldInfo]
     lines: list[LineInfo]

@@ -270,3 +270,21 @@ def citations(grid: Grid, references: list[Any]
             elif citer not in cited[tag]:
                 cited[tag].append(citer)
     return cited, unknown
+
+
+def level_line_example(grid: Grid) -> str | None:
+    """A situation whose level of recourse calls resources of another line of the
+    organisation, said in one sentence (the first one in the grid's order)."""
+    line_of = {kind: line.line for line in grid.model.lines
+               for kinds in line.cells.values() for kind in kinds}
+    for situation in grid.situations.values():
+        for level in ("3", "2"):
+            kinds = situation.kinds(level, grid)
+            if any(str(line_of[k]) != level for k in kinds if k in line_of):
+                placed = ", ".join(
+                    grid.kind_label(k) + (f" ({LINE_NAMES[str(line_of[k])]} de l'organisation)"
+                                          if k in line_of else " (hors du tableau)")
+                    for k in kinds)
+                return (f"Exemple : pour « {situation.label} », le niveau de recours {level} "
+                        f"appelle {placed}.")
+    return None
