@@ -375,3 +375,27 @@ def test_model_tells_levels_of_recourse_from_lines_with_the_grids_example(cli, o
             "travail », le niveau de recours 3 appelle Psychiatre libéral (2e ligne de "
             "l'organisation), Centre médico-psychologique (adultes) (2e ligne de "
             "l'organisation).") in out
+
+
+def test_the_compact_diagram_is_landscape_by_level_without_link_labels(cli):
+    out = cli("show", "psychiatrie", "-f", "mermaid-niveaux").stdout
+    lines = out.splitlines()
+    assert lines[0] == "flowchart LR"
+    assert not any("-->|" in line or '-- "' in line for line in lines)  # nothing to overlap
+    boxes = {line.split("[", 1)[0].strip(): line for line in lines if line.strip().startswith("C_")}
+    assert list(boxes) == ["C_urgence", "C_3", "C_2", "C_1"]
+    # level 3 in psychiatrie: a relapse *and* a severe impact, in level 3's box only
+    relapse = ("Signes de décompensation (rechute) : oui et Retentissement fonctionnel (vie "
+               "quotidienne, scolarité, travail, relations) = Sévère")
+    assert relapse in boxes["C_3"] and relapse not in boxes["C_2"]
+    assert "• Signes de décompensation (rechute) : oui<br/>" in boxes["C_2"]
+    assert "Danger pour autrui" in boxes["C_urgence"]
+    assert all(f"S --> C_{lv} --> L_{lv}" in out for lv in ("urgence", "3", "2", "1"))
+
+
+def test_grid_schema_describes_the_vignettes_files(cli):
+    schema = json.loads(cli("grid", "schema", "--vignettes").stdout)
+    vignette = schema["$defs"]["Vignette"]
+    assert schema["title"] == "Vignettes gradation"
+    assert {"id", "situation", "story", "answers", "level"} <= set(vignette["required"])
+    assert {"teaching", "difficulty"} <= set(vignette["properties"])

@@ -160,13 +160,17 @@ def _show(value: Any) -> str:
 
 @grid_app.command("schema")
 @handled
-def grid_schema() -> None:
-    """Afficher le schéma JSON des fichiers de territoire (pour l'éditeur)."""
-    from gradation.core.schema import TerritoryFile
+def grid_schema(
+    vignettes: Annotated[bool, typer.Option(
+        "--vignettes", help="Le schéma des fichiers de vignettes d'entraînement.")] = False,
+) -> None:
+    """Afficher le schéma JSON des fichiers de territoire, ou de vignettes (pour l'éditeur)."""
+    from gradation.core.schema import TerritoryFile, VignetteFile
 
-    schema = TerritoryFile.model_json_schema()
+    model = VignetteFile if vignettes else TerritoryFile
+    schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Territoire gradation"
+    schema["title"] = "Vignettes gradation" if vignettes else "Territoire gradation"
     typer.echo(json.dumps(schema, ensure_ascii=False, indent=2))
 
 

@@ -19,6 +19,7 @@ class ShowFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     mermaid = "mermaid"
+    mermaid_niveaux = "mermaid-niveaux"
 
 
 def _md_cell(text: str) -> str:
@@ -183,6 +184,11 @@ def show_command(
     sit = grid.situation(situation)
     if output_format == ShowFormat.mermaid:
         typer.echo(mermaid(grid, sit), nl=False)
+        return
+    if output_format == ShowFormat.mermaid_niveaux:  # compact, landscape: for projection
+        from gradation.present.teaching import mermaid_by_level
+
+        typer.echo(mermaid_by_level(grid, sit), nl=False)
         return
     rng = sit.spec.age
     lines = [f"# {sit.label}", "", f"Âge : {age_text(rng.min, rng.max)}.", "", "## Questions", ""]

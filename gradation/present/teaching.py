@@ -129,6 +129,34 @@ def mermaid(grid: Grid, situation: Situation) -> str:
     return "\n".join(lines) + "\n"
 
 
+def mermaid_by_level(grid: Grid, situation: Situation) -> str:
+    """A compact diagram for projection: left to right, for each level (urgence first) the
+    conditions that lead there in one box, then the level and what it calls. No label on the
+    links: nothing to overlap."""
+    lines = ["flowchart LR", f'    S(["{_mermaid_text(situation.label)}"])']
+    levels = ["urgence", *(str(lv) for lv in sorted(situation.spec.levels, reverse=True))]
+    for lv in levels:
+        if lv == "urgence":
+            conditions = ["un drapeau rouge : " + ", ".join(
+                sorted({situation.question(cmp.question).text.rstrip(" ?")  # type: ignore[union-attr]
+                        for f in grid.red_flags for cmp in c.comparisons(f.condition)
+                        if situation.question(cmp.question) is not None}))]
+        elif lv == "1":
+            conditions = ["aucune des conditions ci-dessus"]
+        else:
+            conditions = [describe(r.condition, situation) for r in situation.rules
+                          if str(r.level) == lv]
+        box = "<br/>".join(f"• {_mermaid_text(text)}" for text in conditions)
+        kinds = kind_labels(grid, situation, lv, situation.kinds(lv, grid))
+        lines.append(f'    C_{lv}["{box}"]')
+        lines.append(f'    L_{lv}(["{_mermaid_text(grid.level_label(lv))}<br/>'
+                     f'{_mermaid_text(kinds)}"])')
+        lines.append(f"    S --> C_{lv} --> L_{lv}")
+    lines.append("    classDef urgence fill:#c00,color:#fff")
+    lines.append("    class L_urgence urgence")
+    return "\n".join(lines) + "\n"
+
+
 @dataclass(frozen=True, slots=True)
 class RuleCheck:
     level: str
