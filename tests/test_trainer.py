@@ -228,6 +228,9 @@ def test_pty_quiz_to_its_score(tmp_path, grid):
         right += levels[0] == "1"
     child.expect(r"Score : (\d)/3")
     assert int(child.match.group(1)) == right
+    if right < 3:  # the misses, and the command that replays them
+        child.expect(r"Pour les rejouer : gradation train --only ([\w,-]+)")
+        assert len(child.match.group(1).split(",")) == 3 - right
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -399,3 +402,15 @@ def test_grid_schema_describes_the_vignettes_files(cli):
     assert schema["title"] == "Vignettes gradation"
     assert {"id", "situation", "story", "answers", "level"} <= set(vignette["required"])
     assert {"teaching", "difficulty"} <= set(vignette["properties"])
+
+
+def test_only_plays_the_vignettes_named_in_their_order(cli):
+    ids = [v["id"] for v in VIGNETTES]
+    picked = [ids[5], ids[0]]
+    out = cli("train", "--only", ",".join(picked), "--export", "markdown").stdout
+    stories = {v["id"]: " ".join(v["story"].split())[:30] for v in VIGNETTES}
+    flat_out = " ".join(out.split())
+    assert out.count("## Vignette ") == 2
+    assert 0 <= flat_out.index(stories[ids[5]]) < flat_out.index(stories[ids[0]])
+    wrong = cli("train", "--only", ids[0] + "x", "--export", "markdown")
+    assert wrong.exit_code == 2 and f"vouliez-vous dire « {ids[0]} »" in wrong.stderr

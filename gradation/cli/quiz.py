@@ -40,6 +40,9 @@ def train_command(
                      "grille) ; vérifié en entier avant la première question.",
                      show_default=False),
     ] = None,
+    only: Annotated[Optional[str], typer.Option(
+        "--only", help="Seulement ces vignettes, dans cet ordre (identifiants séparés par des "
+        "virgules) : par exemple celles manquées.", show_default=False)] = None,
     salle: Annotated[bool, typer.Option(
         "--salle", help="Mode salle (projection) : la vignette, une pause pour le vote à main "
         "levée, puis la réponse et pourquoi ; sans score.")] = False,
@@ -68,21 +71,19 @@ def train_command(
     if situation:
         grid.situation(situation)
         vignettes = [v for v in vignettes if v.situation == situation]
-    if export is not None:  # the file's order, or the draw of --seed
-        if seed is not None:
-            random.Random(seed).shuffle(vignettes)
-        _export(grid, vignettes[:count], export, output)
+    if export is not None:  # the file's order, the order of --only, or the draw of --seed
+        _export(grid, _draw(vignettes, only, seed)[:count], export, output)
         return
     if not sys.stdin.isatty():
         raise GradationError("gradation train se joue dans un terminal (clavier).")
-    if seed is None:
+    if seed is None and only is None:
         seed = random.SystemRandom().randrange(1, 10_000)
-    random.Random(seed).shuffle(vignettes)
-    chosen = vignettes[:count]
+    chosen = _draw(vignettes, only, seed)[:count]
     territory = load_territory(resolve_territory("demo", grid.root), grid)
     console = stdout_console()
-    console.print(Text(f"Série tirée avec la graine {seed} (--seed {seed} pour la rejouer).",
-                       style="dim"))
+    if only is None:
+        console.print(Text(f"Série tirée avec la graine {seed} (--seed {seed} pour la "
+                           "rejouer).", style="dim"))
     if len(chosen) < count:
         console.print(Text(f"{len(chosen)} vignettes disponibles sur les {count} demandées.",
                            style="yellow"))
@@ -123,13 +124,44 @@ def train_command(
         console.print(Text(f"Fin de la séance : {len(chosen)} vignette(s).", style="bold"))
         return
     console.print(Text(f"Score : {score}/{len(chosen)}", style="bold"))
-    if misses:
-        console.print(Text("À revoir :", style="bold"))
-        for vignette, guess, level in misses:
-            console.print(f"  • {vignette.id} — répondu {grid.level_label(guess)}, attendu "
-                          f"{grid.level_label(level)}")
-        console.print(Text(f"Pour rejouer la même série : gradation train --seed {seed} "
-                           f"--count {len(chosen)}", style="dim"))
+    _recap(console, grid, misses, vignettes_file)
+
+
+def _recap(console: Any, grid: Any, misses: list[tuple[Any, str, str]],
+           vignettes_file: Path | None) -> None:
+    """The vignettes missed, and the command that replays them."""
+    from rich.text import Text
+
+    if not misses:
+        return
+    console.print(Text("À revoir :", style="bold"))
+    for vignette, guess, level in misses:
+        console.print(f"  • {vignette.id} — répondu {grid.level_label(guess)}, attendu "
+                      f"{grid.level_label(level)}")
+    console.print(Text("Pour les rejouer : gradation train --only "
+                       + ",".join(v.id for v, _, _ in misses)
+                       + (f" --vignettes {vignettes_file}" if vignettes_file else ""),
+                       style="bold"), soft_wrap=True)  # a command to copy: never broken
+
+
+def _draw(vignettes: list[Any], only: str | None, seed: int | None) -> list[Any]:
+    """The vignettes of --only in its order; else the draw of the seed; else the file's."""
+    if only is not None:
+        return _only(vignettes, only)
+    if seed is not None:
+        random.Random(seed).shuffle(vignettes)
+    return vignettes
+
+
+def _only(vignettes: list[Any], only: str) -> list[Any]:
+    from gradation.core.suggest import suggest
+
+    by_id = {v.id: v for v in vignettes}
+    wanted = [part.strip() for part in only.split(",") if part.strip()]
+    for vid in wanted:
+        if vid not in by_id:
+            raise GradationError(f"--only : vignette « {vid} » inconnue{suggest(vid, by_id)}")
+    return [by_id[vid] for vid in wanted]
 
 
 def _verdict(console: Any, grid: Any, level: str, guess: str) -> None:
