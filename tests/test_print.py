@@ -133,3 +133,22 @@ def test_the_training_handout_prints_with_its_answer_key_after_the_stories(cli, 
         model = yaml.safe_load((ROOT / "grids" / "model.yaml").read_text("utf-8"))
         labels = {level["id"]: level["label"] for level in model["levels"]}
         assert f"Vignette {i} : {labels[vignette['level']]}" in text[key:]
+
+
+@pytest.mark.parametrize("command", [("model",), ("situations",), ("show", "psychiatrie")])
+def test_trainers_pages_print_in_large_type_landscape(cli, tmp_path, command):
+    _browser()
+    result = cli(*command, "--format", "html")
+    assert result.exit_code == 0
+    page = tmp_path / "page.html"
+    page.write_text(result.stdout, encoding="utf-8")
+    pages = read_pdf(print_pdf(page, tmp_path))
+    assert all(size == pytest.approx((A4[1], A4[0]), abs=1) for size, _ in pages)  # landscape
+    text = " ".join(" ".join(t for _, t in pages).split())
+    expected = {"model": "Deux notions à ne pas confondre",
+                "situations": "Grands adolescents et jeunes adultes",
+                "show": "Signes de décompensation (rechute) : oui et Retentissement"}[command[0]]
+    assert expected in text
+    if command[0] == "show":  # one colour per level: each level's heading is marked
+        for level in ("urgence", "3", "2", "1"):
+            assert f'<h3 class="l{level}">' in result.stdout

@@ -13,11 +13,13 @@ from gradation.cli.common import GridsOption, grid_from, handled, stdout_console
 class TableFormat(StrEnum):
     text = "text"
     markdown = "markdown"
+    html = "html"
 
 
 class ShowFormat(StrEnum):
     text = "text"
     markdown = "markdown"
+    html = "html"
     mermaid = "mermaid"
     mermaid_niveaux = "mermaid-niveaux"
 
@@ -37,6 +39,16 @@ def model_command(
     grid = grid_from(grids)
     fields = grid.model.fields
     rows = model_table(grid)
+    if output_format == TableFormat.html:
+        from gradation.present import projection
+
+        body = projection.table(["ligne", *(f.label for f in fields)], [
+            (label.split(" ")[0], [f"**{label}**\n{organisation}",
+                                   *("\n".join(cells[f.id]) for f in fields)])
+            for label, organisation, cells in rows])
+        typer.echo(projection.page(grid.model.name, projection.h1(grid.model.name) + body
+                                   + projection.paragraphs(_levels_and_lines(grid))), nl=False)
+        return
     if output_format == TableFormat.markdown:
         lines = [
             "| ligne | " + " | ".join(f.label for f in fields) + " |",
@@ -108,6 +120,17 @@ def situations_command(
         "* extension : un type que la table source ne met pas dans cette case ; la grille "
         "l'ajoute pour combler un manque clinique."
     )
+    if output_format == TableFormat.html:
+        from gradation.present import projection
+
+        body = projection.table(["situation", "niveau 1", "niveau 2", "niveau 3"], [
+            (None, [f"**{label}**", *("\n".join(kind + (" *" if ext else "")
+                                                  for kind, ext in cell) for cell in cells)])
+            for label, cells in rows])
+        title = "Situations et niveaux de recours"
+        typer.echo(projection.page(title, projection.h1(title) + body
+                                   + projection.paragraphs([note])), nl=False)
+        return
     if output_format == TableFormat.markdown:
         lines = ["| situation | niveau 1 | niveau 2 | niveau 3 |", "|---|---|---|---|"]
         for label, cells in rows:
@@ -225,6 +248,13 @@ def show_command(
     text = "\n".join(lines) + "\n"
     if output_format == ShowFormat.markdown:
         typer.echo(text, nl=False)
+        return
+    if output_format == ShowFormat.html:
+        from gradation.present import projection
+
+        levels = {LINE_NAMES[lv]: lv for lv in ("1", "2", "3", "urgence")}
+        typer.echo(projection.page(sit.label, projection.markdown_html(text, levels)),
+                   nl=False)
         return
     from rich.markdown import Markdown
 
