@@ -56,6 +56,10 @@ def test_compare_sets_the_same_answers_under_two_situations(cli, monkeypatch):
     answers = {**PSY, "age": 20}
     out = cli("compare", "psychiatrie", "gaja", *answer_flags(answers)).stdout
     assert "réponses manquantes pour « gaja »" in out and "symptomes_psychotiques" in out
+    refused = cli("compare", "psychiatrie", "gaja", "-a", "age=abc")
+    assert refused.exit_code == 2 and "réponse invalide pour « age »" in refused.stderr
+    unknown = cli("compare", "psychiatrie", "gaja", "-a", "premier_episod=oui")
+    assert unknown.exit_code == 2 and "vouliez-vous dire « premier_episode »" in unknown.stderr
     assert cli("compare", "psychiatrie").exit_code == 2
     assert cli("compare", "psychiatrie", "gajaa").exit_code == 2
 

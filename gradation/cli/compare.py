@@ -37,6 +37,7 @@ def compare_command(
     chosen = [grid.situation(sid) for sid in situations]
     raw: dict[str, Any] = read_answers_file(answers) if answers else {}
     raw.update(parse_pairs(answer or []))
+    _check(grid, chosen, raw)  # a wrong answer is refused (exit 2), as by `orient`
     sides = compare(grid, chosen, raw)
     table = Table(title="Mêmes réponses, situations comparées", show_lines=True)
     table.add_column("")
@@ -54,3 +55,16 @@ def compare_command(
     for label, cells in rows:
         table.add_row(Text(label, style="dim"), *cells)
     stdout_console().print(table)
+
+
+def _check(grid: Any, chosen: list[Any], raw: dict[str, Any]) -> None:
+    """Every answer known to one of the situations, with a value it accepts."""
+    from gradation.core.answers import AnswerError, normalise
+    from gradation.core.suggest import suggest
+
+    for key, value in raw.items():
+        question = next((s.question(str(key)) for s in chosen if s.question(str(key))), None)
+        if question is None:
+            raise AnswerError(f"question « {key} » inconnue des situations comparées"
+                              f"{suggest(str(key), grid.all_questions)}")
+        normalise(question, value)
