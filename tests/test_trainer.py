@@ -282,6 +282,11 @@ vignettes:
     level: "2"
     teaching: "Un premier épisode suspecté appelle un avis psychiatrique dans la semaine."
     difficulty: facile
+  - id: d
+    situation: psychiatrie
+    story: "Un identifiant déjà pris."
+    answers: {age: 30, commune: "99001", risque_suicidaire: eleve}
+    level: urgence
 """
 
 
@@ -298,6 +303,7 @@ def test_a_trainers_vignettes_are_checked_whole_before_the_first_question(cli, t
         assert "vouliez-vous dire « premier_episode » ?" in out
         assert f"{path}:15:20: vignettes[2] (c) : 40 ans, hors des âges de « gaja »" in out
         assert "vignettes[3]" not in out and "Quel niveau" not in out
+        assert f"{path}:24:9: vignettes[4] (d) : identifiant déjà utilisé" in out
     # the shipped vignettes are checked by a plain `grid validate`
     assert "3 fichiers ou dossiers vérifiés" in cli("grid", "validate").stdout
 
