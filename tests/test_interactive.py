@@ -333,3 +333,21 @@ def test_pty_all_answers_given_shows_the_result_at_once(tmp_path):
     assert "Vérifiez" not in child.before and "Et maintenant" not in child.before
     child.close()
     assert child.exitstatus == 0
+
+
+def test_the_answered_line_carries_no_control_character_from_a_grid(grid):
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from gradation.consult.prompts import QuestionaryAsker
+
+    psy = grid.situations["psychiatrie"]
+    hostile = psy.question("premier_episode").model_copy(
+        update={"text": "Premier épisode\x1b[2J ?"})
+    said: list[str] = []
+    with create_pipe_input() as pipe:
+        asker = QuestionaryAsker(grid, None, input=pipe, output=DummyOutput())
+        asker.say = said.append  # type: ignore[method-assign]
+        pipe.send_text(DOWN + ENTER)
+        assert asker.question(hostile, None, False, psy) is True
+    assert said == ["? Premier épisode�[2J ? — Oui"]

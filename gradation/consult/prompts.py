@@ -91,8 +91,10 @@ class QuestionaryAsker:
         # Ctrl-C raises KeyboardInterrupt: the CLI says « interrompue »
         answer = prompt.unsafe_ask()
         text = None if answer is BACK else shown(answer)
-        if text is not None:
-            self.say(wrap(f"? {title.splitlines()[0]} — {text}", 2, indent_first=False))
+        if text is not None:  # file text: no control character reaches the terminal
+            line = "".join(ch if ch.isprintable() else "�" for ch in
+                           f"? {title.splitlines()[0]} — {text}")
+            self.say(wrap(line, 2, indent_first=False))
         return answer
 
     def situation(self) -> str:
