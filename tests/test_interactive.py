@@ -3,7 +3,9 @@ real runs in a pseudo-terminal (pexpect), one per flow."""
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import sys
 from typing import Any
 
@@ -351,3 +353,22 @@ def test_the_answered_line_carries_no_control_character_from_a_grid(grid):
         pipe.send_text(DOWN + ENTER)
         assert asker.question(hostile, None, False, psy) is True
     assert said == ["? Premier épisode�[2J ? — Oui"]
+
+
+@pytestmark_pty
+def test_pty_commune_unknown_only_on_enter_and_one_enter_takes_the_single_completion(tmp_path):
+    child = spawn("-s", "psychiatrie", tmp_path=tmp_path)
+    child.logfile_read = io.StringIO()
+    answer(child, "Âge du patient", "30" + ENTER)
+    child.expect_exact("Commune de résidence")
+    child.send("zz")
+    with pytest.raises(pexpect.TIMEOUT):  # nothing said while typing
+        child.expect_exact("inconnue", timeout=1)
+    child.send(ENTER)
+    child.expect_exact("Commune inconnue")
+    child.send("\x7f\x7fGam" + ENTER)  # one suggestion left: Enter takes it, no Tab needed
+    child.expect_exact("Risque suicidaire")
+    seen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.logfile_read.getvalue())
+    assert "? Commune de résidence (code INSEE) — 99003 Gamma (99300)" in seen
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
