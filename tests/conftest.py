@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import tempfile
 import textwrap
 from pathlib import Path
@@ -84,6 +85,13 @@ def answer_flags(answers: dict[str, Any]) -> list[str]:
     for key, value in answers.items():
         flags += ["--answer", f"{key}={'' if value is None else value}"]
     return flags
+
+
+def copy_grids(tmp_path: Path) -> Path:
+    """A copy of the shipped grids to edit (the tests never touch the originals)."""
+    target = tmp_path / "grids"
+    shutil.copytree(default_grids_dir(), target)
+    return target
 
 
 def write(path: Path, text: str) -> Path:

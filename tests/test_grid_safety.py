@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ADULT, answer_flags, as_json
+from conftest import ADULT, answer_flags, as_json, copy_grids
 
 from gradation.core.decision import decide
 from gradation.core.model import SAFETY_RED_FLAGS
 from gradation.core.proofs import check_grid, check_situation, paths
 from gradation.files.grids import load_grid
-from gradation.files.locate import default_grids_dir
 
 
 def test_shipped_grids_pass_every_check(shipped_findings):
@@ -29,12 +27,6 @@ def test_every_path_is_explored(grid):
     assert products == set(addictions.question("produit").choice_ids())
     assert any("audit" in p for p in paths(addictions))
     assert not any("audit" in p and p["produit"] != "alcool" for p in paths(addictions))
-
-
-def copy_grids(tmp_path: Path) -> Path:
-    target = tmp_path / "grids"
-    shutil.copytree(default_grids_dir(), target)
-    return target
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -4,11 +4,9 @@ under both side by side."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from conftest import ADULT, ROOT, answer_flags, as_json
+from conftest import ADULT, ROOT, answer_flags, as_json, copy_grids
 
 TERRITORY = str(ROOT / "tests" / "cases" / "territoire.yaml")
 PSY = {**ADULT, "retentissement": "severe", "premier_episode": "oui", "decompensation": "non",
@@ -65,8 +63,7 @@ def test_compare_sets_the_same_answers_under_two_situations(cli, monkeypatch):
 
 
 def test_an_overlap_on_a_situation_the_grid_lacks_is_a_warning(cli, tmp_path):
-    grids = tmp_path / "grids"
-    shutil.copytree(ROOT / "grids", grids)
+    grids = copy_grids(tmp_path)
     (grids / "situations" / "gaja.yaml").unlink()
     model = grids / "model.yaml"
     model.write_text(model.read_text(encoding="utf-8").replace("gaja", "psychiatrie"),

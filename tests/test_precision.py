@@ -3,17 +3,15 @@ rules 1–7): what a GP reads at the end, and the proofs that guard the grid's n
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY, answer_flags, as_json
+from conftest import ROOT, TODAY, answer_flags, as_json, copy_grids
 
 from gradation.core.decision import decide
 from gradation.core.proofs import check_situation
 from gradation.errors import LoadError
 from gradation.files.grids import load_grid
-from gradation.files.locate import default_grids_dir
 from gradation.files.territories import load_territory
 
 PRECISION = str(ROOT / "tests" / "cases" / "territoire-precision.yaml")
@@ -161,12 +159,6 @@ def test_a_22_year_old_with_psychotic_symptoms_gets_adult_care_in_the_demo(cli):
 
 
 # --- Proofs: each new fact guarded, each broken variant caught ----------------------------------
-
-
-def copy_grids(tmp_path: Path) -> Path:
-    target = tmp_path / "grids"
-    shutil.copytree(default_grids_dir(), target)
-    return target
 
 
 def edit(path: Path, old: str, new: str) -> None:

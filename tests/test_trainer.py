@@ -10,7 +10,7 @@ import sys
 import pexpect
 import pytest
 import yaml
-from conftest import ADULT, ROOT, TODAY, answer_flags
+from conftest import ADULT, ROOT, TODAY, answer_flags, copy_grids
 
 from gradation.core.decision import decide
 from gradation.files.grids import load_vignettes
@@ -330,10 +330,7 @@ def test_sources_gives_every_reference_in_full_and_flags_an_unknown_citation(cli
     markdown = cli("sources", "-f", "markdown").stdout
     assert markdown.startswith("# Sources des grilles") and "## HAS 2017" in markdown
     # a grid that cites a source with no reference: said, with who cites it
-    import shutil
-
-    grids = tmp_path / "grids"
-    shutil.copytree(ROOT / "grids", grids)
+    grids = copy_grids(tmp_path)
     path = grids / "situations" / "psychiatrie.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace('source: "HAS 2018, coordination entre médecin généraliste et '

@@ -128,7 +128,7 @@ def result_blocks(result: Result, grid: Grid) -> list[Block]:
                          "correspond à ce patient."),
                    ("places", [place(r, grid, result) for r in result.fallback])]
     notes = list(result.warnings)
-    if also_note(result, grid):
+    if result.also:
         notes.append(also_note(result, grid))
     if result.not_asked:
         notes.append("Non demandé (sans effet sur l'orientation) : " + ", ".join(
