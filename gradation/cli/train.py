@@ -78,12 +78,12 @@ def model_command(
         )
     from rich.padding import Padding
 
-    from gradation.present.terminal import fits
+    from gradation.present.terminal import fit_words
 
     console = stdout_console()
     columns = [[f"{label} {organisation}" for label, organisation, _ in rows]] + [
         [kind for _, _, cells in rows for kind in cells[f.id]] for f in fields]
-    if fits(table, columns, console):
+    if fit_words(table, columns, console):
         console.print(table)
     else:  # too narrow: one block per line of the organisation
         for label, organisation, cells in rows:
@@ -166,12 +166,12 @@ def situations_command(
         )
     from rich.padding import Padding
 
-    from gradation.present.terminal import fits
+    from gradation.present.terminal import fit_words
 
     console = stdout_console()
     columns = [[label for label, _ in rows]] + [
         [kind + " *" for _, cells in rows for kind, _ in cells[i]] for i in range(3)]
-    if fits(table, columns, console):
+    if fit_words(table, columns, console):
         console.print(table)
     else:  # too narrow for four columns: one block per situation, nothing cut
         for label, cells in rows:

@@ -249,10 +249,10 @@ def console(**options: Any) -> TidyConsole:
     return TidyConsole(highlight=False, **options)
 
 
-def fits(table: Table, columns: list[list[str]], target: Console) -> bool:
-    """Whether a bordered table of these columns (their cells' texts) holds in the console's
-    width without cutting a word: each column as wide as its longest word, plus borders.
-    The table's columns are told that minimum, so rich shrinks them without an ellipsis."""
+def fit_words(table: Table, columns: list[list[str]], target: Console) -> bool:
+    """Give each column of the table its longest word as a minimum (rich then shrinks it
+    without an ellipsis), and say whether the table so bordered holds in the console's width
+    (else the caller prints it as blocks)."""
     widest = [max((len(word) for text in column for word in text.split()), default=1)
               for column in columns]
     for column, width in zip(table.columns, widest, strict=True):
