@@ -30,6 +30,14 @@ APP_SETTINGS = dict(
     subcommand_metavar="COMMANDE [ARGUMENTS]…",
 )
 SUBCOMMANDS = "COMMANDE [ARGUMENTS]…"
+# The answers of `orient` and `compare`.
+AnswerOption = Annotated[Optional[list[str]], typer.Option(
+    "--answer", "-a", help="Réponse CLÉ=VALEUR (répétable ; l'emporte sur --answers).",
+    show_default=False)]
+AnswersFileOption = Annotated[Optional[str], typer.Option(
+    "--answers", help="Fichier de réponses YAML ou JSON (« - » : entrée standard).",
+    show_default=False)]
+
 GridsOption = Annotated[
     Optional[Path],
     typer.Option(

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
-from gradation.cli.common import GridsOption, grid_from, handled, stdout_console
+from gradation.cli.common import (
+    AnswerOption,
+    AnswersFileOption,
+    GridsOption,
+    grid_from,
+    handled,
+    stdout_console,
+)
 from gradation.errors import GradationError
 
 
@@ -14,12 +21,8 @@ from gradation.errors import GradationError
 def compare_command(
     situations: Annotated[list[str], typer.Argument(
         help="Deux situations ou plus (par exemple psychiatrie gaja).", show_default=False)],
-    answer: Annotated[Optional[list[str]], typer.Option(
-        "--answer", "-a", help="Réponse CLÉ=VALEUR (répétable ; l'emporte sur --answers).",
-        show_default=False)] = None,
-    answers: Annotated[Optional[str], typer.Option(
-        "--answers", help="Fichier de réponses YAML ou JSON (« - » : entrée standard).",
-        show_default=False)] = None,
+    answer: AnswerOption = None,
+    answers: AnswersFileOption = None,
     grids: GridsOption = None,
 ) -> None:
     """Les mêmes réponses sous plusieurs situations, côte à côte : niveau, délai, raisons."""

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from gradation.cli.common import GridsOption, handled
+from gradation.cli.common import AnswerOption, AnswersFileOption, GridsOption, handled
 
 
 class OutputFormat(StrEnum):
@@ -41,12 +41,8 @@ def orient(
     territory: Annotated[Optional[str], typer.Option("--territory", "-t",
                          help="Identifiant d'un territoire fourni (demo) ou chemin d'un fichier.",
                          show_default=False)] = None,
-    answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a",
-                      help="Réponse CLÉ=VALEUR (répétable ; l'emporte sur --answers).",
-                      show_default=False)] = None,
-    answers: Annotated[Optional[str], typer.Option("--answers",
-                       help="Fichier de réponses YAML ou JSON (« - » : entrée standard).",
-                       show_default=False)] = None,
+    answer: AnswerOption = None,
+    answers: AnswersFileOption = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f",
                              help="Format de sortie.")] = OutputFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o",
