@@ -29,8 +29,7 @@ def compare_command(
     from rich.table import Table
     from rich.text import Text
 
-    from gradation.consult.session import read_answers_file
-    from gradation.core.answers import parse_pairs
+    from gradation.consult.session import given_answers
     from gradation.present.teaching import compare
     from gradation.present.terminal import plain
 
@@ -38,8 +37,7 @@ def compare_command(
     if len(situations) < 2:
         raise GradationError("donnez au moins deux situations à comparer.")
     chosen = [grid.situation(sid) for sid in situations]
-    raw: dict[str, Any] = read_answers_file(answers) if answers else {}
-    raw.update(parse_pairs(answer or []))
+    raw = given_answers(answers, answer or [])
     _check(grid, chosen, raw)  # a wrong answer is refused (exit 2), as by `orient`
     sides = compare(grid, chosen, raw)
     table = Table(title="Mêmes réponses, situations comparées", show_lines=True)

@@ -122,6 +122,13 @@ def read_answers_file(name: str) -> dict[str, Any]:
     return {str(k): v for k, v in data.items()}
 
 
+def given_answers(answers_file: str | None, pairs: list[str]) -> dict[str, Any]:
+    """The answers of the command line: the file's, then each --answer over them."""
+    answers: dict[str, Any] = read_answers_file(answers_file) if answers_file else {}
+    answers.update(parse_pairs(pairs))
+    return answers
+
+
 def orient(
     *,
     situation: str | None,
@@ -141,8 +148,7 @@ def orient(
 
     grid = load_grid(grids or default_grids_dir())
     territory_data = load_territory(resolve_territory(territory, grid.root), grid)
-    answers: dict[str, Any] = read_answers_file(answers_file) if answers_file else {}
-    answers.update(parse_pairs(pairs))
+    answers = given_answers(answers_file, pairs)
     asker = None
     if interactive:
         from gradation.consult.prompts import QuestionaryAsker
