@@ -206,10 +206,10 @@ def test_pty_full_orientation_with_review(tmp_path):
     for prompt, keys in COMMON:
         answer(child, prompt, keys)
     answer(child, "Premier épisode", DOWN + ENTER)
-    # a first episode settles it (2e ligne, avis rapide): relapse and follow-up are not asked
+    # a first episode settles it (niveau 2, avis rapide): relapse and follow-up are not asked
     answer(child, "Vérifiez les réponses", ENTER)
     assert "Signes de décompensation" not in child.before
-    child.expect_exact("2e ligne")
+    child.expect_exact("Niveau 2 — recours spécialisé")
     child.expect_exact("Soins partagés")
     child.expect_exact("Non demandé (sans effet sur l'orientation)")
     # Then the letter for the specialist, written where the GP says.
@@ -291,7 +291,7 @@ def test_pty_review_screen_changes_an_answer(tmp_path):
     answer(child, "Vérifiez les réponses", DOWN * 3 + ENTER)  # risque suicidaire
     answer(child, "Risque suicidaire", DOWN * 2 + ENTER)  # moyen
     answer(child, "Vérifiez les réponses", ENTER)
-    child.expect_exact("2e ligne")
+    child.expect_exact("Niveau 2 — recours spécialisé")
     child.expect_exact("3114")
     answer(child, "Et maintenant ?", ENTER)
     child.expect(pexpect.EOF)
@@ -330,7 +330,7 @@ def test_pty_all_answers_given_shows_the_result_at_once(tmp_path):
         "retentissement": "leger", "echec_soins_anterieurs": "aucun", "premier_episode": "oui",
         "decompensation": "non", "rupture_de_soins": "non"}.items()]
     child = spawn("-s", "psychiatrie", *flags, tmp_path=tmp_path)
-    child.expect_exact("2e ligne")
+    child.expect_exact("Niveau 2 — recours spécialisé")
     child.expect(pexpect.EOF)
     assert "Vérifiez" not in child.before and "Et maintenant" not in child.before
     child.close()

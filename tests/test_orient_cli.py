@@ -200,7 +200,7 @@ def test_text_format_shows_level_reasons_resources_and_bridge(cli):
     result = orient(cli, "addictions", answers)
     assert result.exit_code == 0
     out = result.stdout
-    assert "3e ligne" in out and "sevrage compliqué" in out
+    assert "Niveau 3 — recours renforcé" in out and "sevrage compliqué" in out
     assert "Unité de sevrage" in out and "Centre de cure" not in out  # only what the reason calls
     assert "En attendant (délai d'attente de 6 semaines)" in out
     assert "\x1b[" not in out  # no colour codes when the output is not a terminal
@@ -212,7 +212,7 @@ def test_markdown_output_file(cli, tmp_path):
     result = orient(cli, "psychiatrie", PSY, "-f", "markdown", "-o", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     text = target.read_text(encoding="utf-8").replace("\u00a0", " ")
-    assert text.startswith("# Orientation : 2e ligne") and "Soins partagés" in text
+    assert text.startswith("# Orientation : Niveau 2 — recours spécialisé") and "Soins partagés" in text
 
 
 def test_a_broken_grid_exits_3(cli, tmp_path):

@@ -49,7 +49,7 @@ def test_compare_sets_the_same_answers_under_two_situations(cli, monkeypatch):
     words = " ".join(out.replace("│", " ").split())
     assert "Premier épisode suspecté avec retentissement sévère" in words
     assert "Symptômes psychotiques avec retentissement sévère" in words
-    assert words.count("3e ligne") == 2
+    assert words.count("Niveau 3") == 2
     # without gaja's own questions: what gaja lacks, not a made-up conclusion
     answers = {**PSY, "age": 20}
     out = cli("compare", "psychiatrie", "gaja", *answer_flags(answers)).stdout

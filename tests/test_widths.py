@@ -16,6 +16,7 @@ from conftest import ADULT, ROOT, answer_flags
 TERRITORY = str(ROOT / "tests" / "cases" / "territoire.yaml")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 BOX = re.compile(r"[│┃┏┓┗┛┡┩┠┨━─┼╇╋┳┻╭╮╰╯├┤┬┴┌┐└┘═║]+")
+TABLE_EDGES = {"┏": "┓", "┃": "┃", "┡": "┩", "│": "│", "├": "┤", "└": "┘"}
 PSY = {**ADULT, "premier_episode": "oui", "decompensation": "non", "rupture_de_soins": "non"}
 
 
@@ -36,11 +37,13 @@ def check_lines(out: str, width: int | None) -> None:
     assert cut is None, f"a word cut with an ellipsis: {out[cut.start() - 30:cut.end()]!r}"
     for line in out.splitlines():
         assert line == line.rstrip(" \u00a0"), f"trailing spaces: {line!r}"
+        if line[:1] in TABLE_EDGES:  # a table's right border on screen, not pushed off
+            assert line[-1] == TABLE_EDGES[line[0]], f"a table without its right border: {line!r}"
         if width is not None:
             assert len(line) <= width, f"{len(line)} > {width}: {line!r}"
 
 
-@pytest.mark.parametrize("width", [60, 80, 85, 120, None])
+@pytest.mark.parametrize("width", [60, 80, 85, 100, 110, 120, None])
 def test_tables_and_results_read_whole_at_any_width_and_piped(cli, grid, monkeypatch, width):
     if width is None:
         monkeypatch.delenv("COLUMNS", raising=False)  # piped: as wide as the content needs
@@ -57,9 +60,8 @@ def test_tables_and_results_read_whole_at_any_width_and_piped(cli, grid, monkeyp
     check_lines(model, width)
     for line in grid.model.lines:
         assert whole(line.label, model), (width, line.label)
-        for kinds in line.cells.values():
-            for kind in kinds:
-                assert whole(grid.kind_label(kind), model), (width, kind)
+        for _, kind, _ in line.kinds():
+            assert whole(grid.kind_label(kind), model), (width, kind)
     show = cli("show", "psychiatrie").stdout
     check_lines(show, width)
     for command in (PSY, {**PSY, "risque_suicidaire": "eleve"}):

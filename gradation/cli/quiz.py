@@ -98,8 +98,9 @@ def train_command(
             result = decide(grid, sit, vignette.answers, territory,
                             not_asked=unneeded(grid, sit, vignette.answers))
             if salle:
-                console.input(Text("Votez : 1re ligne, 2e ligne, 3e ligne ou urgence ? "
-                                   "(Entrée pour révéler) ", style="bold"))
+                names = [grid.level_name(str(lv)) for lv in sorted(sit.spec.levels)]
+                console.input(Text(f"Votez : {', '.join(names)} ou {grid.level_name('urgence')} "
+                                   "? (Entrée pour révéler) ", style="bold"))
                 guess = result.level
                 console.print(Text("Réponse : ", style="bold").append(
                     grid.level_label(result.level), style="bold"))

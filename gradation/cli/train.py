@@ -60,7 +60,7 @@ def model_command(
                 + " | ".join(_md_cell(", ".join(cells[f.id])) for f in fields)
                 + " |"
             )
-        typer.echo("\n".join(lines + ["", *_levels_and_lines(grid)]))
+        typer.echo("\n".join(lines) + "\n\n" + "\n\n".join(_levels_and_lines(grid)))
         return
     from rich.table import Table
     from rich.text import Text
@@ -81,7 +81,7 @@ def model_command(
     from gradation.present.terminal import fit_words
 
     console = stdout_console()
-    columns = [[f"{label} {organisation}" for label, organisation, _ in rows]] + [
+    columns = [[f"{label}\n{organisation}" for label, organisation, _ in rows]] + [
         [kind for _, _, cells in rows for kind in cells[f.id]] for f in fields]
     if fit_words(table, columns, console):
         console.print(table)
@@ -99,11 +99,14 @@ def model_command(
 
 
 def _levels_and_lines(grid: Any) -> list[str]:
-    """The model's note on levels of recourse and lines, and the grid's own example."""
-    from gradation.present.teaching import level_line_example
+    """Under the table: what « * » means, the model's note on levels of recourse and lines,
+    the levels, and the grid's own example of a level calling another line."""
+    from gradation.present.teaching import PLACED_NOTE, kind_levels_example, level_line_example
 
-    example = level_line_example(grid)
-    return [text for text in (grid.model.levels_and_lines, example) if text]
+    levels = [f"{lv.label}. {lv.description}" for lv in grid.model.levels if lv.description]
+    texts = [PLACED_NOTE, grid.model.levels_and_lines, *levels, level_line_example(grid),
+             kind_levels_example(grid)]
+    return [text for text in texts if text]
 
 
 @handled
@@ -195,8 +198,8 @@ def show_command(
     """Une situation : ses questions et leurs conditions, ses règles et leurs sources, ses
     niveaux."""
     from gradation.core.decision import age_text
+    from gradation.core.text import capitalized
     from gradation.present.teaching import (
-        LINE_NAMES,
         describe,
         kind_labels,
         mermaid,
@@ -233,13 +236,15 @@ def show_command(
     current = None
     for row in rules_by_level(grid, sit):
         if row.level != current:
-            lines += ["", f"### {LINE_NAMES[row.level]} si l'une de ces conditions :", ""]
+            lines += ["", f"### {capitalized(grid.level_name(row.level))} si l'une de ces "
+                      "conditions :", ""]
             current = row.level
         lines.append(
             f"- {row.condition} — {row.reason} (`{row.rule}`) ; appelle : {row.calls} ; "
             f"délai : {row.delay}"
         )
-    lines += ["", "### Sinon : 1re ligne", "", "## Niveaux et ressources", ""]
+    lines += ["", f"### Sinon : {grid.level_name('1')}", "", "## Niveaux de recours et ressources",
+              ""]
     for level in [*(str(lv) for lv in sorted(sit.spec.levels)), "urgence"]:
         kinds = kind_labels(grid, sit, level, sit.kinds(level, grid))
         spec = sit.level_spec(level)
@@ -252,7 +257,8 @@ def show_command(
     if output_format == ShowFormat.html:
         from gradation.present import projection
 
-        levels = {LINE_NAMES[lv]: lv for lv in ("1", "2", "3", "urgence")}
+        levels = {name: lv for lv in ("1", "2", "3", "urgence")
+                  for name in (grid.level_name(lv), capitalized(grid.level_name(lv)))}
         typer.echo(projection.page(sit.label, projection.markdown_html(text, levels)),
                    nl=False)
         return

@@ -15,6 +15,7 @@ from gradation.core.answers import AnswerError, normalise
 from gradation.core.decision import age_text, display_answer, situations_for_age
 from gradation.core.model import Grid, Situation, Territory
 from gradation.core.schema import Question
+from gradation.core.text import capitalized
 from gradation.errors import GradationError
 
 STYLE = Style([("qmark", "fg:ansicyan bold"), ("question", "bold"), ("pointer", "fg:ansicyan bold"),
@@ -64,8 +65,7 @@ NO_INSTRUCTION = " "
 
 def shown_answer(question: Question, value: Any) -> str:
     """An answer as the menus wrote it (« Non », « Léger »): the same case on every screen."""
-    text = display_answer(question, value)
-    return text[:1].upper() + text[1:]
+    return capitalized(display_answer(question, value))
 
 
 class QuestionaryAsker:

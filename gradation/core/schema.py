@@ -237,7 +237,8 @@ class CommonFile(_Strict):
 
 class LevelInfo(_Strict):
     id: Literal["1", "2", "3", "urgence"]
-    label: Text
+    name: Text  # in a sentence: « niveau 3 », « urgence »
+    label: Text  # as a title: « Niveau 3 — recours renforcé »
     description: StrictStr | None = None
 
 
@@ -264,9 +265,18 @@ class Kind(_Strict):
 
 class LineInfo(_Strict):
     line: Literal[1, 2, 3]
+    name: Text  # « 1re ligne »
     label: Text
     organisation: StrictStr | None = None
+    # The kinds the source puts in each field of this line ...
     cells: dict[Literal["sanitaire", "medico-social", "social"], list[Ident]]
+    # ... and those the situations call that the source does not name, placed by the grid.
+    placed: dict[Literal["sanitaire", "medico-social", "social"], list[Ident]] = {}
+
+    def kinds(self) -> list[tuple[str, str, bool]]:
+        """(field, kind, placed by the grid) for every kind of this line."""
+        return [(f, k, placed) for placed, table in ((False, self.cells), (True, self.placed))
+                for f, kinds in table.items() for k in kinds]
 
 
 class HelpNumber(_Strict):

@@ -53,3 +53,8 @@ def visible(value: object, limit: int | None = 80) -> str:
 def visible_lines(text: str) -> str:
     """A message of several lines, each made visible (the line breaks kept)."""
     return "\n".join(visible(line, None) for line in text.split("\n"))
+
+
+def capitalized(text: str) -> str:
+    """« niveau 3 » → « Niveau 3 » (only the first letter: « CMP » stays)."""
+    return text[:1].upper() + text[1:]

@@ -101,12 +101,19 @@ class GridCompiler:
     def check_catalogue(self) -> None:
         raw, name = self.model_file.raw, self.model_file.name
         duplicates(raw, "kinds", "id", name, self.problems, "type")
+        fields = {k.id: k.field for k in self.model.kinds}
         for _, line in mapping_items(raw, "lines"):
-            for cell in (line.get("cells") or {}).values():
-                for j, kind in enumerate(cell):
-                    self.check_kind(kind, cell, j, name)
+            for key in ("cells", "placed"):
+                for field_id, cell in (line.get(key) or {}).items():
+                    for j, kind in enumerate(cell):
+                        self.check_kind(kind, cell, j, name)
+                        if kind in fields and fields[kind] != field_id:
+                            self.problem(name, position_of(cell, j),
+                                         f"type « {kind} » du champ {fields[kind]}, placé dans "
+                                         f"la colonne {field_id} (déplacez-le dans {fields[kind]})")
         for j, kind in enumerate(self.model.urgence_kinds):
             self.check_kind(kind, raw.get("urgence_kinds"), j, name)
+        self.check_placed(self.model.urgence_kinds, raw, "urgence_kinds", name)
         matching = raw.get("matching") or {}
         for j, kind in enumerate(self.model.matching.rapid_bridge_kinds):
             self.check_kind(kind, matching.get("rapid_bridge_kinds"), j, name)
@@ -198,6 +205,18 @@ class GridCompiler:
             if not level_spec.all_kinds():
                 self.problem(file.name, position_of(file.raw["levels"], level),
                              f"levels.{level} : aucun type de ressource (kinds ou extension)")
+            self.check_placed(level_spec.all_kinds(), file.raw["levels"], level, file.name)
+
+    def check_placed(self, kinds: list[str], container: Any, key: Any, name: str) -> None:
+        """A warning for a kind the situations call that the model's table does not place:
+        `gradation model` could not say its line."""
+        placed = {k for line in self.model.lines for _, k, _ in line.kinds()}
+        for kind in kinds:
+            if kind in self.kinds and kind not in placed:
+                self.problems.append(Problem(
+                    name, *position_of(container, key),
+                    f"type « {kind} » absent du tableau ligne × champ : ajoutez-le aux "
+                    f"« placed » d'une ligne de model.yaml", "avertissement"))
 
     def situation_scope(self, file: RawFile) -> dict[str, Question]:
         """The questions a situation's conditions may read; a situation's own question may not

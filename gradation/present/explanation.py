@@ -10,7 +10,6 @@ from typing import Any
 
 from gradation.core.model import Grid
 from gradation.core.result import Result
-from gradation.present.teaching import LINE_NAMES
 
 LEVELS = ("1", "2", "3", "urgence")
 
@@ -45,32 +44,32 @@ def explained(grid: Grid, result: Result, explanation: Any) -> Explained:
         # the condition names its questions: the answers read, in its order, suffice
         read = " ; ".join(c.read.values())
         mark = "✓ appliquée" if c.fired else "· non appliquée"
-        rules.append(f"{mark} — {LINE_NAMES[c.level]} si {c.text} (réponse"
+        rules.append(f"{mark} — {grid.level_name(c.level)} si {c.text} (réponse"
                      f"{'s' if len(c.read) > 1 else ''} : {read}).")
     changes = []
     if result.level != "urgence":
         changes.append("Tout drapeau rouge positif mènerait à l'urgence.")
     for verb, found in (("monterait", ups), ("descendrait", downs)):
         for ch in found:
-            changes.append(f"{_label(result, ch.question)} : {ch.before} → {ch.after} : le "
-                           f"niveau {verb} à {LINE_NAMES[ch.level]}.")
+            changes.append(f"{_label(result, ch.question)} : {ch.before} → {ch.after} : "
+                           f"{grid.level_name(ch.level)} (le niveau {verb}).")
     if not ups and not downs:
         changes.append("Aucun changement d'une seule réponse ne modifie le niveau.")
-    return Explained(rules, _why_not_above(result, checks), changes)
+    return Explained(rules, _why_not_above(grid, result, checks), changes)
 
 
-def _why_not_above(result: Result, checks: list[Any]) -> str | None:
-    """« Pas de 3e ligne : il faudrait … » for the next level of the situation above."""
+def _why_not_above(grid: Grid, result: Result, checks: list[Any]) -> str | None:
+    """« Pas de niveau 3 : il faudrait … » for the next level of the situation above."""
     if result.level == "urgence":
         return None
     levels = sorted(str(lv) for lv in result.situation.spec.levels)
     above = [lv for lv in levels if LEVELS.index(lv) > LEVELS.index(result.level)]
     if not above:
-        return (f"Pas de niveau au-dessus de la {LINE_NAMES[result.level]} dans cette situation, "
+        return (f"Pas de niveau au-dessus du {grid.level_name(result.level)} dans cette situation, "
                 "hors urgence (un drapeau rouge).")
     level = above[0]
     needed = [c.text for c in checks if c.level == level and not c.fired]
     if not needed:
         return None
-    return (f"Pas de {LINE_NAMES[level]} parce qu'aucune de ses conditions n'est remplie : il "
+    return (f"Pas de {grid.level_name(level)} parce qu'aucune de ses conditions n'est remplie : il "
             "faudrait " + ", ou ".join(f"« {text} »" for text in needed) + ".")

@@ -70,7 +70,7 @@ def choose(result: Result, grid: Grid, purpose: str | None, recipient_id: str | 
         purpose = _default_purpose(result, grid, recipient)
     if purpose in ("avis", "adressage", "travail") and recipient is None:
         if result.level == "1":
-            raise GradationError("En 1re ligne, le patient reste suivi par son médecin traitant :"
+            raise GradationError("Au niveau 1, le patient reste suivi par son médecin traitant :"
                                  " pas de courrier à un autre médecin généraliste. Un courrier "
                                  "est possible pour un psychologue de la liste ; ici, il n'y en "
                                  "a pas.")

@@ -24,7 +24,6 @@ from gradation.core.schema import Question
 SAFETY = dict(SAFETY_RED_FLAGS)
 
 OPS_FR = {"=": "=", "!=": "≠", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
-LINE_NAMES = {"1": "1re ligne", "2": "2e ligne", "3": "3e ligne", "urgence": "Urgence"}
 
 
 def describe(cond: c.Condition, situation: Situation) -> str:
@@ -85,11 +84,19 @@ def situations_table(grid: Grid) -> list[tuple[str, list[list[tuple[str, bool]]]
 
 
 def model_table(grid: Grid) -> list[tuple[str, str, dict[str, list[str]]]]:
-    """Line label, organisations, field → kind labels."""
-    return [(f"{line.line} — {line.label}", line.organisation or "",
-             {f.id: [grid.kind_label(k) for k in line.cells.get(f.id, [])]
-              for f in grid.model.fields})
-            for line in grid.model.lines]
+    """Line label, organisations, field → kind labels; a kind the source does not name in
+    that cell, placed there by the grid, ends with « * » (see PLACED_NOTE)."""
+    rows = []
+    for line in grid.model.lines:
+        cells: dict[str, list[str]] = {f.id: [] for f in grid.model.fields}
+        for field_id, kind, placed in line.kinds():
+            cells.setdefault(field_id, []).append(grid.kind_label(kind) + (" *" if placed else ""))
+        rows.append((f"{line.name} — {line.label}", line.organisation or "", cells))
+    return rows
+
+
+PLACED_NOTE = ("* Appelé par les situations, placé par la grille selon sa nature (la source ne le "
+               "nomme pas dans cette case).")
 
 
 def _mermaid_text(text: str) -> str:
@@ -303,16 +310,28 @@ def citations(grid: Grid, references: list[Any]
 def level_line_example(grid: Grid) -> str | None:
     """A situation whose level of recourse calls resources of another line of the
     organisation, said in one sentence (the first one in the grid's order)."""
-    line_of = {kind: line.line for line in grid.model.lines
-               for kinds in line.cells.values() for kind in kinds}
     for situation in grid.situations.values():
         for level in ("3", "2"):
             kinds = situation.kinds(level, grid)
-            if any(str(line_of[k]) != level for k in kinds if k in line_of):
+            lines = {k: grid.line_of(k) for k in kinds}
+            if any(line is not None and str(line) != level for line in lines.values()):
                 placed = ", ".join(
-                    grid.kind_label(k) + (f" ({LINE_NAMES[str(line_of[k])]} de l'organisation)"
-                                          if k in line_of else " (hors du tableau)")
-                    for k in kinds)
-                return (f"Exemple : pour « {situation.label} », le niveau de recours {level} "
+                    grid.kind_label(k) + (f" ({grid.line_name(line)} de l'organisation)"
+                                          if line is not None else " (hors du tableau)")
+                    for k, line in lines.items())
+                return (f"Exemple : pour « {situation.label} », le {grid.level_name(level)} "
                         f"appelle {placed}.")
+    return None
+
+
+def kind_levels_example(grid: Grid) -> str | None:
+    """A kind of resource that stands at different levels in different situations, said in
+    one sentence (the first such kind of the catalogue)."""
+    for kind in grid.model.kinds:
+        where = [(situation, level) for situation in grid.situations.values()
+                 for level in ("1", "2", "3") if kind.id in situation.kinds(level, grid)]
+        if len({level for _, level in where}) > 1:
+            return (f"Le même type, à des niveaux différents : {kind.label} est au "
+                    + ", au ".join(f"{grid.level_name(level)} pour « {situation.label} »"
+                                   for situation, level in where) + ".")
     return None

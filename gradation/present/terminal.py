@@ -250,15 +250,28 @@ def console(**options: Any) -> TidyConsole:
 
 
 def fit_words(table: Table, columns: list[list[str]], target: Console) -> bool:
-    """Give each column of the table its longest word as a minimum (rich then shrinks it
-    without an ellipsis), and say whether the table so bordered holds in the console's width
-    (else the caller prints it as blocks)."""
+    """Say whether the table, bordered, holds in the console's width with each column at least
+    as wide as its longest word (else the caller prints it as blocks); if so, size the columns
+    so: the room left over goes to the columns in proportion to what their longest lines lack
+    (rich alone may shrink a column below its longest word and push the border off screen)."""
+    columns = [[str(col.header), *texts] for col, texts in zip(table.columns, columns,
+                                                                strict=True)]
     widest = [max((len(word) for text in column for word in text.split()), default=1)
               for column in columns]
+    longest = [max((len(line) for text in column for line in text.splitlines()), default=1)
+               for column in columns]
+    room = target.width - 3 * len(columns) - 1  # a space each side and a border per column
+    if sum(widest) > room:
+        return False
+    if sum(longest) > room:
+        wants = [max(long - wide, 0) for long, wide in zip(longest, widest, strict=True)]
+        spare, total = room - sum(widest), sum(wants)
+        for column, wide, want in zip(table.columns, widest, wants, strict=True):
+            column.width = wide + spare * want // total
     for column, width in zip(table.columns, widest, strict=True):
-        column.min_width = width  # rich adds the padding
+        column.min_width = width
         column.overflow = "fold"
-    return sum(w + 3 for w in widest) + 1 <= target.width
+    return True
 
 
 def print_result(result: Result, grid: Grid, explanation: Any = None) -> None:
