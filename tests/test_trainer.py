@@ -429,10 +429,12 @@ def test_validate_checks_where_the_model_table_places_kinds(cli, tmp_path):
     assert "1 erreur, 1 avertissement" in out.stdout and out.exit_code == 3
 
 
-def test_the_compact_diagram_is_landscape_by_level_without_link_labels(cli):
+def test_the_compact_diagram_puts_the_levels_side_by_side_without_link_labels(cli):
+    # its rendering (landscape, 1920×1080, nothing overlapping) is checked in test_diagrams
     out = cli("show", "psychiatrie", "-f", "mermaid-niveaux").stdout
     lines = out.splitlines()
-    assert lines[0] == "flowchart LR"
+    assert lines[1] == "flowchart TB"  # top down, so the levels stand side by side
+    assert "le niveau le plus élevé dont une condition est remplie" in lines[2]
     assert not any("-->|" in line or '-- "' in line for line in lines)  # nothing to overlap
     boxes = {line.split("[", 1)[0].strip(): line for line in lines if line.strip().startswith("C_")}
     assert list(boxes) == ["C_urgence", "C_3", "C_2", "C_1"]

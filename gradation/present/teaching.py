@@ -137,10 +137,14 @@ def mermaid(grid: Grid, situation: Situation) -> str:
 
 
 def mermaid_by_level(grid: Grid, situation: Situation) -> str:
-    """A compact diagram for projection: left to right, for each level (urgence first) the
-    conditions that lead there in one box, then the level and what it calls. No label on the
-    links: nothing to overlap."""
-    lines = ["flowchart LR", f'    S(["{_mermaid_text(situation.label)}"])']
+    """A compact diagram for projection, landscape: the situation on top, then one column per
+    level (urgence first): the conditions that lead there in one box, under it the level and
+    what it calls, in the level's colour. No label on the links: nothing to overlap."""
+    from gradation.present.projection import LEVEL_COLOURS
+
+    lines = ['%%{init: {"flowchart": {"wrappingWidth": 330, "nodeSpacing": 30}}}%%',
+             "flowchart TB", f'    S(["<b>{_mermaid_text(situation.label)}</b><br/>le niveau le '
+             f'plus élevé dont une condition est remplie"])']
     levels = ["urgence", *(str(lv) for lv in sorted(situation.spec.levels, reverse=True))]
     for lv in levels:
         if lv == "urgence":
@@ -149,18 +153,19 @@ def mermaid_by_level(grid: Grid, situation: Situation) -> str:
                         for f in grid.red_flags for cmp in c.comparisons(f.condition)
                         if situation.question(cmp.question) is not None}))]
         elif lv == "1":
-            conditions = ["aucune des conditions ci-dessus"]
+            conditions = ["aucune des conditions des autres niveaux"]
         else:
             conditions = [describe(r.condition, situation) for r in situation.rules
                           if str(r.level) == lv]
         box = "<br/>".join(f"• {_mermaid_text(text)}" for text in conditions)
         kinds = kind_labels(grid, situation, lv, situation.kinds(lv, grid))
         lines.append(f'    C_{lv}["{box}"]')
-        lines.append(f'    L_{lv}(["{_mermaid_text(grid.level_label(lv))}<br/>'
+        lines.append(f'    L_{lv}(["<b>{_mermaid_text(grid.level_label(lv))}</b><br/>'
                      f'{_mermaid_text(kinds)}"])')
         lines.append(f"    S --> C_{lv} --> L_{lv}")
-    lines.append("    classDef urgence fill:#c00,color:#fff")
-    lines.append("    class L_urgence urgence")
+    for lv in levels:
+        lines.append(f"    classDef l{lv} fill:{LEVEL_COLOURS[lv]},color:#fff,stroke:#000")
+        lines.append(f"    class L_{lv} l{lv}")
     return "\n".join(lines) + "\n"
 
 
