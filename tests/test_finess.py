@@ -337,7 +337,7 @@ def test_a_territory_is_built_from_the_cog_in_one_command(cli, grid, tmp_path):
     ]
     load_territory(out, grid, TODAY)
     again = cli("import", "communes", str(cog), "--commune", "2A004", "-t", str(out))
-    assert again.exit_code == 0 and "1 commune(s) ajoutée(s)" in again.stdout
+    assert again.exit_code == 0 and "1 commune ajoutée" in again.stdout
     assert cli("import", "communes", str(cog), "--departement", "13", "-t", str(out)
                ).exit_code == 2
 

@@ -252,7 +252,7 @@ def test_pty_ctrl_c_keeps_the_score_and_the_seed_is_shown(tmp_path):
     child.expect_exact("Quel niveau de recours ?")
     child.sendcontrol("c")
     child.expect_exact(f"Entraînement interrompu — score : {int(right)}/{available} "
-                       "(1 vignette(s) jouée(s))")
+                       "(1 vignette jouée)")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
@@ -318,6 +318,29 @@ def test_the_readme_vignette_example_is_valid(cli, tmp_path):
     assert result.exit_code == 0 and "Aucun problème" in result.stdout, result.stdout
 
 
+def test_a_vignette_may_leave_out_the_commune_and_what_cannot_change_the_level(cli, tmp_path):
+    # a vignette names no territory: without a commune, the answers that could not change the
+    # orientation may still be left out (here relapse and follow-up), as the README says
+    path = tmp_path / "sans-commune.yaml"
+    path.write_text(
+        "vignettes:\n"
+        "  - id: sans-commune\n"
+        "    situation: psychiatrie\n"
+        "    story: M. G., 30 ans, entend des voix depuis trois semaines.\n"
+        "    answers: {age: 30, risque_suicidaire: aucun, danger_autrui: non, agitation: non,\n"
+        "              confusion: non, intoxication_aigue: non, retentissement: modere,\n"
+        "              echec_soins_anterieurs: aucun, premier_episode: oui}\n"
+        "    level: '2'\n", encoding="utf-8")
+    result = cli("grid", "validate", str(path))
+    assert result.exit_code == 0 and "Aucun problème" in result.stdout, result.stdout
+    # without the first episode, relapse and follow-up could change it: they are asked for
+    text = path.read_text(encoding="utf-8").replace("premier_episode: oui", "premier_episode: non")
+    path.write_text(text, encoding="utf-8")
+    result = cli("grid", "validate", str(path))
+    assert result.exit_code == 3 and "réponses manquantes pour « psychiatrie »" in result.stdout
+    assert "- decompensation" in result.stdout and "- commune" not in result.stdout
+
+
 def test_sources_gives_every_reference_in_full_and_flags_an_unknown_citation(cli, tmp_path):
     out = " ".join(cli("sources").stdout.split())
     for tag in ("CMGF 2022", "HAS 2018", "HAS 2017", "Kroenke 2001", "OMS, AUDIT",
@@ -348,13 +371,19 @@ def test_pty_room_mode_pauses_for_the_vote_then_reveals(tmp_path):
     child = pexpect.spawn(sys.executable, ["-m", "gradation", "train", "--salle", "-s",
                                            "psychiatrie", "-n", "2", "--seed", "3"],
                           env=env, encoding="utf-8", timeout=20, dimensions=(40, 100))
-    for _ in range(2):
-        child.expect_exact("Votez : niveau 1, niveau 2, niveau 3 ou urgence ?")
+    child.expect_exact("Votez : niveau 1, niveau 2, niveau 3 ou urgence ?")
+    for i in range(2):
         assert "Réponse :" not in child.before.split("1/2")[-1]  # nothing revealed before
         child.send("\r")
         child.expect_exact("Réponse :")
         child.expect_exact("Pourquoi")
-    child.expect_exact("Fin de la séance : 2 vignette(s).")
+        child.expect_exact(["Votez : niveau 1", "Fin de la séance : 2 vignettes."][i])
+        # the reasons' wrapped lines stay under their text, not at the margin
+        shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before).replace("\r", "")
+        lines = [line for line in shown.split("\n")[1:] if line.strip() and "─" not in line
+                 and "│" not in line]
+        assert lines and all(line.startswith("    ") for line in lines), lines
+        assert all(line == line.rstrip() for line in lines), lines  # no blank at line ends
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and "Score" not in child.before

@@ -177,7 +177,8 @@ def import_communes(
     _, added = directory.update(territory, grid, lambda editor: editor.add_communes(
         [(c.insee, c.name) for c in found], details))
     kept = len(found) - len(added)
-    print_lines([f"{len(added)} commune(s) ajoutée(s) à {territory} ; {kept} déjà présente(s)."])
+    n, s_n, s_kept = len(added), "s" if len(added) > 1 else "", "s" if kept > 1 else ""
+    print_lines([f"{n} commune{s_n} ajoutée{s_n} à {territory} ; {kept} déjà présente{s_kept}."])
 
 
 def _new_territory(output: Path, territory_id: str, name: str,

@@ -117,12 +117,14 @@ def train_command(
             console.print()
     except (KeyboardInterrupt, EOFError):
         console.print()
-        console.print(Text(f"Séance interrompue après {i - 1} vignette(s)." if salle else
+        played = _count(i - 1, "vignette")
+        console.print(Text(f"Séance interrompue après {played}." if salle else
                            f"Entraînement interrompu — score : {score}/{len(chosen)} "
-                           f"({i - 1} vignette(s) jouée(s)).", style="bold"))
+                           f"({played} jouée{'s' if i - 1 > 1 else ''}).", style="bold"))
         raise typer.Exit(EXIT_INTERRUPTED) from None
     if salle:
-        console.print(Text(f"Fin de la séance : {len(chosen)} vignette(s).", style="bold"))
+        console.print(Text(f"Fin de la séance : {_count(len(chosen), 'vignette')}.",
+                           style="bold"))
         return
     console.print(Text(f"Score : {score}/{len(chosen)}", style="bold"))
     _recap(console, grid, misses, vignettes_file)
@@ -211,36 +213,45 @@ def _export(grid: Any, vignettes: list[Any], output_format: HandoutFormat,
 LEVEL_ORDER = ("1", "2", "3", "urgence")
 
 
+def _count(n: int, noun: str) -> str:
+    """« 1 vignette », « 3 vignettes » (French: 0 and 1 take the singular)."""
+    return f"{n} {noun}{'s' if n > 1 else ''}"
+
+
 def _explain_verdict(console: Any, grid: Any, result: Any, guess: str) -> None:
     """« Pourquoi » (the reasons of the level reached) and, after a wrong answer, « pourquoi
     pas votre réponse » (what the level chosen needs, or that the answers go beyond it)."""
+    from rich.padding import Padding
     from rich.text import Text
 
-    from gradation.present.terminal import plain
+    from gradation.present.terminal import bullets, plain
 
     console.print(Text(f"  Pourquoi {grid.level_label(result.level)} :", style="bold"))
-    for reason in result.reasons:
-        if reason.level == result.level:
-            console.print(Text("    • ").append_text(plain(reason.text))
-                          .append(f" ({reason.source})", style="dim"))
+    console.print(Padding(bullets([
+        plain(reason.text).append(f" ({reason.source})", style="dim")
+        for reason in result.reasons if reason.level == result.level]), (0, 0, 0, 2)))
     deciding = _deciding_answers(result, grid)
     if deciding:
-        console.print(Text("    Réponses décisives : " + ", ".join(deciding), style="italic"))
+        console.print(Padding(Text("Réponses décisives : " + ", ".join(deciding),
+                                   style="italic"), (0, 0, 0, 4)))
     if result.bridge:
-        console.print(Text(f"  En attendant : {result.bridge_reason}.", style="italic"))
+        console.print(Padding(Text(f"En attendant : {result.bridge_reason}.", style="italic"),
+                              (0, 0, 0, 2)))
     if guess == result.level:
         return
     console.print(Text(f"  Pourquoi pas {grid.level_label(guess)} :", style="bold"))
     if LEVEL_ORDER.index(guess) < LEVEL_ORDER.index(result.level):
-        console.print("    les raisons ci-dessus relèvent d'un niveau plus élevé.")
+        said = "les raisons ci-dessus relèvent d'un niveau plus élevé."
     elif guess == "urgence":
-        console.print("    aucun drapeau rouge ni risque suicidaire élevé dans cette histoire.")
+        said = "aucun drapeau rouge ni risque suicidaire élevé dans cette histoire."
     else:
         needed = [r.reason for r in result.situation.rules if str(r.level) == guess]
-        console.print(f"    aucune des conditions de ce niveau n'est remplie"
-                      f"{' :' if needed else '.'}")
-        for text in needed:
-            console.print(Text("    – ").append_text(plain(text)))
+        said = f"aucune des conditions de ce niveau n'est remplie{' :' if needed else '.'}"
+        console.print(Padding(Text(said), (0, 0, 0, 4)))
+        console.print(Padding(bullets([plain(text) for text in needed], mark="–"),
+                              (0, 0, 0, 2)))
+        return
+    console.print(Padding(Text(said), (0, 0, 0, 4)))
 
 
 def _deciding_answers(result: Any, grid: Any) -> list[str]:

@@ -80,4 +80,10 @@ def unneeded(grid: Grid, situation: Situation, raw: Mapping[str, Any]) -> list[s
     from gradation.core.decision import normalise_answers
 
     answers = normalise_answers(grid, situation, raw)
+    # Written, not asked: an optional question the questionnaire always asks (the commune,
+    # which chooses the resources) is simply not given, and settles nothing.
+    for qid in ALWAYS_ASKED:
+        question = situation.question(qid)
+        if qid not in answers and question is not None and question.optional:
+            answers[qid] = None
     return pending(situation, answers) if settled(grid, situation, answers) else []

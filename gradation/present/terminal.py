@@ -228,7 +228,10 @@ def render_problems(problems: list, console: Console) -> None:
         console.print(Text(str(problem)))
 
 
-_TRAILING = re.compile(r"[ \u00a0]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+# the blanks at the end of a line, mixed with the style codes around them (kept)
+_TRAILING = re.compile(r"(?:[ \u00a0]|\x1b\[[0-9;]*m)*[ \u00a0](?:\x1b\[[0-9;]*m)*$",
+                       re.MULTILINE)
+_STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class TidyConsole(Console):
@@ -236,7 +239,8 @@ class TidyConsole(Console):
     result is pasted."""
 
     def _render_buffer(self, buffer: Any) -> str:
-        return _TRAILING.sub(r"\1", super()._render_buffer(buffer))
+        return _TRAILING.sub(lambda m: "".join(_STYLE.findall(m.group())),
+                             super()._render_buffer(buffer))
 
 
 def console(**options: Any) -> TidyConsole:
