@@ -417,6 +417,12 @@ def test_model_tells_levels_of_recourse_from_lines_with_the_grids_example(cli, o
             "propres à la situation") in out
 
 
+def test_the_model_page_does_not_colour_lines_as_levels(cli):
+    page = cli("model", "-f", "html").stdout
+    assert "<strong>2e ligne — Soins secondaires</strong>" in page
+    assert 'class="l' not in page  # the levels' colours are for levels (show, situations)
+
+
 def test_model_table_places_every_kind_the_situations_call(cli):
     out = cli("model", "-f", "markdown").stdout
     rows = {line.split("|")[1].split("<br>")[0].strip(" *"): line.split("|")[2:5]

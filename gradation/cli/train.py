@@ -43,7 +43,7 @@ def model_command(
         from gradation.present import projection
 
         body = projection.table(["ligne", *(f.label for f in fields)], [
-            (label.split(" ")[0], [f"**{label}**\n{organisation}",
+            (None, [f"**{label}**\n{organisation}",  # a line is not a level: no colour
                                    *("\n".join(cells[f.id]) for f in fields)])
             for label, organisation, cells in rows])
         typer.echo(projection.page(grid.model.name, projection.h1(grid.model.name) + body
