@@ -46,12 +46,40 @@ def _placeholder(label: str) -> str:
     return f"<{french}{'…' if listed else ''}>"
 
 
+def number_range(low: float | None, high: float | None) -> str | None:
+    """A bound of a number option, as the help shows it: « au moins 1 », not « x>=1 »."""
+    if low is None and high is None:
+        return None
+    if high is None:
+        return f"au moins {low}"
+    if low is None:
+        return f"au plus {high}"
+    return f"de {low} à {high}"
+
+
+def _help_record(original: Any) -> Any:
+    """The help's « [par défaut : 10; au moins 1] » with the French « ; » (a space before)."""
+    def record(self: Any, ctx: Any) -> tuple[str, str] | None:
+        found = original(self, ctx)
+        if found is None:
+            return None
+        names, text = found
+        return names, re.sub(r"(\[[^\[\]]*\])$", lambda m: m[1].replace("; ", " ; "), text)
+
+    record._french = True  # type: ignore[attr-defined]
+    return record
+
+
 def install() -> None:
     """Put the French words in place (idempotent)."""
     with contextlib.suppress(ImportError, AttributeError):
         import typer.core as core
 
         core._ = translate
+        core.describe_number_range = number_range  # type: ignore[assignment]
+        for kind in (core.TyperOption, core.TyperArgument):
+            if not getattr(kind.get_help_record, "_french", False):
+                kind.get_help_record = _help_record(kind.get_help_record)  # type: ignore[method-assign]
         parameter = core._TyperParameter
         if not getattr(parameter.display_type, "_french", False):
             original = parameter.display_type
