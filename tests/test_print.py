@@ -144,6 +144,9 @@ def test_trainers_pages_print_in_large_type_landscape(cli, tmp_path, command):
     page.write_text(result.stdout, encoding="utf-8")
     pages = read_pdf(print_pdf(page, tmp_path))
     assert all(size == pytest.approx((A4[1], A4[0]), abs=1) for size, _ in pages)  # landscape
+    lines = [line.strip() for _, t in pages for line in t.splitlines()]
+    assert "*" not in lines and not any(line.startswith("* ") and "Appelé" not in line
+                                        and "extension" not in line for line in lines)
     text = " ".join(" ".join(t for _, t in pages).split())
     expected = {"model": "Deux notions à ne pas confondre",
                 "situations": "Grands adolescents et jeunes adultes",

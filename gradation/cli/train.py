@@ -115,7 +115,7 @@ def situations_command(
     grids: GridsOption = None,
 ) -> None:
     """Les situations cliniques × niveaux de recours (types de ressources par case)."""
-    from gradation.present.teaching import situations_table
+    from gradation.present.teaching import MARK, situations_table
 
     grid = grid_from(grids)
     rows = situations_table(grid)
@@ -127,7 +127,7 @@ def situations_command(
         from gradation.present import projection
 
         body = projection.table(["situation", "niveau 1", "niveau 2", "niveau 3"], [
-            (None, [f"**{label}**", *("\n".join(kind + (" *" if ext else "")
+            (None, [f"**{label}**", *("\n".join(kind + (MARK if ext else "")
                                                   for kind, ext in cell) for cell in cells)])
             for label, cells in rows])
         title = "Situations et niveaux de recours"

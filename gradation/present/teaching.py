@@ -90,11 +90,12 @@ def model_table(grid: Grid) -> list[tuple[str, str, dict[str, list[str]]]]:
     for line in grid.model.lines:
         cells: dict[str, list[str]] = {f.id: [] for f in grid.model.fields}
         for field_id, kind, placed in line.kinds():
-            cells.setdefault(field_id, []).append(grid.kind_label(kind) + (" *" if placed else ""))
+            cells.setdefault(field_id, []).append(grid.kind_label(kind) + (MARK if placed else ""))
         rows.append((f"{line.name} — {line.label}", line.organisation or "", cells))
     return rows
 
 
+MARK = "\u00a0*"  # a note's mark after a kind: never alone at the start of a line
 PLACED_NOTE = ("* Appelé par les situations, placé par la grille selon sa nature (la source ne le "
                "nomme pas dans cette case).")
 
