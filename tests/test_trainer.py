@@ -417,6 +417,26 @@ def test_model_tells_levels_of_recourse_from_lines_with_the_grids_example(cli, o
             "propres à la situation") in out
 
 
+@pytest.mark.parametrize("command", [("model",), ("situations",), ("show", "psychiatrie")])
+@pytest.mark.parametrize("output_format", ["text", "markdown", "html"])
+def test_trainer_pages_write_their_file_in_utf8(cli, tmp_path, monkeypatch, command,
+                                               output_format):
+    # -o rather than « > »: Windows PowerShell's redirection writes UTF-16
+    monkeypatch.setenv("COLUMNS", "100")  # the screen as wide as the file's text
+    target = tmp_path / f"page.{output_format}"
+    shown = cli(*command, "-f", output_format).stdout
+    written = cli(*command, "-f", output_format, "-o", str(target))
+    assert written.exit_code == 0 and written.stdout == ""
+    assert f"Écrit dans {target}" in written.stderr
+    text = target.read_bytes().decode("utf-8")  # strict: fails on anything but UTF-8
+    if output_format == "text":  # plain, 100 columns, the same words as on screen
+        assert "\x1b[" not in text and max(len(line) for line in text.splitlines()) <= 100
+        assert text == shown
+    else:
+        assert text == shown
+    assert "é" in text
+
+
 def test_the_model_page_does_not_colour_lines_as_levels(cli):
     page = cli("model", "-f", "html").stdout
     assert "<strong>2e ligne — Soins secondaires</strong>" in page

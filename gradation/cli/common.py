@@ -38,6 +38,12 @@ AnswersFileOption = Annotated[Optional[str], typer.Option(
     "--answers", help="Fichier de réponses YAML ou JSON (« - » : entrée standard).",
     show_default=False)]
 
+# Where a page goes (trainer pages, the quiz's handout): a file written in UTF-8, whatever the
+# shell (Windows PowerShell's « > » would write UTF-16).
+OutputOption = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", help="Écrire dans ce fichier (UTF-8) plutôt que sur la sortie standard.",
+    show_default=False)]
+
 GridsOption = Annotated[
     Optional[Path],
     typer.Option(
@@ -101,6 +107,35 @@ def stdout_console() -> TidyConsole:
     from gradation.present.terminal import console
 
     return console(soft_wrap=False)
+
+
+def page_console(output: Path | None) -> TidyConsole:
+    """Standard output, or, for --output, plain text 100 columns wide (see `emit_console`)."""
+    if output is None or str(output) == "-":
+        return stdout_console()
+    from io import StringIO
+
+    from gradation.present.terminal import console
+
+    return console(file=StringIO(), width=100, no_color=True, color_system=None,
+                   soft_wrap=False)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """A page to standard output, or atomically to the --output file (then said on stderr)."""
+    from gradation.files.safe import write_output
+
+    write_output(output or Path("-"), text)
+    if output is not None and str(output) != "-":
+        sys.stderr.write(f"Écrit dans {output}\n")
+
+
+def emit_console(console: TidyConsole, output: Path | None) -> None:
+    """What a `page_console` gathered for --output, written to its file."""
+    from io import StringIO
+
+    if isinstance(console.file, StringIO):
+        emit(console.file.getvalue(), output)
 
 
 def print_lines(lines: list[str]) -> None:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from gradation.cli.common import GridsOption, grid_from, handled, stdout_console
+from gradation.cli.common import GridsOption, emit, grid_from, handled, stdout_console
 from gradation.errors import EXIT_INTERRUPTED, GradationError
 
 
@@ -185,7 +185,6 @@ def _export(grid: Any, vignettes: list[Any], output_format: HandoutFormat,
     point to remember)."""
     from gradation.core.decision import decide
     from gradation.core.settle import unneeded
-    from gradation.files.safe import write_output
     from gradation.present.documents import blocks_html, blocks_markdown
 
     title = "Entraînement à la gradation des soins en santé mentale"
@@ -205,9 +204,7 @@ def _export(grid: Any, vignettes: list[Any], output_format: HandoutFormat,
     blocks += key
     text = (blocks_markdown(blocks) if output_format == HandoutFormat.markdown
             else blocks_html(blocks, title))
-    write_output(output or Path("-"), text)
-    if output is not None and str(output) != "-":
-        sys.stderr.write(f"Écrit dans {output}\n")
+    emit(text, output)
 
 
 LEVEL_ORDER = ("1", "2", "3", "urgence")

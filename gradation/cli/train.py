@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from gradation.cli.common import GridsOption, grid_from, handled, stdout_console
+from gradation.cli.common import (
+    GridsOption,
+    OutputOption,
+    emit,
+    emit_console,
+    grid_from,
+    handled,
+    page_console,
+)
 
 
 class TableFormat(StrEnum):
@@ -31,6 +39,7 @@ def _md_cell(text: str) -> str:
 @handled
 def model_command(
     output_format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.text,
+    output: OutputOption = None,
     grids: GridsOption = None,
 ) -> None:
     """Le modèle de gradation : lignes × champs (sanitaire, médico-social, social)."""
@@ -46,8 +55,8 @@ def model_command(
             (None, [f"**{label}**\n{organisation}",  # a line is not a level: no colour
                                    *("\n".join(cells[f.id]) for f in fields)])
             for label, organisation, cells in rows])
-        typer.echo(projection.page(grid.model.name, projection.h1(grid.model.name) + body
-                                   + projection.paragraphs(_levels_and_lines(grid))), nl=False)
+        emit(projection.page(grid.model.name, projection.h1(grid.model.name) + body
+                             + projection.paragraphs(_levels_and_lines(grid))), output)
         return
     if output_format == TableFormat.markdown:
         lines = [
@@ -60,7 +69,7 @@ def model_command(
                 + " | ".join(_md_cell(", ".join(cells[f.id])) for f in fields)
                 + " |"
             )
-        typer.echo("\n".join(lines) + "\n\n" + "\n\n".join(_levels_and_lines(grid)))
+        emit("\n".join(lines) + "\n\n" + "\n\n".join(_levels_and_lines(grid)) + "\n", output)
         return
     from rich.table import Table
     from rich.text import Text
@@ -80,7 +89,7 @@ def model_command(
 
     from gradation.present.terminal import fit_words
 
-    console = stdout_console()
+    console = page_console(output)
     columns = [[f"{label}\n{organisation}" for label, organisation, _ in rows]] + [
         [kind for _, _, cells in rows for kind in cells[f.id]] for f in fields]
     if fit_words(table, columns, console):
@@ -96,6 +105,7 @@ def model_command(
     for paragraph in _levels_and_lines(grid):
         console.print(plain(paragraph))
         console.print()
+    emit_console(console, output)
 
 
 def _levels_and_lines(grid: Any) -> list[str]:
@@ -112,6 +122,7 @@ def _levels_and_lines(grid: Any) -> list[str]:
 @handled
 def situations_command(
     output_format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.text,
+    output: OutputOption = None,
     grids: GridsOption = None,
 ) -> None:
     """Les situations cliniques × niveaux de recours (types de ressources par case)."""
@@ -131,8 +142,8 @@ def situations_command(
                                                   for kind, ext in cell) for cell in cells)])
             for label, cells in rows])
         title = "Situations et niveaux de recours"
-        typer.echo(projection.page(title, projection.h1(title) + body
-                                   + projection.paragraphs([note])), nl=False)
+        emit(projection.page(title, projection.h1(title) + body
+                             + projection.paragraphs([note])), output)
         return
     if output_format == TableFormat.markdown:
         lines = ["| situation | niveau 1 | niveau 2 | niveau 3 |", "|---|---|---|---|"]
@@ -148,7 +159,7 @@ def situations_command(
                 + " |"
             )
         lines += ["", note]
-        typer.echo("\n".join(lines))
+        emit("\n".join(lines) + "\n", output)
         return
     from rich.table import Table
     from rich.text import Text
@@ -171,7 +182,7 @@ def situations_command(
 
     from gradation.present.terminal import fit_words
 
-    console = stdout_console()
+    console = page_console(output)
     columns = [[label for label, _ in rows]] + [
         [kind + " *" for _, cells in rows for kind, _ in cells[i]] for i in range(3)]
     if fit_words(table, columns, console):
@@ -185,6 +196,7 @@ def situations_command(
                                       (0, 0, 0, 2)))
             console.print()
     console.print(Text(note, style="italic"))
+    emit_console(console, output)
 
 
 @handled
@@ -193,6 +205,7 @@ def show_command(
         str, typer.Argument(help="Identifiant de la situation.", show_default=False)
     ],
     output_format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
+    output: OutputOption = None,
     grids: GridsOption = None,
 ) -> None:
     """Une situation : ses questions et leurs conditions, ses règles et leurs sources, ses
@@ -209,12 +222,12 @@ def show_command(
     grid = grid_from(grids)
     sit = grid.situation(situation)
     if output_format == ShowFormat.mermaid:
-        typer.echo(mermaid(grid, sit), nl=False)
+        emit(mermaid(grid, sit), output)
         return
     if output_format == ShowFormat.mermaid_niveaux:  # compact, landscape: for projection
         from gradation.present.teaching import mermaid_by_level
 
-        typer.echo(mermaid_by_level(grid, sit), nl=False)
+        emit(mermaid_by_level(grid, sit), output)
         return
     rng = sit.spec.age
     lines = [f"# {sit.label}", "", f"Âge : {age_text(rng.min, rng.max)}.", "", "## Questions", ""]
@@ -252,16 +265,17 @@ def show_command(
         lines.append(f"- **{grid.level_label(level)}** : {kinds}{tail}")
     text = "\n".join(lines) + "\n"
     if output_format == ShowFormat.markdown:
-        typer.echo(text, nl=False)
+        emit(text, output)
         return
     if output_format == ShowFormat.html:
         from gradation.present import projection
 
         levels = {name: lv for lv in ("1", "2", "3", "urgence")
                   for name in (grid.level_name(lv), capitalized(grid.level_name(lv)))}
-        typer.echo(projection.page(sit.label, projection.markdown_html(text, levels)),
-                   nl=False)
+        emit(projection.page(sit.label, projection.markdown_html(text, levels)), output)
         return
     from rich.markdown import Markdown
 
-    stdout_console().print(Markdown(text))
+    console = page_console(output)
+    console.print(Markdown(text))
+    emit_console(console, output)
