@@ -94,6 +94,7 @@ def parse_mermaid(text: str) -> tuple[set[str], list[tuple[str, str]]]:
     patterns = [
         (re.compile(r'^(\w+)\["[^"]+"\]$'), "node"),
         (re.compile(r'^(\w+)\(\["[^"]+"\]\)$'), "node"),
+        (re.compile(r'^N>"[^"]+"\]$'), "note"),
         (re.compile(r"^(\w+) --> (\w+)$"), "edge"),
         (re.compile(r'^(\w+) -- "[^"]+" --> (\w+)$'), "edge"),
         (re.compile(r'^(\w+) -\. "[^"]+" \.-> (\w+)$'), "edge"),
@@ -125,6 +126,20 @@ def test_mermaid_is_a_flowchart_with_a_node_per_question_and_level(cli, grid, si
     for qid in ("risque_suicidaire", "danger_autrui", "agitation", "confusion",
                 "intoxication_aigue", "enfant_en_danger"):
         assert (f"Q_{qid}", "L_urgence") in edges
+
+
+def test_mermaid_draws_each_rule_once_from_where_it_is_decided(cli):
+    out = cli("show", "psychiatrie", "--format", "mermaid").stdout
+    _, edges = parse_mermaid(out)
+    # « décompensation et retentissement sévère »: one link, from the later question of the two
+    assert edges.count(("Q_decompensation", "L_3")) == 1
+    assert ("Q_retentissement", "L_3") not in edges
+    # a rule on its own question says only the answer; a composite rule says it all
+    assert 'Q_danger_autrui -- "oui" --> L_urgence' in out
+    assert 'Q_retentissement -- "≥ Modéré" --> L_2' in out
+    assert ('Q_decompensation -- "Signes de décompensation (rechute) : oui et Retentissement '
+            'fonctionnel (vie quotidienne, scolarité, travail, relations) = Sévère" --> L_3') in out
+    assert "aucune condition remplie" in out and "le plus élevé dont une condition" in out
 
 
 def test_explain_lists_every_rule_and_what_would_change_the_level(cli):

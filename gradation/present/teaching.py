@@ -104,9 +104,33 @@ def _mermaid_text(text: str) -> str:
     return text.replace('"', "'").replace("\n", " ")
 
 
+def _edge_label(cond: c.Condition, situation: Situation, source: str) -> str:
+    """A link's label: only the answer when the condition reads only the question the link
+    leaves from (« oui », « ≥ Modéré »), else the whole condition."""
+    if isinstance(cond, c.Compare) and cond.question == source:
+        question = situation.question(source)
+        text = describe(cond, situation)
+        label = question.text.rstrip(" ?") if question else source
+        return text.removeprefix(label).removeprefix(" : ").strip()
+    return describe(cond, situation)
+
+
+def _level_classes(levels: Iterable[str]) -> list[str]:
+    """One colour per level, the projection's."""
+    from gradation.present.projection import LEVEL_COLOURS
+
+    return [line for lv in levels for line in (
+        f"    classDef l{lv} fill:{LEVEL_COLOURS[lv]},color:#fff,stroke:#000",
+        f"    class L_{lv} l{lv}")]
+
+
 def mermaid(grid: Grid, situation: Situation) -> str:
-    """A flowchart: questions in order, conditions as dotted links, rules as labelled links."""
-    lines = ["flowchart TD"]
+    """A flowchart: questions in order, conditions as dotted links, each rule as one labelled
+    link from the last question it reads (where it is decided) to its level."""
+    lines = ["flowchart TD",
+             '    N>"Le niveau retenu est le plus élevé dont une condition est remplie ; '
+             "l'urgence l'emporte sur tout.\"]"]
+    order = {q.id: i for i, q in enumerate(situation.questions)}
     qnode = {q.id: f"Q_{q.id}" for q in situation.questions}
     for q in situation.questions:
         lines.append(f'    {qnode[q.id]}["{_mermaid_text(q.text)}"]')
@@ -114,35 +138,33 @@ def mermaid(grid: Grid, situation: Situation) -> str:
     for lv in levels:
         label = grid.level_label(lv)
         kinds = kind_labels(grid, situation, lv, situation.kinds(lv, grid))
-        lines.append(f'    L_{lv}(["{_mermaid_text(label)}<br/>{_mermaid_text(kinds)}"])')
+        lines.append(f'    L_{lv}(["<b>{_mermaid_text(label)}</b><br/>{_mermaid_text(kinds)}"])')
     for a, b in zip(situation.questions, situation.questions[1:], strict=False):
         lines.append(f"    {qnode[a.id]} --> {qnode[b.id]}")
     for q in situation.questions:
         cond = situation.conditions.get(q.id)
         if cond is not None:
             for cmp in c.comparisons(cond):
-                shown = _mermaid_text(describe(cond, situation))
-                lines.append(f'    {qnode[cmp.question]} -. "{shown}"'
+                shown = _mermaid_text(_edge_label(cond, situation, cmp.question))
+                lines.append(f'    {qnode[cmp.question]} -. "posée si {shown}"'
                              f" .-> {qnode[q.id]}")
     rules = [("urgence", f.condition) for f in grid.red_flags] + [
         (r.level, r.condition) for r in situation.rules]
     for level, cond in rules:
-        for qid in dict.fromkeys(cmp.question for cmp in c.comparisons(cond)):
-            if qid in qnode:
-                lines.append(f'    {qnode[qid]} -- "{_mermaid_text(describe(cond, situation))}"'
-                             f" --> L_{level}")
-    lines.append(f"    {qnode[situation.questions[-1].id]} -- \"sinon\" --> L_1")
-    lines.append("    classDef urgence fill:#c00,color:#fff")
-    lines.append("    class L_urgence urgence")
-    return "\n".join(lines) + "\n"
+        read = [qid for qid in dict.fromkeys(cmp.question for cmp in c.comparisons(cond))
+                if qid in qnode]
+        if read:
+            last = max(read, key=order.__getitem__)
+            shown = _mermaid_text(_edge_label(cond, situation, last))
+            lines.append(f'    {qnode[last]} -- "{shown}" --> L_{level}')
+    lines.append(f'    {qnode[situation.questions[-1].id]} -- "aucune condition remplie" --> L_1')
+    return "\n".join([*lines, *_level_classes(levels)]) + "\n"
 
 
 def mermaid_by_level(grid: Grid, situation: Situation) -> str:
     """A compact diagram for projection, landscape: the situation on top, then one column per
     level (urgence first): the conditions that lead there in one box, under it the level and
     what it calls, in the level's colour. No label on the links: nothing to overlap."""
-    from gradation.present.projection import LEVEL_COLOURS
-
     lines = ['%%{init: {"flowchart": {"wrappingWidth": 330, "nodeSpacing": 30}}}%%',
              "flowchart TB", f'    S(["<b>{_mermaid_text(situation.label)}</b><br/>le niveau le '
              f'plus élevé dont une condition est remplie"])']
@@ -164,10 +186,7 @@ def mermaid_by_level(grid: Grid, situation: Situation) -> str:
         lines.append(f'    L_{lv}(["<b>{_mermaid_text(grid.level_label(lv))}</b><br/>'
                      f'{_mermaid_text(kinds)}"])')
         lines.append(f"    S --> C_{lv} --> L_{lv}")
-    for lv in levels:
-        lines.append(f"    classDef l{lv} fill:{LEVEL_COLOURS[lv]},color:#fff,stroke:#000")
-        lines.append(f"    class L_{lv} l{lv}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *_level_classes(levels)]) + "\n"
 
 
 @dataclass(frozen=True, slots=True)
