@@ -33,7 +33,8 @@ class ShowFormat(StrEnum):
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Text in Markdown: « | » ends a cell and « * » would start emphasis or a list."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*")
 
 
 @handled
@@ -69,7 +70,8 @@ def model_command(
                 + " | ".join(_md_cell(", ".join(cells[f.id])) for f in fields)
                 + " |"
             )
-        emit("\n".join(lines) + "\n\n" + "\n\n".join(_levels_and_lines(grid)) + "\n", output)
+        emit("\n".join(lines) + "\n\n" + "\n\n".join(map(_md_cell, _levels_and_lines(grid)))
+             + "\n", output)
         return
     from rich.table import Table
     from rich.text import Text
@@ -158,7 +160,7 @@ def situations_command(
                 )
                 + " |"
             )
-        lines += ["", note]
+        lines += ["", _md_cell(note)]
         emit("\n".join(lines) + "\n", output)
         return
     from rich.table import Table
