@@ -482,6 +482,19 @@ def test_model_table_places_every_kind_the_situations_call(cli):
             "le nomme pas dans cette case).") in out
 
 
+def test_a_grid_adapted_before_the_names_of_levels_and_lines_still_loads(cli, tmp_path):
+    grids = copy_grids(tmp_path)
+    model = grids / "model.yaml"
+    text = model.read_text(encoding="utf-8")
+    old = "\n".join(line for line in text.splitlines()
+                    if not re.match(r"\s+name: \"(niveau \d|urgence|\de? ?r?e? ligne)\"$", line))
+    assert old.count("name:") == text.count("name:") - 7  # four levels, three lines
+    model.write_text(old + "\n", encoding="utf-8")
+    assert cli("grid", "validate", str(grids)).exit_code == 0
+    out = " ".join(cli("model", "--grids", str(grids)).stdout.split())
+    assert "le Niveau 3 — recours renforcé appelle Psychiatre libéral (Soins secondaires" in out
+
+
 def test_validate_checks_where_the_model_table_places_kinds(cli, tmp_path):
     grids = copy_grids(tmp_path)
     model = grids / "model.yaml"

@@ -116,8 +116,8 @@ class Grid:
         return next((lv.label for lv in self.model.levels if lv.id == level), level)
 
     def level_name(self, level: str) -> str:
-        """The level in a sentence: « niveau 3 »."""
-        return next((lv.name for lv in self.model.levels if lv.id == level), level)
+        """The level in a sentence: « niveau 3 » (its label in a grid without names)."""
+        return next((lv.name or lv.label for lv in self.model.levels if lv.id == level), level)
 
     def line_of(self, kind: str) -> int | None:
         """The line of the organisation where the model's table puts this kind."""
@@ -125,7 +125,8 @@ class Grid:
                      for _, k, _ in line.kinds() if k == kind), None)
 
     def line_name(self, line: int) -> str:
-        return next((li.name for li in self.model.lines if li.line == line), str(line))
+        return next((li.name or li.label for li in self.model.lines if li.line == line),
+                    str(line))
 
     def situation(self, sid: str) -> Situation:
         from gradation.errors import GradationError

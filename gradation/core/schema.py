@@ -237,7 +237,8 @@ class CommonFile(_Strict):
 
 class LevelInfo(_Strict):
     id: Literal["1", "2", "3", "urgence"]
-    name: Text  # in a sentence: « niveau 3 », « urgence »
+    # in a sentence: « niveau 3 », « urgence » (optional: grids adapted before it use the label)
+    name: Text | None = None
     label: Text  # as a title: « Niveau 3 — recours renforcé »
     description: StrictStr | None = None
 
@@ -265,7 +266,7 @@ class Kind(_Strict):
 
 class LineInfo(_Strict):
     line: Literal[1, 2, 3]
-    name: Text  # « 1re ligne »
+    name: Text | None = None  # « 1re ligne » (optional, as the levels' name)
     label: Text
     organisation: StrictStr | None = None
     # The kinds the source puts in each field of this line ...
