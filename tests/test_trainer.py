@@ -319,8 +319,21 @@ def test_a_trainers_vignettes_are_checked_whole_before_the_first_question(cli, t
         assert f"{path}:15:20: vignettes[2] (c) : 40 ans, hors des âges de « gaja »" in out
         assert "vignettes[3]" not in out and "Quel niveau" not in out
         assert f"{path}:24:9: vignettes[4] (d) : identifiant déjà utilisé" in out
-    # the shipped vignettes are checked by a plain `grid validate`
-    assert "3 fichiers ou dossiers vérifiés" in cli("grid", "validate").stdout
+    # the shipped vignettes (and sources) are checked by a plain `grid validate`
+    assert "4 fichiers ou dossiers vérifiés" in cli("grid", "validate").stdout
+
+
+def test_validate_reads_a_sources_file_as_one(cli, tmp_path):
+    grids = copy_grids(tmp_path)
+    sources = grids / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace("reference:", "referenc:", 1), encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "reference:" in row)
+    for args in ((str(sources),), ("--grids", str(grids))):  # the file, or the grids' default
+        out = cli("grid", "validate", *args)
+        assert out.exit_code == 3
+        assert f"sources.yaml:{line}:5: sources[0].referenc : clé « referenc » inconnue" in out.stdout
+        assert "territory" not in out.stdout  # not read as a territory
 
 
 def test_the_readme_vignette_example_is_valid(cli, tmp_path):

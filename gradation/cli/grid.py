@@ -38,6 +38,8 @@ def _classify(path: Path) -> str:
         return "situation"
     if re.search(r"^vignettes\s*:", head, re.MULTILINE):
         return "vignettes"
+    if re.search(r"^sources\s*:", head, re.MULTILINE):
+        return "sources"
     return "territory"
 
 
@@ -47,8 +49,9 @@ def grid_validate(
     paths: Annotated[
         Optional[list[Path]],
         typer.Argument(
-            help="Fichiers de territoire, de vignettes, fichiers ou dossiers de grilles (par "
-            "défaut : les grilles utilisées, leurs vignettes et le territoire configuré).",
+            help="Fichiers de territoire, de vignettes, de sources, fichiers ou dossiers de "
+            "grilles (par défaut : les grilles utilisées, leurs vignettes, leurs sources et le "
+            "territoire configuré).",
             show_default=False,
         ),
     ] = None,
@@ -58,7 +61,7 @@ def grid_validate(
     grids: GridsOption = None,
 ) -> None:
     """Valider des fichiers : chaque problème avec fichier:ligne:colonne et une correction."""
-    from gradation.files.grids import check_grid_files, check_vignettes
+    from gradation.files.grids import check_grid_files, check_sources, check_vignettes
     from gradation.files.locate import resolve_territory
     from gradation.files.territories import check_territory_file
 
@@ -71,8 +74,9 @@ def grid_validate(
         problems += grid_problems
         checked += 1
         targets = [resolve_territory(None, root)]
-        if grid is not None and (root / "training" / "vignettes.yaml").is_file():
-            targets.append(root / "training" / "vignettes.yaml")
+        for extra in (root / "training" / "vignettes.yaml", root / "sources.yaml"):
+            if grid is not None and extra.is_file():
+                targets.append(extra)
     for path in targets:
         kind = _classify(path)
         checked += 1
@@ -84,6 +88,8 @@ def grid_validate(
             problems += check_grid_files(root, extra=[path])[1]
         elif kind == "vignettes" and grid is not None:
             problems += check_vignettes(grid, path)[1]
+        elif kind == "sources":
+            problems += check_sources(path)[1]
         elif kind == "unknown-dir":
             problems.append(
                 Problem(

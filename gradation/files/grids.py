@@ -147,18 +147,26 @@ def check_vignettes(grid: Grid, path: Path) -> tuple[list[Any] | None, list[Prob
     return list(found.vignettes), problems
 
 
-def load_sources(grid: Grid) -> list[Any]:
-    """The full references of the grids' source tags (`sources.yaml`), or [] when the grid
-    folder has none."""
+def check_sources(path: Path) -> tuple[list[Any] | None, list[Problem]]:
+    """A sources file (the full references of the grids' source tags) against its schema."""
     from gradation.core.schema import SourcesFile
 
-    path = grid.root / "sources.yaml"
-    if not path.is_file():
-        return []
     data, problems, name = read_checked(path)
     found = None
     if not any(p.is_error for p in problems):
         found = validate(SourcesFile, data, problems, name)
     if found is None or any(p.is_error for p in problems):
+        return None, problems
+    return list(found.sources), problems
+
+
+def load_sources(grid: Grid) -> list[Any]:
+    """The full references of the grids' source tags (`sources.yaml`), or [] when the grid
+    folder has none."""
+    path = grid.root / "sources.yaml"
+    if not path.is_file():
+        return []
+    found, problems = check_sources(path)
+    if found is None:
         raise LoadError(problems, "les sources ne peuvent pas être chargées")
-    return list(found.sources)
+    return found
