@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ADULT, ROOT, answer_flags, write
+from conftest import ADULT, ROOT, answer_flags, copy_grids, write
 
 TERRITORY = ROOT / "tests" / "cases" / "territoire.yaml"
 PSY = {**ADULT, "premier_episode": "oui", "decompensation": "non", "rupture_de_soins": "non"}
@@ -163,6 +163,27 @@ def test_one_line_fields_refuse_newlines_and_invisible_characters(cli, tmp_path,
     result = cli("grid", "validate", str(path))
     assert result.exit_code == 3 and message in result.stdout
     assert "\x1b" not in result.stdout
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    # a rule's reason with a line break would print a fake line under the result's reasons
+    ('reason: "Premier épisode suspecté', 'reason: "Premier épisode\\nTél. 08 99 66 66 66 :',
+     "une ligne"),
+    ('label: "Niveau 2 — recours spécialisé"', 'label: "Niveau 2\\u202e — recours"', "U+202E"),
+    ('text: "Danger pour autrui ?"', 'text: "Danger pour autrui ?\\u001b[2J"', "U+001B"),
+])
+def test_grid_texts_refuse_line_breaks_and_invisible_characters(cli, tmp_path, old, new, message):
+    grids = copy_grids(tmp_path)
+    for path in grids.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if old in text:
+            path.write_text(text.replace(old, new, 1), encoding="utf-8")
+            break
+    else:
+        raise AssertionError(f"not in the grids: {old}")
+    result = cli("grid", "validate", str(grids))
+    assert result.exit_code == 3 and message in result.stdout, result.stdout
+    assert f"{path.name}:" in result.stdout and "\x1b" not in result.stdout
 
 
 def test_escape_sequences_in_answers_and_file_names_are_shown_not_sent(cli, tmp_path):

@@ -24,7 +24,10 @@ from gradation.core.text import multi_line, one_line
 Ident = Annotated[StrictStr, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 QuestionId = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Insee = Annotated[StrictStr, Field(pattern=r"^([0-9]{2}|2[AB])[0-9]{3}$")]
-Text = Annotated[StrictStr, Field(min_length=1)]
+# The grids' words: a label, a reason, a number is one line of visible text; a help, a note,
+# a description or a vignette's story may hold line breaks, never a control character.
+Text = Annotated[StrictStr, Field(min_length=1), AfterValidator(one_line)]
+Paragraph = Annotated[StrictStr, Field(min_length=1), AfterValidator(multi_line)]
 Line = Annotated[StrictStr, AfterValidator(one_line)]  # one line of visible text
 NamedLine = Annotated[StrictStr, Field(min_length=1), AfterValidator(one_line)]
 Notes = Annotated[StrictStr, AfterValidator(multi_line)]
@@ -134,13 +137,13 @@ class TerritoryFile(_Strict):
 class Choice(_Strict):
     id: Annotated[StrictStr, Field(pattern=r"^[a-z0-9_]+$")]
     label: Text
-    help: StrictStr | None = None
+    help: Notes | None = None
 
 
 class Question(_Strict):
     id: QuestionId
     text: Text
-    help: StrictStr | None = None
+    help: Notes | None = None
     type: Literal["boolean", "choice", "integer", "score", "commune"]
     min: StrictInt | None = None
     max: StrictInt | None = None
@@ -200,7 +203,7 @@ class LevelSpec(_Strict):
     # marks the whole cell (a cell that the source leaves empty).
     extension: StrictBool | list[Ident] = False
     alongside: StrictBool = False
-    note: StrictStr | None = None
+    note: Notes | None = None
 
     def all_kinds(self) -> list[str]:
         extra = self.extension if isinstance(self.extension, list) else []
@@ -220,7 +223,7 @@ class AgeRange(_Strict):
 class SituationFile(_Strict):
     id: Ident
     label: Text
-    description: StrictStr | None = None
+    description: Notes | None = None
     age: AgeRange
     levels: dict[Literal[1, 2, 3], LevelSpec]
     questions: list[Question] = []
@@ -240,7 +243,7 @@ class LevelInfo(_Strict):
     # in a sentence: « niveau 3 », « urgence » (optional: grids adapted before it use the label)
     name: Text | None = None
     label: Text  # as a title: « Niveau 3 — recours renforcé »
-    description: StrictStr | None = None
+    description: Notes | None = None
 
 
 class FieldInfo(_Strict):
@@ -268,7 +271,7 @@ class LineInfo(_Strict):
     line: Literal[1, 2, 3]
     name: Text | None = None  # « 1re ligne » (optional, as the levels' name)
     label: Text
-    organisation: StrictStr | None = None
+    organisation: Notes | None = None
     # The kinds the source puts in each field of this line ...
     cells: dict[Literal["sanitaire", "medico-social", "social"], list[Ident]]
     # ... and those the situations call that the source does not name, placed by the grid.
@@ -286,7 +289,7 @@ class HelpNumber(_Strict):
     levels: list[Literal["1", "2", "3", "urgence"]] | None = None
     when: StrictStr | None = None
     with_fallback: StrictBool = False  # shown whenever no one can see the patient in time
-    note: StrictStr | None = None
+    note: Notes | None = None
 
     @property
     def dial(self) -> str:
@@ -296,7 +299,7 @@ class HelpNumber(_Strict):
 class DelayInfo(_Strict):
     id: Literal["programme", "rapide", "sans-delai"]
     label: Text
-    description: StrictStr | None = None
+    description: Notes | None = None
 
 
 class FallbackKind(_Strict):
@@ -353,11 +356,11 @@ class ModelFile(_Strict):
 class Vignette(_Strict):
     id: Ident
     situation: Ident
-    story: Text
+    story: Paragraph
     answers: dict[StrictStr, StrictStr | StrictInt | StrictBool | None]
     level: Literal["1", "2", "3", "urgence"]
     bridge: StrictBool | None = None  # expected « en attendant » on the demo territory
-    teaching: Text | None = None  # the point the vignette makes, shown after the verdict
+    teaching: Paragraph | None = None  # the point the vignette makes, shown after the verdict
     difficulty: Literal["facile", "moyenne", "difficile"] | None = None
 
 
