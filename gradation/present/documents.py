@@ -50,12 +50,13 @@ def motive(result: Result, res: Resource) -> str | None:
     return " ; ".join(dict.fromkeys(found)) or None
 
 
-def wait_text(weeks: int | None) -> str:
+def weeks_text(weeks: int | None) -> str:
+    """A resource's usual wait: « 3 semaines », « sans délai », « délai non renseigné »."""
     if weeks is None:
         return "délai non renseigné"
     if weeks == 0:
         return "sans délai"
-    return f"délai habituel : {weeks} semaine{'s' if weeks > 1 else ''}"
+    return f"{weeks} semaine{'s' if weeks > 1 else ''}"
 
 
 def place(res: Resource, grid: Grid, result: Result, first: bool = False,
@@ -66,7 +67,7 @@ def place(res: Resource, grid: Grid, result: Result, first: bool = False,
     lines = [(label, value) for label, value in (
         ("Adresse", res.address), ("Horaires", res.hours), ("Sans rendez-vous", res.walk_in),
         ("Courriel", res.email), ("Site", res.website)) if value]
-    lines.append(("Délai", wait_text(res.wait_weeks).removeprefix("délai habituel : ")))
+    lines.append(("Délai", weeks_text(res.wait_weeks)))
     if res.cost:
         lines.append(("Coût", res.cost))
     if res.referral_required:

@@ -16,6 +16,7 @@ from rich.text import Text
 from gradation.core.model import Grid
 from gradation.core.result import Result
 from gradation.core.schema import LevelSpec, Resource
+from gradation.present.documents import weeks_text
 
 LEVEL_STYLES = {"1": "green", "2": "yellow", "3": "dark_orange", "urgence": "bold white on red"}
 ACCESS_LABELS = {
@@ -43,11 +44,9 @@ def bullets(items: list[Text], mark: str = "•") -> Table:
 
 
 def wait_text(weeks: int | None) -> str:
-    if weeks is None:
-        return "délai non renseigné"
-    if weeks == 0:
-        return "sans délai"
-    return f"{weeks} semaine{'s' if weeks > 1 else ''} d'attente"
+    """« 3 semaines d'attente » on the screen; the documents say « Délai : 3 semaines »."""
+    text = weeks_text(weeks)
+    return f"{text} d'attente" if weeks else text
 
 
 def motive(result: Result, res: Resource) -> str | None:
