@@ -137,3 +137,28 @@ def test_each_answered_screen_leaves_one_line_in_french_with_its_answer(tmp_path
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a POSIX pty")
+@pytest.mark.parametrize(("env", "allowed"), [
+    ({"NO_COLOR": "1", "TERM": "xterm"}, re.compile(r"\x1b\[[0-9;]*m")),  # no-color.org:
+    ({"TERM": "dumb"}, None),                                            # bold stays, no colour
+])
+def test_no_color_and_a_dumb_terminal_are_honoured(tmp_path, env, allowed):
+    full = {**os.environ, **env, "HOME": str(tmp_path)}
+    if "NO_COLOR" not in env:
+        full.pop("NO_COLOR", None)
+    child = pexpect.spawn(sys.executable, ["-m", "gradation", "orient", "-s", "psychiatrie",
+                                           "-t", TERRITORY, *answer_flags(PSY)],
+                          env=full, encoding="utf-8", timeout=20, dimensions=(40, 100))
+    child.expect(pexpect.EOF)
+    out = child.before
+    assert "Dr X (psychiatre)" in flat(out)
+    codes = re.findall(r"\x1b\[[0-9;]*[A-Za-z]", out)
+    if allowed is None:
+        assert codes == [], codes[:5]
+    else:  # styles only: no SGR colour (30–37, 38;…, 90–97 and their backgrounds)
+        colours = [c for c in codes if not allowed.fullmatch(c) or any(
+            p.isdigit() and (30 <= int(p) <= 49 or 90 <= int(p) <= 107)
+            for p in c[2:-1].split(";"))]
+        assert colours == [], colours[:5]
