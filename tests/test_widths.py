@@ -41,6 +41,10 @@ def check_lines(out: str, width: int | None) -> None:
             assert line[-1] == TABLE_EDGES[line[0]], f"a table without its right border: {line!r}"
         if width is not None:
             assert len(line) <= width, f"{len(line)} > {width}: {line!r}"
+        # French typography ties « ? » and « : » to the word before, « « » to the word after
+        text = BOX.sub(" ", line).strip()
+        assert not text.startswith((":", ";", "?", "!", "»")), f"a line starts with it: {line!r}"
+        assert not text.endswith("«"), f"a line ends with « « »: {line!r}"
 
 
 @pytest.mark.parametrize("width", [60, 80, 85, 100, 110, 120, None])
@@ -162,3 +166,19 @@ def test_no_color_and_a_dumb_terminal_are_honoured(tmp_path, env, allowed):
             p.isdigit() and (30 <= int(p) <= 49 or 90 <= int(p) <= 107)
             for p in c[2:-1].split(";"))]
         assert colours == [], colours[:5]
+
+
+def test_prompts_never_start_a_line_with_a_question_mark(monkeypatch):
+    # the questionnaire's own wrapping (questions, helps, menus, the answered lines)
+    from gradation.consult.prompts import message, wrap
+
+    question = ("Confusion, trouble de la vigilance ou urgence somatique suspectée "
+                "(désorientation, début brutal) ?")
+    helped = "Choisissez « Grands adolescents et jeunes adultes » : 15 à 25 ans ?"
+    for columns in range(32, 90):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        for text in (wrap(question), wrap(question, indent_first=False), message(question),
+                     message(question, helped)):
+            for line in text.splitlines():
+                assert not line.strip().startswith(("?", ":", "»")), (columns, text)
+                assert not line.rstrip().endswith("«"), (columns, text)

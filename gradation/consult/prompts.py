@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sys
+import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -29,29 +31,37 @@ SELECT_HINT = "(flèches ↑↓, Entrée pour valider)"
 NOT_EVALUATED = "non évalué"
 
 
+class _FrenchWrapper(textwrap.TextWrapper):
+    """Breaks at spaces, except where French typography ties words: before « : ; ? ! » » and
+    after « « » (no line starts with « ? »); the text keeps its plain spaces."""
+
+    wordsep_simple_re = re.compile(r"((?<!«)[ \t\n\r\f\v]+(?![:;?!»]))")
+
+
+def _fill(text: str, width: int, **options: Any) -> str:
+    return _FrenchWrapper(width=width, break_long_words=False, break_on_hyphens=False,
+                          **options).fill(text)
+
+
 def wrap(text: str, indent: int = 5, indent_first: bool = True) -> str:
     """A label wrapped to the terminal's width, its next lines indented under its first (a
     menu's labels start `indent` columns in when `indent_first`; a summary line at column 0)."""
     import shutil
-    import textwrap
 
     columns = shutil.get_terminal_size((100, 30)).columns
     width = max(30, columns - (indent + 2 if indent_first else 1))
-    return textwrap.fill(text, width=width, subsequent_indent=" " * indent,
-                         break_long_words=False, break_on_hyphens=False)
+    return _fill(text, width, subsequent_indent=" " * indent)
 
 
 def message(text: str, help_text: str | None = None, hint: str = SELECT_HINT) -> str:
     """A prompt's message wrapped to the terminal: the question, then its help on lines of
     their own, the keys to use at the end; never a word broken by the terminal's edge."""
     import shutil
-    import textwrap
 
     width = max(30, shutil.get_terminal_size((100, 30)).columns - 3)
 
     def fill(text: str, first: str = "") -> str:
-        return textwrap.fill(text, width=width, initial_indent=first, subsequent_indent="  ",
-                             break_long_words=False, break_on_hyphens=False)
+        return _fill(text, width, initial_indent=first, subsequent_indent="  ")
 
     if not help_text:
         return fill(f"{text} {hint}".strip())

@@ -233,9 +233,26 @@ _TRAILING = re.compile(r"(?:[ \u00a0]|\x1b\[[0-9;]*m)*[ \u00a0](?:\x1b\[[0-9;]*m
 _STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
 
+# Where a line may break, for rich: at a space, except the no-break ones and those French
+# typography ties (before « : ; ? ! » », after « « »), so that no line starts with « ? » or
+# ends with « « ». The text itself keeps its plain spaces (a pasted result stays plain).
+WORD = re.compile(r"\s*(?:\S|[\u00a0\u202f]|(?<=«) | (?=[:;?!»]))+\s*")
+
+
+def _french_breaks() -> None:
+    """Give rich's line breaking the French ties (once; rich reads the pattern at each wrap)."""
+    from rich import _wrap
+
+    _wrap.re_word = WORD
+
+
 class TidyConsole(Console):
-    """A console whose lines never end in spaces: they would land in the medical record when a
-    result is pasted."""
+    """A console whose lines never end in spaces (they would land in the medical record when a
+    result is pasted) and never break where French typography ties words."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _french_breaks()
+        super().__init__(*args, **kwargs)
 
     def _render_buffer(self, buffer: Any) -> str:
         return _TRAILING.sub(lambda m: "".join(_STYLE.findall(m.group())),
@@ -259,8 +276,8 @@ def fit_words(table: Table, columns: list[list[str]], target: Console) -> bool:
     (rich alone may shrink a column below its longest word and push the border off screen)."""
     columns = [[str(col.header), *texts] for col, texts in zip(table.columns, columns,
                                                                 strict=True)]
-    widest = [max((len(word) for text in column for word in text.split()), default=1)
-              for column in columns]
+    widest = [max((len(word.strip()) for text in column for word in WORD.findall(text)),
+                  default=1) for column in columns]
     longest = [max((len(line) for text in column for line in text.splitlines()), default=1)
                for column in columns]
     room = target.width - 3 * len(columns) - 1  # a space each side and a border per column
