@@ -46,6 +46,21 @@ def test_every_help_is_french_and_every_option_says_what_it_is_for(cli):
             assert help_text or option.endswith(">"), (command, option)
 
 
+def test_help_lines_follow_french_typography_at_any_width(cli):
+    from typer.testing import CliRunner
+
+    from gradation.cli import full_app
+
+    app = full_app()
+    for columns in (60, 70, 80):
+        for command in _commands(app):
+            shown = CliRunner().invoke(app, [*command, "-h"], terminal_width=columns)
+            for line in shown.stdout.splitlines():
+                text = line.strip()
+                assert not text.startswith((":", ";", "?", "!", "»")), (columns, command, line)
+                assert not text.endswith("«"), (columns, command, line)
+
+
 @pytest.mark.parametrize(("args", "french"), [
     (["orient", "-f", "xml"], "n'est pas l'une des valeurs acceptées"),
     (["orient", "--answer"], "l'option --answer attend une valeur"),

@@ -90,6 +90,20 @@ def install() -> None:
             display_type._french = True  # type: ignore[attr-defined]
             parameter.display_type = display_type  # type: ignore[method-assign]
     with contextlib.suppress(ImportError, AttributeError):
+        from typer._click import _textwrap
+
+        from gradation.present.typography import tied_chunks
+
+        wrapper = _textwrap.TextWrapper
+        if not getattr(wrapper._split, "_french", False):
+            split = wrapper._split
+
+            def french_split(self: Any, text: str) -> list[str]:  # no line starts with « : »
+                return tied_chunks(split(self, text))
+
+            french_split._french = True  # type: ignore[attr-defined]
+            wrapper._split = french_split  # type: ignore[method-assign]
+    with contextlib.suppress(ImportError, AttributeError):
         from typer._click import formatting
 
         formatter = formatting.HelpFormatter

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import textwrap
 from collections.abc import Callable, Mapping
@@ -19,6 +18,7 @@ from gradation.core.model import Grid, Situation, Territory
 from gradation.core.schema import Question
 from gradation.core.text import capitalized
 from gradation.errors import GradationError
+from gradation.present.typography import tied_chunks
 
 STYLE = Style([("qmark", "fg:ansicyan bold"), ("question", "bold"), ("pointer", "fg:ansicyan bold"),
                ("highlighted", "fg:ansicyan bold"), ("instruction", "fg:ansibrightblack"),
@@ -35,7 +35,8 @@ class _FrenchWrapper(textwrap.TextWrapper):
     """Breaks at spaces, except where French typography ties words: before « : ; ? ! » » and
     after « « » (no line starts with « ? »); the text keeps its plain spaces."""
 
-    wordsep_simple_re = re.compile(r"((?<!«)[ \t\n\r\f\v]+(?![:;?!»]))")
+    def _split(self, text: str) -> list[str]:
+        return tied_chunks(super()._split(text))
 
 
 def _fill(text: str, width: int, **options: Any) -> str:

@@ -40,3 +40,20 @@ def dial(phone: str) -> str | None:
     if re.fullmatch(r"\+\d{6,15}|\d{2,6}", digits):
         return digits
     return None
+
+
+def tied_chunks(chunks: list[str]) -> list[str]:
+    """textwrap's chunks (words and the blanks between them) with the blanks French
+    typography ties joined to their words: before « : ; ? ! » » and after « « », so that a
+    wrapped line never starts with « ? » nor ends with « « » (the text keeps its spaces)."""
+    out: list[str] = []
+    for chunk in chunks:
+        blank = chunk.isspace()
+        if out and out[-1].rstrip().endswith("«") and (blank or out[-1][-1:].isspace()):
+            out[-1] += chunk  # « « » holds the blank and the word after it
+        elif (not blank and chunk[:1] in ":;?!»" and len(out) > 1 and out[-1].isspace()):
+            space = out.pop()
+            out[-1] += space + chunk  # the word before holds the blank and the mark
+        else:
+            out.append(chunk)
+    return out
