@@ -545,6 +545,21 @@ def test_the_compact_diagram_puts_the_levels_side_by_side_without_link_labels(cl
     assert all(f"S --> C_{lv} --> L_{lv}" in out for lv in ("urgence", "3", "2", "1"))
 
 
+def test_a_session_can_keep_to_one_difficulty(cli):
+    data = yaml.safe_load((ROOT / "grids" / "training" / "vignettes.yaml").read_text("utf-8"))
+    hard = {v["story"].split(",")[0] for v in data["vignettes"] if v["difficulty"] == "difficile"}
+    out = cli("train", "--difficulte", "difficile", "--export", "markdown", "-n", "24").stdout
+    titles = re.findall(r"^## Vignette \d+ — .* · (\w+)$", out, re.M)
+    assert titles and set(titles) == {"difficile"} and len(titles) == len(hard)
+    assert all(start in out for start in hard)
+    # nothing left to play (no hard vignette of addictions): said, not an empty quiz
+    assert not any(v["situation"] == "addictions" and v["difficulty"] == "difficile"
+                   for v in data["vignettes"])
+    none = cli("train", "-s", "addictions", "--difficulte", "difficile")
+    assert none.exit_code == 2
+    assert "aucune vignette ne correspond à ces critères" in none.stderr
+
+
 def test_grid_schema_describes_the_vignettes_files(cli):
     schema = json.loads(cli("grid", "schema", "--vignettes").stdout)
     vignette = schema["$defs"]["Vignette"]

@@ -21,6 +21,12 @@ class HandoutFormat(StrEnum):
     html = "html"
 
 
+class Difficulty(StrEnum):
+    facile = "facile"
+    moyenne = "moyenne"
+    difficile = "difficile"
+
+
 @handled
 def train_command(
     situation: Annotated[
@@ -40,6 +46,9 @@ def train_command(
                      "grille) ; vérifié en entier avant la première question.",
                      show_default=False),
     ] = None,
+    difficulty: Annotated[Optional[Difficulty], typer.Option(
+        "--difficulte", help="Seulement les vignettes de cette difficulté (leur champ "
+        "difficulty).", show_default=False)] = None,
     only: Annotated[Optional[str], typer.Option(
         "--only", help="Seulement ces vignettes, dans cet ordre (identifiants séparés par des "
         "virgules) : par exemple celles manquées.", show_default=False)] = None,
@@ -71,6 +80,11 @@ def train_command(
     if situation:
         grid.situation(situation)
         vignettes = [v for v in vignettes if v.situation == situation]
+    if difficulty is not None:
+        vignettes = [v for v in vignettes if v.difficulty == difficulty]
+    if not vignettes:
+        raise GradationError("aucune vignette ne correspond à ces critères (--situation, "
+                             "--difficulte)")
     if export is not None:  # the file's order, the order of --only, or the draw of --seed
         _export(grid, _draw(vignettes, only, seed)[:count], export, output)
         return
@@ -94,7 +108,7 @@ def train_command(
         for i, vignette in enumerate(chosen, 1):
             sit = grid.situations[vignette.situation]
             console.print(Panel(plain(vignette.story), title=plain(
-                f"{i}/{len(chosen)} — {sit.label}"), title_align="left"))
+                f"{i}/{len(chosen)} — {sit.label}{_difficulty(vignette)}"), title_align="left"))
             result = decide(grid, sit, vignette.answers, territory,
                             not_asked=unneeded(grid, sit, vignette.answers))
             if salle:
@@ -195,7 +209,8 @@ def _export(grid: Any, vignettes: list[Any], output_format: HandoutFormat,
         situation = grid.situations[vignette.situation]
         result = decide(grid, situation, vignette.answers,
                         not_asked=unneeded(grid, situation, vignette.answers))
-        blocks += [("h2", f"Vignette {i} — {situation.label}"), ("p", vignette.story),
+        blocks += [("h2", f"Vignette {i} — {situation.label}{_difficulty(vignette)}"),
+                   ("p", vignette.story),
                    ("p", f"Niveau de recours : {boxes}")]
         reasons = [f"{r.text} ({r.source})" for r in result.reasons if r.level == result.level]
         teaching = [f"À retenir : {vignette.teaching}"] if vignette.teaching else []
@@ -208,6 +223,10 @@ def _export(grid: Any, vignettes: list[Any], output_format: HandoutFormat,
 
 
 LEVEL_ORDER = ("1", "2", "3", "urgence")
+
+
+def _difficulty(vignette: Any) -> str:
+    return f" · {vignette.difficulty}" if vignette.difficulty else ""
 
 
 def _count(n: int, noun: str) -> str:
