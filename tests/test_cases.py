@@ -50,3 +50,19 @@ def test_a_failing_case_is_reported_and_exits_non_zero(cli, tmp_path):
     assert lines[0].startswith("✗ faux") and "attendu 1, obtenu urgence" in lines[0]
     assert lines[1] == "✓ juste"
     assert lines[-1] == "1 passed, 1 failed"
+
+
+def test_a_folder_runs_every_cases_file_in_it(cli, tmp_path):
+    import yaml
+
+    # the project's folder holds two cases files and two territories (not cases: skipped)
+    folder = ROOT / "tests" / "cases"
+    expected = sum(len(yaml.safe_load(path.read_text("utf-8")).get("cases") or [])
+                   for path in (OWN, PRECISION))
+    result = cli("cases", "run", str(folder))
+    assert result.exit_code == 0, result.stdout
+    lines = result.stdout.strip().splitlines()
+    assert str(OWN) in lines and str(PRECISION) in lines  # a heading per file
+    assert lines[-1] == f"{expected} passed, 0 failed"
+    empty = cli("cases", "run", str(tmp_path))
+    assert empty.exit_code == 3 and "aucun fichier de cas" in empty.stderr

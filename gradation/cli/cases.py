@@ -19,7 +19,8 @@ cases_app = typer.Typer(
 @cases_app.command("run")
 @handled
 def cases_run(
-    file: Annotated[Path, typer.Argument(help="Fichier de cas (YAML).", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(
+        help="Fichiers de cas (YAML), ou un dossier : ses fichiers de cas.", show_default=False)],
     grids: GridsOption = None,
 ) -> None:
     """Rejouer des cas de référence ; une ligne par cas, puis « N passed, N failed »."""
@@ -31,13 +32,33 @@ def cases_run(
     console = stdout_console()
     console.soft_wrap = True
     passed = failed = 0
-    for outcome in run_cases(file, grid):
-        if outcome.passed:
-            passed += 1
-            console.print(Text("✓ ", style="green").append(outcome.name))
-        else:
-            failed += 1
-            console.print(Text("✗ ", style="red").append(f"{outcome.name} — {outcome.detail}"))
+    paths = [found for path in files for found in _case_files(path)]
+    for path in paths:
+        if len(paths) > 1:
+            console.print(Text(str(path), style="bold"))
+        for outcome in run_cases(path, grid):
+            if outcome.passed:
+                passed += 1
+                console.print(Text("✓ ", style="green").append(outcome.name))
+            else:
+                failed += 1
+                console.print(Text("✗ ", style="red").append(f"{outcome.name} — {outcome.detail}"))
     console.print(f"{passed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)
+
+
+def _case_files(path: Path) -> list[Path]:
+    """A file as given; a folder: its YAML files that hold cases (not its territories)."""
+    import re
+
+    from gradation.errors import GradationError
+
+    if not path.is_dir():
+        return [path]
+    found = [child for child in sorted(path.glob("*.yaml"))
+             if re.search(r"^cases\s*:", child.read_text(encoding="utf-8", errors="replace"),
+                          re.MULTILINE)]
+    if not found:
+        raise GradationError(f"{path} : aucun fichier de cas (clé « cases ») dans ce dossier", 3)
+    return found
