@@ -280,9 +280,12 @@ def _command(rng: random.Random, folder: Path) -> list[str]:
                      pick(HOSTILE)]
         return args
     if kind == 5:
-        return [pick(["situations", "model", "show", "territory", "grid", "cases", "import"]),
-                *[pick(HOSTILE + ["--format", "-f", "markdown", "psychiatrie", "check"])
-                  for _ in range(rng.randrange(3))]]
+        return [pick(["situations", "model", "show", "territory", "grid", "cases", "import",
+                      "train"]),
+                *[pick(HOSTILE + ["--format", "-f", "markdown", "psychiatrie", "check", "-o",
+                                  str(folder / "page.html"), "--export", "--difficulte",
+                                  "facile", "--vignettes", str(TERRITORY)])
+                  for _ in range(rng.randrange(4))]]
     if kind == 6:
         return [pick(["territory", "cases"]), pick(["stale", "coverage", "run", "use", "init"]),
                 *[pick(HOSTILE + ["-t", str(TERRITORY), "--older-than", "--name"])
