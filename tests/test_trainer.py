@@ -465,6 +465,13 @@ def test_trainer_pages_write_their_file_in_utf8(cli, tmp_path, monkeypatch, comm
     assert "é" in text
 
 
+def test_the_situations_page_gives_each_level_column_its_colour(cli):
+    page = cli("situations", "-f", "html").stdout
+    for level, colour in (("1", "#1b7f3b"), ("2", "#1f5fa8"), ("3", "#7a3fa0")):
+        assert f'<th class="l{level}">niveau {level}</th>' in page
+        assert f"th.l{level}{{border-top:.5em solid {colour}}}" in page
+
+
 def test_the_model_page_does_not_colour_lines_as_levels(cli):
     page = cli("model", "-f", "html").stdout
     assert "<strong>2e ligne — Soins secondaires</strong>" in page

@@ -142,7 +142,7 @@ def situations_command(
         body = projection.table(["situation", "niveau 1", "niveau 2", "niveau 3"], [
             (None, [f"**{label}**", *("\n".join(kind + (MARK if ext else "")
                                                   for kind, ext in cell) for cell in cells)])
-            for label, cells in rows])
+            for label, cells in rows], columns=[None, "1", "2", "3"])
         title = "Situations et niveaux de recours"
         emit(projection.page(title, projection.h1(title) + body
                              + projection.paragraphs([note])), output)

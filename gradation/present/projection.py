@@ -17,9 +17,10 @@ h1{font-size:1.6em;margin:.2em 0 .5em}h2{font-size:1.25em;margin:1em 0 .3em}
 h3{font-size:1.05em;margin:.8em 0 .2em}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;padding:.3em .5em;
 vertical-align:top;text-align:left}tr{break-inside:avoid;page-break-inside:avoid}
-td.l1,h3.l1{border-left:.5em solid #1b7f3b}td.l2,h3.l2{border-left:.5em solid #1f5fa8}
-td.l3,h3.l3{border-left:.5em solid #7a3fa0}td.lurgence,h3.lurgence{border-left:.5em solid #c00000}
-code{font-size:.8em;color:#444}"""
+code{font-size:.8em;color:#444}
+""" + "\n".join(  # each level's colour: a bar beside its heading or cell, over its column
+    f"td.l{lv},h3.l{lv}{{border-left:.5em solid {colour}}}th.l{lv}{{border-top:.5em solid "
+    f"{colour}}}" for lv, colour in LEVEL_COLOURS.items())
 
 
 def _inline(text: str) -> str:
@@ -36,12 +37,20 @@ def page(title: str, body: str) -> str:
             f"<body>\n{body}\n</body>\n</html>\n")
 
 
-def table(header: list[str], rows: list[tuple[str | None, list[str]]]) -> str:
-    """A table; each row may carry a level (its first cell coloured)."""
-    head = "".join(f"<th>{_inline(h)}</th>" for h in header)
+def _level_class(level: str | None) -> str:
+    return f' class="l{level}"' if level else ""
+
+
+def table(header: list[str], rows: list[tuple[str | None, list[str]]],
+          columns: list[str | None] | None = None) -> str:
+    """A table; each row may carry a level (its first cell coloured), and so may each column
+    (`columns`: a level per header, its heading coloured)."""
+    levels = columns or [None] * len(header)
+    head = "".join(f"<th{_level_class(lv)}>{_inline(h)}</th>"
+                   for h, lv in zip(header, levels, strict=True))
     body = []
     for level, cells in rows:
-        first = f' class="l{level}"' if level else ""
+        first = _level_class(level)
         body.append("<tr>" + "".join(
             f"<td{first if i == 0 else ''}>{'<br>'.join(_inline(x) for x in cell.split(chr(10)))}"
             "</td>" for i, cell in enumerate(cells)) + "</tr>")
@@ -68,7 +77,7 @@ def markdown_html(text: str, levels: dict[str, str] | None = None) -> str:
             close()
             depth, title = len(match.group(1)), match.group(2)
             level = next((lv for label, lv in (levels or {}).items() if label in title), None)
-            css = f' class="l{level}"' if level and depth == 3 else ""
+            css = _level_class(level if depth == 3 else None)
             out.append(f"<h{depth}{css}>{_inline(title)}</h{depth}>")
         elif re.match(r"(- |\d+\. )", line):
             new_ordered = not line.startswith("- ")
