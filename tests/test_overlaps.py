@@ -50,6 +50,9 @@ def test_compare_sets_the_same_answers_under_two_situations(cli, monkeypatch):
     assert "Premier épisode suspecté avec retentissement sévère" in words
     assert "Symptômes psychotiques avec retentissement sévère" in words
     assert words.count("Niveau 3") == 2
+    # what each situation does not read, in the questions' words, not their ids
+    assert "réponses non lues" in words and "Décrochage scolaire" in words
+    assert "decrochage" not in words
     # without gaja's own questions: what gaja lacks, not a made-up conclusion
     answers = {**PSY, "age": 20}
     out = cli("compare", "psychiatrie", "gaja", *answer_flags(answers)).stdout

@@ -51,11 +51,18 @@ def compare_command(
         ("raisons", [plain("\n".join(f"• {r}" for r in s.reasons)) if s.reasons is not None
                      else plain(s.problem or "", "yellow") for s in sides]),
         ("appelle", [plain(", ".join(s.kinds)) if s.kinds else Text("—") for s in sides]),
-        ("réponses non lues", [plain(", ".join(s.unused or []) or "—") for s in sides]),
+        ("réponses non lues", [plain(", ".join(_label(grid, q) for q in s.unused or []) or "—")
+                               for s in sides]),
     ]
     for label, cells in rows:
         table.add_row(Text(label, style="dim"), *cells)
     stdout_console().print(table)
+
+
+def _label(grid: Any, qid: str) -> str:
+    """A question as the GP read it (« Décrochage scolaire, professionnel ou social »)."""
+    question = grid.all_questions.get(qid)
+    return question.text.rstrip(" ?") if question is not None else qid
 
 
 def _check(grid: Any, chosen: list[Any], raw: dict[str, Any]) -> None:
