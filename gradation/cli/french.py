@@ -66,8 +66,18 @@ def _help_record(original: Any) -> Any:
         names, text = found
         return names, re.sub(r"(\[[^\[\]]*\])$", lambda m: m[1].replace("; ", " ; "), text)
 
-    record._french = True  # type: ignore[attr-defined]
     return record
+
+
+def _patch(owner: Any, name: str, make: Any) -> None:
+    """Replace `owner.name` by `make(original)`, once: the replacement is marked, so that a
+    second install leaves it alone."""
+    original = getattr(owner, name)
+    if getattr(original, "_french", False):
+        return
+    replacement = make(original)
+    replacement._french = True
+    setattr(owner, name, replacement)
 
 
 def install() -> None:
@@ -78,53 +88,32 @@ def install() -> None:
         core._ = translate
         core.describe_number_range = number_range  # type: ignore[assignment]
         for kind in (core.TyperOption, core.TyperArgument):
-            if not getattr(kind.get_help_record, "_french", False):
-                kind.get_help_record = _help_record(kind.get_help_record)  # type: ignore[method-assign]
-        parameter = core._TyperParameter
-        if not getattr(parameter.display_type, "_french", False):
-            original = parameter.display_type
-
-            def display_type(self: Any, ctx: Any) -> str:
-                return _placeholder(original(self, ctx))
-
-            display_type._french = True  # type: ignore[attr-defined]
-            parameter.display_type = display_type  # type: ignore[method-assign]
+            _patch(kind, "get_help_record", _help_record)
+        _patch(core._TyperParameter, "display_type", lambda display_type: (
+            lambda self, ctx: _placeholder(display_type(self, ctx))))
     with contextlib.suppress(ImportError, AttributeError):
         from typer._click import _textwrap
 
         from gradation.present.typography import tied_chunks
 
-        wrapper = _textwrap.TextWrapper
-        if not getattr(wrapper._split, "_french", False):
-            split = wrapper._split
-
-            def french_split(self: Any, text: str) -> list[str]:  # no line starts with « : »
-                return tied_chunks(split(self, text))
-
-            french_split._french = True  # type: ignore[attr-defined]
-            wrapper._split = french_split  # type: ignore[method-assign]
+        # no help line starts with « : » (French ties, as on every screen)
+        _patch(_textwrap.TextWrapper, "_split", lambda split: (
+            lambda self, text: tied_chunks(split(self, text))))
     with contextlib.suppress(ImportError, AttributeError):
         from typer._click import formatting
 
-        formatter = formatting.HelpFormatter
-        if not getattr(formatter.write_usage, "_french", False):
-            write_usage = formatter.write_usage
-
-            def french_usage(self: Any, prog: str, args: str = "", prefix: str | None = None
-                             ) -> None:
-                write_usage(self, prog, args, "Utilisation : " if prefix is None else prefix)
-
-            french_usage._french = True  # type: ignore[attr-defined]
-            formatter.write_usage = french_usage  # type: ignore[method-assign]
+        _patch(formatting.HelpFormatter, "write_usage", lambda write_usage: (
+            lambda self, prog, args="", prefix=None: write_usage(
+                self, prog, args, "Utilisation : " if prefix is None else prefix)))
     with contextlib.suppress(ImportError, AttributeError):
         from typer._click import decorators
 
-        option = decorators.option
-        if not getattr(option, "_french", False):
-            def french_option(*decls: Any, **attrs: Any) -> Any:
+        def french_option(option: Any) -> Any:
+            def make(*decls: Any, **attrs: Any) -> Any:
                 if attrs.get("help") in WORDS:
                     attrs["help"] = WORDS[attrs["help"]]
                 return option(*decls, **attrs)
 
-            french_option._french = True  # type: ignore[attr-defined]
-            decorators.option = french_option
+            return make
+
+        _patch(decorators, "option", french_option)
