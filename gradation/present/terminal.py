@@ -17,6 +17,7 @@ from gradation.core.model import Grid
 from gradation.core.result import Result
 from gradation.core.schema import LevelSpec, Resource
 from gradation.present.documents import weeks_text
+from gradation.present.typography import TIED_WORD
 
 LEVEL_STYLES = {"1": "green", "2": "yellow", "3": "dark_orange", "urgence": "bold white on red"}
 ACCESS_LABELS = {
@@ -233,17 +234,13 @@ _TRAILING = re.compile(r"(?:[ \u00a0]|\x1b\[[0-9;]*m)*[ \u00a0](?:\x1b\[[0-9;]*m
 _STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
 
-# Where a line may break, for rich: at a space, except the no-break ones and those French
-# typography ties (before « : ; ? ! » », after « « »), so that no line starts with « ? » or
-# ends with « « ». The text itself keeps its plain spaces (a pasted result stays plain).
-WORD = re.compile(r"\s*(?:\S|[\u00a0\u202f]|(?<=«) | (?=[:;?!»]))+\s*")
-
-
 def _french_breaks() -> None:
-    """Give rich's line breaking the French ties (once; rich reads the pattern at each wrap)."""
+    """rich breaks a line at a space, except the no-break ones and those French typography
+    ties (typography.TIED_WORD); the text keeps its plain spaces, so a pasted result stays
+    plain. rich reads the pattern at each wrap."""
     from rich import _wrap
 
-    _wrap.re_word = WORD
+    _wrap.re_word = TIED_WORD
 
 
 class TidyConsole(Console):
@@ -276,7 +273,7 @@ def fit_words(table: Table, columns: list[list[str]], target: Console) -> bool:
     (rich alone may shrink a column below its longest word and push the border off screen)."""
     columns = [[str(col.header), *texts] for col, texts in zip(table.columns, columns,
                                                                 strict=True)]
-    widest = [max((len(word.strip()) for text in column for word in WORD.findall(text)),
+    widest = [max((len(word.strip()) for text in column for word in TIED_WORD.findall(text)),
                   default=1) for column in columns]
     longest = [max((len(line) for text in column for line in text.splitlines()), default=1)
                for column in columns]

@@ -42,6 +42,16 @@ def dial(phone: str) -> str | None:
     return None
 
 
+# Where French typography ties a blank to its word, so that no line starts with « ? » nor
+# ends with « « »: before these marks, and after this one.
+TIED_BEFORE = ":;?!»"
+TIED_AFTER = "«"
+# A word for a line breaker that reads words with a pattern (rich): the tied blanks and the
+# no-break spaces inside it, its plain blanks around it.
+TIED_WORD = re.compile(
+    rf"\s*(?:\S|[{NBSP}{NNBSP}]|(?<={TIED_AFTER}) | (?=[{TIED_BEFORE}]))+\s*")
+
+
 def tied_chunks(chunks: list[str]) -> list[str]:
     """textwrap's chunks (words and the blanks between them) with the blanks French
     typography ties joined to their words: before « : ; ? ! » » and after « « », so that a
@@ -49,9 +59,9 @@ def tied_chunks(chunks: list[str]) -> list[str]:
     out: list[str] = []
     for chunk in chunks:
         blank = chunk.isspace()
-        if out and out[-1].rstrip().endswith("«") and (blank or out[-1][-1:].isspace()):
+        if out and out[-1].rstrip().endswith(TIED_AFTER) and (blank or out[-1][-1:].isspace()):
             out[-1] += chunk  # « « » holds the blank and the word after it
-        elif (not blank and chunk[:1] in ":;?!»" and len(out) > 1 and out[-1].isspace()):
+        elif not blank and chunk[:1] in TIED_BEFORE and len(out) > 1 and out[-1].isspace():
             space = out.pop()
             out[-1] += space + chunk  # the word before holds the blank and the mark
         else:
