@@ -39,6 +39,7 @@ class GridCompiler:
         self.situation_files = situations
         self.problems = problems
         self.kinds = [k.id for k in self.model.kinds]
+        self.placed = {k for line in self.model.lines for _, k, _ in line.kinds()}
         self.common_questions = {q.id: q for q in self.common.questions}
         self.all_questions: dict[str, Question] = dict(self.common_questions)
         for item in situations:
@@ -210,9 +211,8 @@ class GridCompiler:
     def check_placed(self, kinds: list[str], container: Any, key: Any, name: str) -> None:
         """A warning for a kind the situations call that the model's table does not place:
         `gradation model` could not say its line."""
-        placed = {k for line in self.model.lines for _, k, _ in line.kinds()}
         for kind in kinds:
-            if kind in self.kinds and kind not in placed:
+            if kind in self.kinds and kind not in self.placed:
                 self.problems.append(Problem(
                     name, *position_of(container, key),
                     f"type « {kind} » absent du tableau ligne × champ : ajoutez-le aux "

@@ -91,7 +91,7 @@ def model_table(grid: Grid) -> list[tuple[str, str, dict[str, list[str]]]]:
         cells: dict[str, list[str]] = {f.id: [] for f in grid.model.fields}
         for field_id, kind, placed in line.kinds():
             cells.setdefault(field_id, []).append(grid.kind_label(kind) + (MARK if placed else ""))
-        rows.append((f"{grid.line_name(line.line)} — {line.label}" if line.name else line.label,
+        rows.append((f"{line.name} — {line.label}" if line.name else line.label,
                      line.organisation or "", cells))
     return rows
 
