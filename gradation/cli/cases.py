@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from gradation.cli.common import SUBCOMMANDS, GridsOption, grid_from, handled, stdout_console
+from gradation.cli.common import (
+    SUBCOMMANDS,
+    GridsOption,
+    grid_from,
+    handled,
+    stdout_console,
+    top_keys,
+)
 
 cases_app = typer.Typer(
     subcommand_metavar=SUBCOMMANDS,
@@ -50,15 +57,11 @@ def cases_run(
 
 def _case_files(path: Path) -> list[Path]:
     """A file as given; a folder: its YAML files that hold cases (not its territories)."""
-    import re
-
     from gradation.errors import GradationError
 
     if not path.is_dir():
         return [path]
-    found = [child for child in sorted(path.glob("*.yaml"))
-             if re.search(r"^cases\s*:", child.read_text(encoding="utf-8", errors="replace"),
-                          re.MULTILINE)]
+    found = [child for child in sorted(path.glob("*.yaml")) if "cases" in top_keys(child)]
     if not found:
         raise GradationError(f"{path} : aucun fichier de cas (clé « cases ») dans ce dossier", 3)
     return found

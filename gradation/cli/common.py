@@ -109,6 +109,19 @@ def stdout_console() -> TidyConsole:
     return console(soft_wrap=False)
 
 
+def top_keys(path: Path) -> set[str]:
+    """The top-level keys of a YAML file, read as text from its first 64 KiB (the check that
+    follows parses it once), to tell a territory from vignettes or cases; none when unreadable."""
+    import re
+
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(65536).decode("utf-8", "replace")
+    except OSError:
+        return set()
+    return set(re.findall(r"^([A-Za-z_][\w-]*)\s*:", head, re.MULTILINE))
+
+
 def page_console(output: Path | None) -> TidyConsole:
     """Standard output, or, for --output, plain text 100 columns wide (see `emit_console`)."""
     if output is None or str(output) == "-":

@@ -9,7 +9,14 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from gradation.cli.common import SUBCOMMANDS, GridsOption, grids_root, handled, print_lines
+from gradation.cli.common import (
+    SUBCOMMANDS,
+    GridsOption,
+    grids_root,
+    handled,
+    print_lines,
+    top_keys,
+)
 from gradation.errors import EXIT_GRID, GradationError, Problem, count_text
 
 grid_app = typer.Typer(
@@ -20,25 +27,19 @@ grid_app = typer.Typer(
 
 
 def _classify(path: Path) -> str:
-    """What kind of file this is, from its top-level keys (read as text: parsed only once,
-    by the check that follows)."""
-    import re
-
+    """What kind of file this is, from its top-level keys."""
     if path.is_dir():
         return "grid" if (path / "model.yaml").is_file() else "unknown-dir"
     if path.name in ("model.yaml", "common.yaml"):
         return "grid-file"
-    try:
-        head = path.read_bytes()[:65536].decode("utf-8", "replace")
-    except OSError:
-        return "territory"  # reported as unreadable by the territory check
-    if re.search(r"^territory\s*:", head, re.MULTILINE):
+    keys = top_keys(path)  # unreadable: reported so by the territory check
+    if "territory" in keys:
         return "territory"
-    if re.search(r"^(rules|levels)\s*:", head, re.MULTILINE):
+    if keys & {"rules", "levels"}:
         return "situation"
-    if re.search(r"^vignettes\s*:", head, re.MULTILINE):
+    if "vignettes" in keys:
         return "vignettes"
-    if re.search(r"^sources\s*:", head, re.MULTILINE):
+    if "sources" in keys:
         return "sources"
     return "territory"
 
