@@ -6,6 +6,7 @@ and get plain data back.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -21,7 +22,7 @@ from gradation.core.model import (
     Territory,
 )
 from gradation.core.result import Assessment, Reason, Result
-from gradation.core.schema import LEVELS, HelpNumber, Question
+from gradation.core.schema import DELAYS, LEVELS, HelpNumber, Question
 from gradation.core.suggest import suggest
 
 RANK = {level: i for i, level in enumerate(LEVELS)}
@@ -33,7 +34,18 @@ LEVEL_ONE_REASON = "Aucun critère de recours spécialisé"  # for a grid that n
 
 def normalise_answers(grid: Grid, situation: Situation, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Check every given answer; unknown questions name the closest question id."""
+    out, refused = checked_answers(grid, situation, raw)
+    if refused:
+        raise refused[0][1]
+    return out
+
+
+def checked_answers(grid: Grid, situation: Situation, raw: Mapping[str, Any]
+                    ) -> tuple[dict[str, Any], list[tuple[str, AnswerError]]]:
+    """The valid answers, and the refused ones with their error; an unknown question is
+    refused at once (it names the closest question id)."""
     out: dict[str, Any] = {}
+    refused: list[tuple[str, AnswerError]] = []
     for key, value in raw.items():
         key = str(key)
         question = situation.question(key) or grid.all_questions.get(key)
@@ -43,8 +55,11 @@ def normalise_answers(grid: Grid, situation: Situation, raw: Mapping[str, Any]) 
                 f"(questions de « {situation.id} » : "
                 f"{', '.join(q.id for q in situation.questions)})"
             )
-        out[key] = normalise(question, value)
-    return out
+        try:
+            out[key] = normalise(question, value)
+        except AnswerError as exc:
+            refused.append((key, exc))
+    return out, refused
 
 
 def is_asked(situation: Situation, question: Question, answers: Mapping[str, Any]) -> bool:
@@ -75,8 +90,66 @@ def red_flags(grid: Grid, answers: Mapping[str, Any]) -> list[CompiledRule]:
             fired.append(CompiledRule(
                 f"securite-{qid.replace('_', '-')}", "urgence", Compare(qid, "=", positive),
                 SAFETY_REASONS[qid], "règle de sécurité intégrée à gradation",
-                tuple(grid.model.urgence_kinds), "sans-delai"))
+                tuple(grid.model.urgence_kinds), "sans-delai", psy=True))
     return fired
+
+
+def situation_urgence(situation: Situation, answers: Mapping[str, Any]) -> list[CompiledRule]:
+    """The situation's own urgence rules that the answers make hold (post-partum psychosis,
+    an eating disorder with somatic signs)."""
+    return [r for r in situation.rules if r.level == "urgence" and holds(r.condition, answers)]
+
+
+def is_minor(grid: Grid, answers: Mapping[str, Any]) -> bool:
+    age = answers.get("age")
+    return isinstance(age, int) and age < grid.model.minors.below
+
+
+def minors_calls(grid: Grid, calls: tuple[str, ...], delay: str) -> tuple[str, ...]:
+    """A rule's calls for a patient under 18 (default-grid.md, « Minors »): the child service
+    just before the first adult one, the MDA last (never in a `sous-72h` rule), the adolescent
+    unit before the adult hospital; a kind already called keeps its place."""
+    minors = grid.model.minors
+    out = list(calls)
+    adult = [out.index(k) for k in minors.adult_kinds if k in out]
+    if adult and minors.child_kind and minors.child_kind not in out:
+        out.insert(min(adult), minors.child_kind)
+    if minors.last_kind:
+        if delay == "sous-72h":
+            out = [k for k in out if k != minors.last_kind]
+        elif adult and minors.last_kind not in out:
+            out.append(minors.last_kind)
+    hospital, adult_hospital = minors.hospital_kind, minors.adult_hospital
+    if hospital and adult_hospital in out and hospital not in out:
+        out.insert(out.index(adult_hospital), hospital)
+    return tuple(out)
+
+
+def applied(grid: Grid, rule: CompiledRule, answers: Mapping[str, Any]) -> CompiledRule:
+    """A rule as it applies to these answers: its faster delay, its wording for them, and the
+    minors' calls and sources."""
+    delay = rule.delay
+    for condition, faster in rule.sooner:
+        if holds(condition, answers) and DELAY_RANK[faster] > DELAY_RANK[delay]:
+            delay = faster
+    reason, source, advice = rule.reason, rule.source, rule.advice
+    for variant in rule.variants:
+        if holds(variant.condition, answers):
+            reason = variant.reason or reason
+            source = variant.source or source
+            advice = variant.advice or advice
+            break
+    calls = rule.calls
+    if is_minor(grid, answers):
+        calls = minors_calls(grid, calls, delay)
+        for tag, shown in grid.model.minors.adult_sources.items():
+            if source.startswith(tag):
+                source = shown
+    if (delay, reason, source, advice, calls) == (rule.delay, rule.reason, rule.source,
+                                                   rule.advice, rule.calls):
+        return rule
+    return dataclasses.replace(rule, delay=delay, reason=reason, source=source, advice=advice,
+                               calls=calls)
 
 
 def situations_for_age(grid: Grid, age: int) -> list[Situation]:
@@ -100,22 +173,30 @@ def age_text(low: int, high: int) -> str:
 
 # --- Decision -----------------------------------------------------------------------------------
 
-DELAY_RANK = {"programme": 0, "rapide": 1, "sans-delai": 2}
+DELAY_RANK = {delay: i for i, delay in enumerate(DELAYS)}
 
 
 def fired_rules(situation: Situation, answers: Mapping[str, Any]) -> list[CompiledRule]:
-    return [rule for rule in situation.rules if holds(rule.condition, answers)]
+    """The situation's rules below urgence that hold."""
+    return [rule for rule in situation.rules
+            if rule.level != "urgence" and holds(rule.condition, answers)]
 
 
-def assess(grid: Grid, situation: Situation, answers: Mapping[str, Any]) -> Assessment:
-    """The level and delay of a set of answers (already restricted to the path)."""
-    flags = red_flags(grid, answers)
-    rules = fired_rules(situation, answers)
-    if flags:
-        return Assessment("urgence", "sans-delai", flags, rules)
+def assess(grid: Grid, situation: Situation, answers: Mapping[str, Any],
+           urgence_answers: Mapping[str, Any] | None = None) -> Assessment:
+    """The level and delay of a set of answers (already restricted to the path).
+
+    `urgence_answers`: what the situation's urgence rules read, when it differs (a
+    `perinatalite` given although not asked at that age)."""
+    urgent = [applied(grid, f, answers) for f in red_flags(grid, answers)]
+    urgent += situation_urgence(situation, answers if urgence_answers is None
+                                else urgence_answers)
+    rules = [applied(grid, r, answers) for r in fired_rules(situation, answers)]
+    if urgent:
+        return Assessment("urgence", "sans-delai", urgent, rules)
     level = max((r.level for r in rules), key=RANK.__getitem__, default="1")
     delay = max((r.delay for r in rules), key=DELAY_RANK.__getitem__, default="programme")
-    return Assessment(level, delay, flags, rules)
+    return Assessment(level, delay, urgent, rules)
 
 
 def level_of(situation: Situation, answers: Mapping[str, Any], grid: Grid) -> str:
@@ -123,21 +204,52 @@ def level_of(situation: Situation, answers: Mapping[str, Any], grid: Grid) -> st
     return assess(grid, situation, answers).level
 
 
-def _reasons(grid: Grid, assessment: Assessment) -> list[Reason]:
+def cell_of(grid: Grid, situation: Situation, level: str, calls: Iterable[str]) -> str:
+    """Where a reason's resources come from: the seed cell when every kind it calls stands in
+    it (a reason that calls none cites its level's cell), « extension » otherwise."""
+    if level == "urgence" or situation.is_extension_situation:
+        return "extension"
+    if all(situation.in_seed_cell(level, kind) for kind in calls):
+        return grid.model.seed_cell
+    return "extension"
+
+
+def reason_of(grid: Grid, situation: Situation, rule: CompiledRule) -> Reason:
+    return Reason(rule.id, rule.reason, rule.source, rule.level, rule.delay,
+                  cell_of(grid, situation, rule.level, rule.calls), rule.advice, rule.psy)
+
+
+def _reasons(grid: Grid, situation: Situation, assessment: Assessment,
+             answers: Mapping[str, Any]) -> list[Reason]:
+    """At urgence, only the urgence reasons; otherwise those of the result's level first."""
     level = assessment.level
+    if level == "urgence":
+        return [reason_of(grid, situation, r) for r in assessment.flags]
     fired = sorted(assessment.rules, key=lambda r: (r.level != level, -RANK[r.level]))
-    reasons = [Reason(r.id, r.reason, r.source, r.level, r.delay)
-               for r in [*assessment.flags, *fired]]
-    if level == "1":
-        one = grid.model.level_one_reason
-        text, source = (one.text, one.source) if one else (LEVEL_ONE_REASON, "")
-        reasons.insert(0, Reason("niveau-1", text, source, "1", "programme"))
+    reasons = [reason_of(grid, situation, r) for r in fired]
+    told = [one for one in grid.model.level_one_reasons
+            if one.when is not None and (c := _level_one_condition(grid, one.when)) is not None
+            and holds(c, answers)]
+    if level == "1" or told:
+        seed = cell_of(grid, situation, "1", ())
+        extra = [Reason(one.id, one.text, one.source, "1", "programme", seed, one.advice)
+                 for one in told]
+        reasons += extra
+        if level == "1" and not reasons:
+            default = next((one for one in grid.model.level_one_reasons if one.when is None),
+                           grid.model.level_one_reason)
+            text, source = (default.text, default.source) if default else (LEVEL_ONE_REASON, "")
+            reasons.append(Reason("niveau-1", text, source, "1", "programme", seed))
     return reasons
 
 
-def _check_age_and_missing(grid: Grid, situation: Situation, answers: Mapping[str, Any],
-                           on_path: list[Question], urgent: bool) -> list[str]:
-    """Refuse an age outside the situation and missing answers, unless a red flag holds."""
+def _level_one_condition(grid: Grid, text: str) -> Condition | None:
+    return grid.level_one_conditions.get(text)
+
+
+def _check_age(grid: Grid, situation: Situation, answers: Mapping[str, Any], urgent: bool
+               ) -> list[str]:
+    """Refuse an age outside the situation, unless a red flag holds."""
     age = answers.get("age")
     rng = situation.spec.age
     if age is not None and not rng.min <= age <= rng.max:
@@ -145,12 +257,17 @@ def _check_age_and_missing(grid: Grid, situation: Situation, answers: Mapping[st
             raise age_refusal(grid, situation, age)
         return [f"L'âge ({age} ans) est hors de la situation ({age_text(rng.min, rng.max)}) ; "
                 "l'urgence prime."]
-    if not urgent:
-        missing = [q for q in on_path if not q.optional and answers.get(q.id) is None]
-        if missing:
-            listed = "\n".join(f"  - {q.id} : {q.text} ({accepted(q)})" for q in missing)
-            raise AnswerError(f"réponses manquantes pour « {situation.id} » :\n{listed}")
     return []
+
+
+def _check_missing(situation: Situation, answers: Mapping[str, Any],
+                   on_path: list[Question]) -> None:
+    missing = [q for q in on_path
+               if not situation.is_optional(q, answers) and answers.get(q.id) is None]
+    if missing:
+        listed = "\n".join(f"  - {q.id} : {situation.wording(q, answers)[0]} ({accepted(q)})"
+                           for q in missing)
+        raise AnswerError(f"réponses manquantes pour « {situation.id} » :\n{listed}")
 
 
 def _honoured_off_path(situation: Situation, answers: Mapping[str, Any], asked: set[str]
@@ -169,6 +286,16 @@ def _honoured_off_path(situation: Situation, answers: Mapping[str, Any], asked: 
     return out
 
 
+def _urgence_reading(situation: Situation, answers: Mapping[str, Any],
+                     used: Mapping[str, Any]) -> dict[str, Any]:
+    """What the situation's urgence rules read: the answers used, and a `perinatalite` given
+    although not asked at that age (the only answer off the path they read)."""
+    out = dict(used)
+    if "perinatalite" in answers and situation.question("perinatalite") is not None:
+        out.setdefault("perinatalite", answers["perinatalite"])
+    return out
+
+
 def decide(
     grid: Grid,
     situation: Situation,
@@ -184,28 +311,38 @@ def decide(
     from gradation.core.matching import match_resources
 
     today = today or dt.date.today()
-    answers = normalise_answers(grid, situation, raw_answers)
+    answers, refused = checked_answers(grid, situation, raw_answers)
+    flagged = bool(red_flags(grid, answers))
+    if refused and not flagged:
+        raise refused[0][1]
+    warnings = [f"Réponse refusée pour « {qid} » ({exc.message}) : l'urgence prime."
+                for qid, exc in refused]
     on_path = path(situation, answers)
     asked = {q.id for q in on_path}
     skipped = [q.id for q in on_path if q.id in set(not_asked) and answers.get(q.id) is None]
-    warnings = _check_age_and_missing(grid, situation, answers,
-                                      [q for q in on_path if q.id not in skipped],
-                                      bool(red_flags(grid, answers)))
+    warnings += _check_age(grid, situation, answers, flagged)
     honoured = _honoured_off_path(situation, answers, asked)
     warnings += [f"La question « {qid} » n'est pas posée sur ce parcours, mais sa réponse "
                  "positive est prise en compte." for qid in honoured]
     # Only the answers of this path are used; the others are listed as ignored.
     used = {k: v for k, v in answers.items() if k in asked or k in honoured}
     ignored = [k for k, v in answers.items() if v is not None and k not in used]
-    assessment = assess(grid, situation, used)
+    reading = _urgence_reading(situation, answers, used)
+    # A situation's urgence rule is honoured as soon as the given answers make it hold.
+    urgent = flagged or (answers.get("age") is not None
+                         and bool(situation_urgence(situation, reading)))
+    if not urgent:
+        _check_missing(situation, answers, [q for q in on_path if q.id not in skipped])
+    assessment = assess(grid, situation, used, reading)
     level = assessment.level
-    unanswered = [q.id for q in on_path if q.optional and q.type != "commune"
-                  and answers.get(q.id) is None]
+    unanswered = [] if level == "urgence" else [
+        q.id for q in on_path if situation.is_optional(q, answers) and q.type != "commune"
+        and answers.get(q.id) is None]
     result = Result(
         situation=situation,
         level=level,
         delay=assessment.delay,
-        reasons=_reasons(grid, assessment),
+        reasons=_reasons(grid, situation, assessment, used),
         answers=used,
         unanswered=unanswered,
         ignored=ignored,
@@ -220,7 +357,8 @@ def decide(
                               if _could_raise(grid, situation, used, q, level)]
     if territory is not None:
         match_resources(result, assessment, grid, territory, today)
-    result.numbers = numbers_for(grid, level, used, result.fallback_needed)
+    result.numbers = numbers_for(grid, level, used, result.fallback_needed,
+                                 situation=situation.id, delay=result.delay)
     result.warnings = warnings + result.warnings
     return result
 
@@ -235,13 +373,22 @@ def _also(grid: Grid, situation: Situation, age: Any) -> list[str]:
     return out
 
 
-def numbers_for(grid: Grid, level: str, answers: Mapping[str, Any], fallback: bool
-                ) -> list[HelpNumber]:
+def result_facts(answers: Mapping[str, Any], level: str, delay: str, situation: str,
+                 fallback: bool) -> dict[str, Any]:
+    """The answers, and the facts of the result that numbers and warnings may read."""
+    return {**answers, "niveau": level, "delai": delay, "situation": situation,
+            "age_inconnu": answers.get("age") is None, "recours": fallback}
+
+
+def numbers_for(grid: Grid, level: str, answers: Mapping[str, Any], fallback: bool,
+                situation: str = "", delay: str = "") -> list[HelpNumber]:
     """The numbers shown with a result, in the grid's order, each at most once."""
     shown: dict[str, HelpNumber] = {}
+    facts = result_facts(answers, level, delay or ("sans-delai" if level == "urgence"
+                                                   else "programme"), situation, fallback)
     for number, condition in grid.numbers:
         wanted = ((number.levels is not None and level in number.levels)
-                  or (condition is not None and holds(condition, answers))
+                  or (condition is not None and holds(condition, facts))
                   or (number.with_fallback and fallback))
         if wanted and number.dial not in shown:
             shown[number.dial] = number

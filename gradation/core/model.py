@@ -26,6 +26,8 @@ from gradation.errors import Problem
 
 SAFETY_RED_FLAGS: tuple[tuple[str, Any], ...] = (
     ("risque_suicidaire", "eleve"),
+    ("tentative_recente", True),
+    ("mise_en_danger", True),
     ("danger_autrui", True),
     ("agitation", True),
     ("confusion", True),
@@ -35,6 +37,8 @@ SAFETY_RED_FLAGS: tuple[tuple[str, Any], ...] = (
 
 SAFETY_REASONS = {
     "risque_suicidaire": "Risque suicidaire à urgence élevée",
+    "tentative_recente": "Tentative de suicide récente, pas encore évaluée à l'hôpital",
+    "mise_en_danger": "Trouble psychiatrique sévère avec mise en danger ou refus de soins",
     "danger_autrui": "Danger pour autrui",
     "agitation": "Agitation sévère ou état délirant aigu",
     "confusion": "Confusion ou trouble de la vigilance",
@@ -45,6 +49,16 @@ SAFETY_REASONS = {
 
 
 @dataclass(frozen=True, slots=True)
+class Variant:
+    """What a rule says for some answers: the first variant whose condition holds wins."""
+
+    condition: cond.Condition
+    reason: str | None = None
+    source: str | None = None
+    advice: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledRule:
     id: str
     level: str  # "1", "2", "3" or "urgence"
@@ -52,14 +66,20 @@ class CompiledRule:
     reason: str
     source: str
     calls: tuple[str, ...] = ()  # the kinds this reason calls for
-    delay: str = "programme"  # "programme", "rapide" or "sans-delai"
+    delay: str = "programme"  # "programme", "rapide", "sous-72h" or "sans-delai"
+    psy: bool = False  # a psychiatric reason (default-grid.md): only psychiatric kinds answer it
+    advice: str | None = None
+    variants: tuple[Variant, ...] = ()
+    sooner: tuple[tuple[cond.Condition, str], ...] = ()  # (condition, faster delay)
 
 @dataclass(slots=True)
 class Situation:
     spec: SituationFile
     questions: list[Question]  # common questions first, then the situation's own
     conditions: dict[str, cond.Condition | None]  # question id -> when it is asked
-    rules: list[CompiledRule]  # levels 1 (reasons that keep level 1), 2 and 3
+    rules: list[CompiledRule]  # levels 1 (reasons that keep level 1), 2, 3 and urgence
+    optional_when: dict[str, cond.Condition] = field(default_factory=dict)
+    variants: dict[str, list[tuple[cond.Condition, Any]]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -72,20 +92,54 @@ class Situation:
     def question(self, qid: str) -> Question | None:
         return next((q for q in self.questions if q.id == qid), None)
 
+    @property
+    def is_extension_situation(self) -> bool:
+        return self.spec.extension
+
     def kinds(self, level: str, grid: Grid) -> list[str]:
-        """Every kind of a level's cell, extensions included."""
+        """Every kind of a level's cell, extensions and called-only kinds included."""
         if level == "urgence":
             return list(grid.model.urgence_kinds)
         spec = self.level_spec(level)
         return spec.all_kinds() if spec else []
+
+    def plain_kinds(self, level: str, grid: Grid) -> list[str]:
+        """The kinds listed because they are of this level (not the called-only ones)."""
+        if level == "urgence":
+            return list(grid.model.urgence_kinds)
+        spec = self.level_spec(level)
+        return spec.plain_kinds() if spec else []
+
+    def is_optional(self, question: Question, answers: Any) -> bool:
+        """Optional, or optional for these answers (`optional_when`)."""
+        if question.optional:
+            return True
+        condition = self.optional_when.get(question.id)
+        return condition is not None and condition.evaluate(answers) is True
+
+    def wording(self, question: Question, answers: Any) -> tuple[str, str | None]:
+        """The question's text and help for these answers (its variants by age)."""
+        for condition, variant in self.variants.get(question.id, []):
+            if condition.evaluate(answers) is True:
+                return variant.text, variant.help
+        return question.text, question.help
 
     def level_spec(self, level: str) -> LevelSpec | None:
         """A level's cell ("1", "2" or "3"); None at urgence or for a level the situation lacks."""
         return next((spec for lv, spec in self.spec.levels.items() if str(lv) == level), None)
 
     def is_extension(self, level: str, kind: str) -> bool:
+        if self.spec.extension:
+            return True
         spec = self.level_spec(level)
         return spec is not None and spec.is_extension(kind)
+
+    def in_seed_cell(self, level: str, kind: str) -> bool:
+        """The seed table puts this kind in this level's cell of this situation."""
+        if self.spec.extension or level == "urgence":
+            return False
+        spec = self.level_spec(level)
+        return spec is not None and kind in spec.kinds and not spec.is_extension(kind)
 
 @dataclass(slots=True)
 class Grid:
@@ -96,8 +150,10 @@ class Grid:
     situations: dict[str, Situation]
     numbers: list[tuple[Any, cond.Condition | None]]  # (HelpNumber, condition)
     all_questions: dict[str, Question] = field(default_factory=dict)
-    fallback: list[tuple[str, cond.Condition | None]] = field(default_factory=list)
+    fallback: list[tuple[Any, cond.Condition | None]] = field(default_factory=list)
     resource_warnings: list[tuple[Any, cond.Condition]] = field(default_factory=list)
+    level_one_conditions: dict[str, cond.Condition] = field(default_factory=dict)
+    bridge_conditions: dict[str, cond.Condition] = field(default_factory=dict)
 
     @property
     def version(self) -> str:

@@ -13,9 +13,12 @@ from gradation.core.schema import HelpNumber, Resource
 class Reason:
     rule: str
     text: str
-    source: str
+    source: str  # where the criterion comes from, or « critère de la grille »
     level: str
     delay: str = "programme"
+    cell: str = ""  # the seed cell its resources come from, or « extension »
+    advice: str | None = None  # one sentence for the patient sheet
+    psy: bool = False
 
 
 @dataclass(slots=True)
@@ -30,7 +33,8 @@ class Result:
     bridge_reason: str | None = None
     alongside: list[Resource] = field(default_factory=list)
     fallback: list[Resource] = field(default_factory=list)
-    fallback_needed: bool = False  # `rapide`, and no one called can see the patient in a week
+    fallback_needed: bool = False  # a `rapide`/`sous-72h` reason that no one answers in time
+    fallback_delay: str | None = None  # the most urgent delay among the unanswered reasons
     because: dict[str, list[str]] = field(default_factory=dict)  # resource id -> rule ids
     looked_for: list[str] = field(default_factory=list)  # kinds searched when none fits
     numbers: list[HelpNumber] = field(default_factory=list)
@@ -51,8 +55,10 @@ class Assessment:
 
     level: str
     delay: str
-    flags: list[CompiledRule]  # positive red flags (the grid's and the built-in floor)
-    rules: list[CompiledRule]  # the situation's rules that hold
+    # the urgence reasons that hold: positive red flags (the grid's and the built-in floor)
+    # and the situation's urgence rules
+    flags: list[CompiledRule]
+    rules: list[CompiledRule]  # the situation's other rules that hold, as they apply here
 
     def callers(self, level: str) -> dict[str, list[str]]:
         """Kind -> ids of the rules of `level` that hold and call it, in order of first call."""
@@ -63,6 +69,6 @@ class Assessment:
                 out.setdefault(kind, []).append(rule.id)
         return out
 
-    def rapid_kinds(self) -> set[str]:
-        """The kinds called by the `rapide` reasons that hold."""
-        return {k for r in self.rules if r.delay == "rapide" for k in r.calls}
+    def timed(self) -> list[CompiledRule]:
+        """The `rapide` and `sous-72h` rules that hold (rule 7 tests them one by one)."""
+        return [r for r in self.rules if r.delay in ("rapide", "sous-72h")]

@@ -102,6 +102,9 @@ class Resource(_Strict):
     referral_required: StrictBool | None = None
     cost: Line | None = None
     wait_weeks: Annotated[StrictInt, Field(ge=0, le=520)] | None = None  # ten years at most
+    # Within how many days it sees a patient that a doctor refers as urgent (a reserved slot).
+    urgent_days: Annotated[StrictInt, Field(ge=0, le=366)] | None = None
+    wait_as_of: Date | None = None  # when wait_weeks / urgent_days were last declared
     languages: list[Line] | None = None
     finess: Annotated[StrictStr, Field(pattern=r"^[0-9A-Z]{9}$")] | None = None
     lat: Annotated[Number, Field(ge=-90, le=90)] | None = None
@@ -121,9 +124,33 @@ class Resource(_Strict):
         listed = self.level if isinstance(self.level, list) else [self.level]
         return tuple(str(lv) for lv in listed)
 
-    def is_fast(self) -> bool:
-        """Can see a patient within a week: a walk-in reception, or a wait of a week at most."""
-        return bool(self.walk_in) or (self.wait_weeks is not None and self.wait_weeks <= 1)
+    def is_fast(self, delay: str = "rapide", today: dt.date | None = None) -> bool:
+        """Can see the patient in time for `delay` (territory-format.md, rule 3): for `rapide`,
+        an urgent slot within 7 days or a wait of a week at most; for `sous-72h`, an urgent
+        slot within 3 days. An `urgent_days` declared more than six months before `today` no
+        longer counts; a `walk_in` text alone never makes a resource fast."""
+        urgent = None if self.urgent_is_stale(today) else self.urgent_days
+        if delay == "sous-72h":
+            return urgent is not None and urgent <= 3
+        if delay == "rapide":
+            return (urgent is not None and urgent <= 7) or (
+                self.wait_weeks is not None and self.wait_weeks <= 1)
+        return False
+
+    def urgent_is_stale(self, today: dt.date | None) -> bool:
+        """An `urgent_days` whose `wait_as_of` is more than six calendar months old."""
+        if self.urgent_days is None or self.wait_as_of is None or today is None:
+            return False
+        return add_months(self.wait_as_of, 6) < today
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later (the month's last day when it has none)."""
+    import calendar
+
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class TerritoryFile(_Strict):
@@ -137,6 +164,12 @@ class TerritoryFile(_Strict):
 class Choice(_Strict):
     id: Annotated[StrictStr, Field(pattern=r"^[a-z0-9_]+$")]
     label: Text
+    help: Notes | None = None
+
+
+class QuestionVariant(_Strict):
+    when: Text
+    text: Text
     help: Notes | None = None
 
 
@@ -154,6 +187,14 @@ class Question(_Strict):
     # A positive answer is used even when the question is not asked on this path (a child of
     # the household when the patient is an adult): it adds numbers, never a level.
     honour_positive: StrictBool = False
+    # Optional only when this condition holds (maltraitance_suspectee from 18).
+    optional_when: StrictStr | None = None
+    # Other wordings by the answers already given (by age): the first whose `when` holds.
+    variants: list[QuestionVariant] = []
+    # A common question left out of these situations.
+    not_in: list[Ident] = []
+    # The screen that asks it with others: « context » (the context checklist).
+    screen: Literal["context"] | None = None
     # What an answer says in a letter, as a sentence: keys « oui »/« non » (booleans), the
     # choice ids, or « value » with {value} (numbers). An answer without one is not written.
     says: dict[StrictStr, Text] = {}
@@ -176,17 +217,38 @@ class Question(_Strict):
         return next((c.label for c in self.values if c.id == value), value)
 
 
-Delay = Literal["programme", "rapide"]
+Delay = Literal["programme", "rapide", "sous-72h", "sans-delai"]
+DELAYS = ("programme", "rapide", "sous-72h", "sans-delai")  # least urgent first
+
+
+class RuleVariant(_Strict):
+    """What a rule says for some answers (the first variant whose `when` holds)."""
+
+    when: Text
+    reason: Text | None = None
+    source: Text | None = None
+    advice: Text | None = None
+
+
+class Sooner(_Strict):
+    """A faster delay for some answers (a medium suicide risk under 18: `sous-72h`)."""
+
+    when: Text
+    delay: Delay
 
 
 class Rule(_Strict):
     id: Ident
-    level: Literal[1, 2, 3]
+    level: Literal[1, 2, 3, "urgence"]
     when: Text
     reason: Text
-    source: Text
+    source: Text  # where the criterion comes from, or « critère de la grille »
     calls: list[Ident] | None = None  # the kinds this reason calls for; absent: its level's
     delay: Delay = "programme"
+    psy: StrictBool = False  # a psychiatric reason: only psychiatric kinds answer it in time
+    advice: Text | None = None  # one sentence for the patient sheet
+    variants: list[RuleVariant] = []
+    sooner: list[Sooner] = []
 
 
 class RedFlag(_Strict):
@@ -195,6 +257,9 @@ class RedFlag(_Strict):
     reason: Text
     source: Text
     calls: list[Ident] | None = None  # urgence kinds; absent: every urgence kind
+    psy: StrictBool = False
+    advice: Text | None = None
+    variants: list[RuleVariant] = []
 
 
 class LevelSpec(_Strict):
@@ -203,14 +268,22 @@ class LevelSpec(_Strict):
     # marks the whole cell (a cell that the source leaves empty).
     extension: StrictBool | list[Ident] = False
     alongside: StrictBool = False
+    # Kinds listed only when a rule that holds calls them (PMI, sage-femme, CAARUD at level 1);
+    # never « because it is level 1 ». They are extensions too.
+    called_only: list[Ident] = []
     note: Notes | None = None
 
     def all_kinds(self) -> list[str]:
         extra = self.extension if isinstance(self.extension, list) else []
-        return [*self.kinds, *(k for k in extra if k not in self.kinds)]
+        extra = [*extra, *self.called_only]
+        return [*self.kinds, *dict.fromkeys(k for k in extra if k not in self.kinds)]
+
+    def plain_kinds(self) -> list[str]:
+        """The kinds listed « because they are of this level »: all but the called-only."""
+        return [k for k in self.all_kinds() if k not in self.called_only]
 
     def is_extension(self, kind: str) -> bool:
-        if self.extension is True:
+        if self.extension is True or kind in self.called_only:
             return True
         return isinstance(self.extension, list) and kind in self.extension
 
@@ -231,6 +304,9 @@ class SituationFile(_Strict):
     # Situations whose scope overlaps this one (a 20-year-old with psychotic symptoms fits
     # psychiatrie and gaja): a result names those that fit the patient's age.
     overlaps: list[Ident] = []
+    # An extension situation: the seed table has no column for it (marked wherever shown).
+    extension: StrictBool = False
+    sources: list[Text] = []  # the references of an extension situation
 
 
 class CommonFile(_Strict):
@@ -297,7 +373,7 @@ class HelpNumber(_Strict):
 
 
 class DelayInfo(_Strict):
-    id: Literal["programme", "rapide", "sans-delai"]
+    id: Delay
     label: Text
     description: Notes | None = None
 
@@ -305,6 +381,15 @@ class DelayInfo(_Strict):
 class FallbackKind(_Strict):
     kind: Ident
     when: StrictStr | None = None
+    psy_only: StrictBool = False  # only when a psychiatric (psy) rule is not answered
+
+
+class BridgeExtra(_Strict):
+    """Level-1 kinds that bridge a wait in some situations, unless a condition holds."""
+
+    situations: list[Ident]
+    kinds: list[Ident]
+    unless: Text | None = None
 
 
 class ResourceWarning(_Strict):
@@ -319,17 +404,42 @@ class Matching(_Strict):
     """How resources answer a result (territory-format.md): the numbers of the contract."""
 
     bridge_weeks: Annotated[StrictInt, Field(ge=0)] = 4
-    # When the delay is `rapide`, only these level-1 kinds bridge the wait.
+    # Only these level-1 kinds bridge the wait (whatever the delay) ...
     rapid_bridge_kinds: list[Ident] = []
-    # When no one called by a `rapide` reason can see the patient within a week.
+    # ... and these in some situations.
+    bridge_extra: list[BridgeExtra] = []
+    # When no one called by a `rapide` or `sous-72h` reason can see the patient in time.
     fallback: list[FallbackKind] = []
+    # The kinds that answer a psychiatric (psy) reason in time.
+    psy_kinds: list[Ident] = []
     stale_days: Annotated[StrictInt, Field(ge=1)] = 365
     resource_warnings: list[ResourceWarning] = []
 
 
+class Minors(_Strict):
+    """What changes for a patient under `below` years (default-grid.md, « Minors »)."""
+
+    below: Annotated[StrictInt, Field(ge=1, le=120)] = 18
+    # Sort key (c): the kinds for young people come first.
+    young_kinds: list[Ident] = []
+    # `child_kind` is added just before the first of `adult_kinds` in a rule that calls one,
+    # `last_kind` last (never in a `sous-72h` rule, from which it is removed).
+    adult_kinds: list[Ident] = []
+    child_kind: Ident | None = None
+    last_kind: Ident | None = None
+    # `hospital_kind` comes just before `adult_hospital` in a rule that calls it.
+    hospital_kind: Ident | None = None
+    adult_hospital: Ident | None = None
+    # Sources written for adults: shown so for a minor.
+    adult_sources: dict[StrictStr, Text] = {}
+
+
 class Reasoning(_Strict):
+    id: Ident = "niveau-1"
+    when: Text | None = None  # shown when it holds (a `faible` suicide risk); none: the default
     text: Text
     source: Text
+    advice: Text | None = None
 
 
 class ModelFile(_Strict):
@@ -347,6 +457,11 @@ class ModelFile(_Strict):
     numbers: list[HelpNumber] = []
     delays: list[DelayInfo] = []
     level_one_reason: Reasoning | None = None
+    # The reasons of a level-1 result: those whose `when` holds, else the one without `when`.
+    level_one_reasons: list[Reasoning] = []
+    # How a reason's seed cell is cited when every kind it calls stands in that cell.
+    seed_cell: Text = "CMGF 2022, table des situations (d'après CMG 2019)"
+    minors: Minors = Field(default_factory=Minors)
     matching: Matching = Field(default_factory=Matching)
 
 

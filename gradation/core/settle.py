@@ -25,7 +25,8 @@ def outcome(grid: Grid, situation: Situation, answers: Mapping[str, Any]) -> tup
     found = assess(grid, situation, answers)
     kinds = (tuple(situation.kinds("1", grid)) if found.level == "1"
              else tuple(sorted(found.callers(found.level))))
-    numbers = tuple(n.dial for n in numbers_for(grid, found.level, answers, False))
+    numbers = tuple(n.dial for n in numbers_for(grid, found.level, answers, False,
+                                                situation=situation.id, delay=found.delay))
     return found.level, found.delay, kinds, numbers
 
 

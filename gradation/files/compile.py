@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gradation.core import conditions as cond
-from gradation.core.model import SAFETY_RED_FLAGS, CompiledRule, Grid, Situation
+from gradation.core.model import SAFETY_RED_FLAGS, CompiledRule, Grid, Situation, Variant
 from gradation.core.schema import CommonFile, ModelFile, Question, SituationFile
 from gradation.core.suggest import suggest
 from gradation.errors import Problem
@@ -41,6 +41,7 @@ class GridCompiler:
         self.kinds = [k.id for k in self.model.kinds]
         self.placed = {k for line in self.model.lines for _, k, _ in line.kinds()}
         self.common_questions = {q.id: q for q in self.common.questions}
+        self.situation_ids = [item.spec.id for item in situations]
         self.all_questions: dict[str, Question] = dict(self.common_questions)
         for item in situations:
             for q in item.spec.questions:
@@ -96,8 +97,28 @@ class GridCompiler:
         order = {sid: i for i, sid in enumerate(self.model.situations)}
         situations = dict(sorted(situations.items(),
                                  key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
-        return Grid(self.root, self.model, self.common, red_flags, situations, self.numbers(),
+        grid = Grid(self.root, self.model, self.common, red_flags, situations, self.numbers(),
                     self.all_questions, self.fallback(), self.resource_warnings())
+        self.texts_conditions(grid)
+        return grid
+
+    def texts_conditions(self, grid: Grid) -> None:
+        """The conditions of the level-1 reasons and of the bridge's extra kinds."""
+        raw = self.model_file.raw
+        for i, one in enumerate(self.model.level_one_reasons):
+            if one.when:
+                c = self.optional_condition(one.when, raw["level_one_reasons"][i],
+                                            f"level_one_reasons[{i}].when")
+                if c is not None:
+                    grid.level_one_conditions[one.when] = c
+        matching = raw.get("matching") or {}
+        for i, extra in enumerate(self.model.matching.bridge_extra):
+            if extra.unless:
+                c = self.condition(extra.unless, self.all_questions,
+                                   matching["bridge_extra"][i], self.model_file.name,
+                                   f"matching.bridge_extra[{i}].unless")
+                if c is not None:
+                    grid.bridge_conditions[extra.unless] = c
 
     def check_catalogue(self) -> None:
         raw, name = self.model_file.raw, self.model_file.name
@@ -173,9 +194,21 @@ class GridCompiler:
                                  "urgence_kinds (model.yaml)")
             if c is not None:
                 calls = tuple(flag.calls) if flag.calls is not None else tuple(urgence)
+                variants = self.variants(flag.variants, item, self.all_questions, name,
+                                         f"red_flags[{i}]")
                 out.append(CompiledRule(flag.id, "urgence", c, flag.reason, flag.source, calls,
-                                        "sans-delai"))
+                                        "sans-delai", flag.psy, flag.advice, variants))
         return out
+
+    def variants(self, variants: Any, item: Any, scope: Mapping[str, Question], name: str,
+                 what: str) -> tuple[Variant, ...]:
+        out = []
+        raw = item.get("variants") or []
+        for j, variant in enumerate(variants):
+            c = self.condition(variant.when, scope, raw[j], name, f"{what}.variants[{j}].when")
+            if c is not None:
+                out.append(Variant(c, variant.reason, variant.source, variant.advice))
+        return tuple(out)
 
     def situation(self, file: RawFile, common_conditions: dict[str, cond.Condition | None]
                   ) -> Situation:
@@ -190,7 +223,24 @@ class GridCompiler:
         conditions.update(self.questions(spec.questions, file, scope, self.common_questions))
         rules = [rule for i in range(len(spec.rules))
                  if (rule := self.rule(file, i, scope)) is not None]
-        return Situation(spec, [*self.common.questions, *spec.questions], conditions, rules)
+        common = [q for q in self.common.questions if spec.id not in q.not_in]
+        questions = [*common, *spec.questions]
+        situation = Situation(spec, questions, conditions, rules)
+        for q, raw_q in [*zip(self.common.questions, self.common_file.raw["questions"],
+                              strict=False),
+                         *zip(spec.questions, file.raw.get("questions") or [], strict=False)]:
+            where = self.common_file.name if q in self.common.questions else file.name
+            if q.optional_when:
+                c = self.condition(q.optional_when, scope, raw_q, where,
+                                   f"question « {q.id} ».optional_when")
+                if c is not None:
+                    situation.optional_when[q.id] = c
+            for j, variant in enumerate(q.variants):
+                c = self.condition(variant.when, scope, (raw_q.get("variants") or [])[j], where,
+                                   f"question « {q.id} ».variants[{j}].when")
+                if c is not None:
+                    situation.variants.setdefault(q.id, []).append((c, variant))
+        return situation
 
     def levels(self, file: RawFile) -> None:
         spec: SituationFile = file.spec
@@ -238,38 +288,60 @@ class GridCompiler:
     def rule(self, file: RawFile, i: int, scope: dict[str, Question]) -> CompiledRule | None:
         spec: SituationFile = file.spec
         rule, item = spec.rules[i], file.raw["rules"][i]
-        if rule.level not in spec.levels:
+        urgent = rule.level == "urgence"
+        if not urgent and rule.level not in spec.levels:
             self.problem(file.name, position_of(item, "level"),
                          f"niveau {rule.level} absent de « levels »")
         c = self.condition(rule.when, scope, item, file.name, f"rules[{i}].when")
-        level_spec = spec.levels.get(rule.level)
-        cell = level_spec.all_kinds() if level_spec else []
+        level_spec = None if urgent else spec.levels.get(rule.level)  # type: ignore[call-overload]
+        cell = list(self.model.urgence_kinds) if urgent else (
+            level_spec.all_kinds() if level_spec else [])
         for j, kind in enumerate(rule.calls or []):
             self.check_kind(kind, item["calls"], j, file.name)
-            if kind in self.kinds and level_spec is not None and kind not in cell:
+            if kind in self.kinds and (urgent or level_spec is not None) and kind not in cell:
+                where = "de urgence_kinds (model.yaml)" if urgent else (
+                    f"du niveau {rule.level} de la situation ; ajoutez-le à "
+                    f"levels.{rule.level}.extension s'il complète la source")
                 self.problem(file.name, position_of(item["calls"], j),
-                             f"rules[{i}].calls : type « {kind} » absent du niveau {rule.level} "
-                             f"de la situation ; ajoutez-le à levels.{rule.level}.extension s'il "
-                             "complète la source")
-        if rule.level == 1 and rule.calls:
-            self.problem(file.name, position_of(item, "calls"),
-                         f"rules[{i}].calls : une règle de niveau 1 appelle tous les types du "
-                         "niveau 1 (retirez « calls »)")
+                             f"rules[{i}].calls : type « {kind} » absent {where}")
         if rule.level == 1 and rule.delay != "programme":
             self.problem(file.name, position_of(item, "delay"),
                          f"rules[{i}].delay : une règle de niveau 1 est « programme »")
+        if urgent and rule.delay not in ("programme", "sans-delai"):
+            self.problem(file.name, position_of(item, "delay"),
+                         f"rules[{i}].delay : une règle d'urgence est « sans-delai »")
+        variants = self.variants(rule.variants, item, scope, file.name, f"rules[{i}]")
+        sooner = []
+        for j, faster in enumerate(rule.sooner):
+            cs = self.condition(faster.when, scope, (item.get("sooner") or [])[j], file.name,
+                                f"rules[{i}].sooner[{j}].when")
+            if cs is not None:
+                sooner.append((cs, faster.delay))
         if c is None:
             return None
-        calls = tuple(rule.calls) if rule.calls is not None else tuple(cell)
+        if rule.calls is not None:
+            calls = tuple(rule.calls)
+        else:
+            calls = () if rule.level == 1 else tuple(cell)
+        delay = "sans-delai" if urgent else rule.delay
         return CompiledRule(rule.id, str(rule.level), c, rule.reason, rule.source, calls,
-                            rule.delay)
+                            delay, rule.psy, rule.advice, variants, tuple(sooner))
+
+    def result_condition(self, text: str | None, container: Any, what: str
+                         ) -> cond.Condition | None:
+        """A condition of a number or a warning: it also reads the result (`niveau`, `delai`,
+        `situation`, `age_inconnu`, `recours`)."""
+        if not text:
+            return None
+        scope = {**self.all_questions, **result_questions(self.model, self.situation_ids)}
+        return self.condition(text, scope, container, self.model_file.name, what)
 
     def numbers(self) -> list[tuple[Any, cond.Condition | None]]:
         raw = self.model_file.raw.get("numbers") or []
-        return [(number, self.optional_condition(number.when, raw[i], f"numbers[{i}].when"))
+        return [(number, self.result_condition(number.when, raw[i], f"numbers[{i}].when"))
                 for i, number in enumerate(self.model.numbers)]
 
-    def fallback(self) -> list[tuple[str, cond.Condition | None]]:
+    def fallback(self) -> list[tuple[Any, cond.Condition | None]]:
         raw = (self.model_file.raw.get("matching") or {}).get("fallback") or []
         out = []
         for i, entry in enumerate(self.model.matching.fallback):
@@ -277,7 +349,7 @@ class GridCompiler:
                 self.problem(self.model_file.name, position_of(raw[i], "kind"),
                              f"matching.fallback[{i}].kind : type « {entry.kind} » absent de "
                              "urgence_kinds")
-            out.append((entry.kind, self.optional_condition(
+            out.append((entry, self.result_condition(
                 entry.when, raw[i], f"matching.fallback[{i}].when")))
         return out
 
@@ -285,11 +357,36 @@ class GridCompiler:
         raw = (self.model_file.raw.get("matching") or {}).get("resource_warnings") or []
         out = []
         for i, warning in enumerate(self.model.matching.resource_warnings):
-            c = self.optional_condition(warning.when, raw[i],
+            c = self.result_condition(warning.when, raw[i],
                                         f"matching.resource_warnings[{i}].when")
             if c is not None:
                 out.append((warning, c))
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class ResultQuestion:
+    """A fact of the result that the conditions of numbers and warnings may read."""
+
+    id: str
+    type: str
+    values: tuple[str, ...] = ()
+    ordered: bool = True
+
+    def choice_ids(self) -> list[str]:
+        return list(self.values)
+
+
+def result_questions(model: ModelFile, situations: list[str]) -> dict[str, Any]:
+    from gradation.core.schema import DELAYS, LEVELS
+
+    return {
+        "niveau": ResultQuestion("niveau", "choice", LEVELS),
+        "delai": ResultQuestion("delai", "choice", DELAYS),
+        "situation": ResultQuestion("situation", "choice", tuple(situations), ordered=False),
+        "age_inconnu": ResultQuestion("age_inconnu", "boolean"),
+        "recours": ResultQuestion("recours", "boolean"),
+    }
 
 
 def duplicates(raw: Any, key: str, id_key: str, name: str, problems: list[Problem],
