@@ -263,9 +263,11 @@ def _missing_kinds(matcher: _Matcher) -> list[str]:
              if r.level == result.level or (r.level != "1" and r.delay in TIMED)]
     out: list[str] = []
     said: set[str] = set()
+    # A service for young people is not « missing » for an adult.
+    adult_skip = set() if is_minor(grid, result.answers) else set(grid.model.minors.young_kinds)
     for rule in rules:
         for kind in rule.calls:
-            if kind in said:
+            if kind in said or kind in adult_skip:
                 continue
             present = any(r.kind == kind and (r.situations is None
                                               or matcher.situation.id in r.situations)
