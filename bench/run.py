@@ -28,7 +28,9 @@ BIN = Path(PYTHON).parent
 GRADATION = [str(BIN / "gradation")] if (BIN / "gradation").exists() else [PYTHON, "-m", "gradation"]
 ANSWERS = ["--answer=age=34", "--answer=commune=99001", "--answer=risque_suicidaire=faible",
            "--answer=danger_autrui=non", "--answer=agitation=non", "--answer=confusion=non",
-           "--answer=intoxication_aigue=non", "--answer=retentissement=modere",
+           "--answer=intoxication_aigue=non", "--answer=tentative_recente=non",
+           "--answer=mise_en_danger=non", "--answer=enfant_en_danger=non",
+           "--answer=retentissement=modere",
            "--answer=echec_soins_anterieurs=aucun", "--answer=premier_episode=oui",
            "--answer=decompensation=non", "--answer=rupture_de_soins=non"]
 FLOOR = textwrap.dedent("""

@@ -40,6 +40,9 @@ ADULT = {
     "agitation": "non",
     "confusion": "non",
     "intoxication_aigue": "non",
+    "tentative_recente": "non",
+    "mise_en_danger": "non",
+    "enfant_en_danger": "non",
     "retentissement": "leger",
     "echec_soins_anterieurs": "aucun",
 }

@@ -15,10 +15,8 @@ import shutil
 import subprocess
 import sys
 from itertools import combinations
-from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, full_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

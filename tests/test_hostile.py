@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ADULT, ROOT, answer_flags, copy_grids, write
 
 TERRITORY = ROOT / "tests" / "cases" / "territoire.yaml"

@@ -327,6 +327,7 @@ def test_pty_all_answers_given_shows_the_result_at_once(tmp_path):
     flags = [f"--answer={k}={v}" for k, v in {
         "age": 30, "commune": "99001", "risque_suicidaire": "aucun", "danger_autrui": "non",
         "agitation": "non", "confusion": "non", "intoxication_aigue": "non",
+        "tentative_recente": "non", "mise_en_danger": "non", "enfant_en_danger": "non",
         "retentissement": "leger", "echec_soins_anterieurs": "aucun", "premier_episode": "oui",
         "decompensation": "non", "rupture_de_soins": "non"}.items()]
     child = spawn("-s", "psychiatrie", *flags, tmp_path=tmp_path)

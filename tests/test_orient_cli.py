@@ -64,6 +64,9 @@ def test_answers_file_yaml_with_merge_keys_and_flag_override(cli, tmp_path):
         agitation: non
         confusion: non
         intoxication_aigue: non
+        tentative_recente: non
+        mise_en_danger: non
+        enfant_en_danger: non
         retentissement: leger
         echec_soins_anterieurs: aucun
         premier_episode: non

@@ -5,7 +5,6 @@ under both side by side."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import ADULT, ROOT, answer_flags, as_json, copy_grids
 
 TERRITORY = str(ROOT / "tests" / "cases" / "territoire.yaml")

@@ -17,6 +17,7 @@ from gradation.files.territories import load_territory
 PRECISION = str(ROOT / "tests" / "cases" / "territoire-precision.yaml")
 BASE = {"age": 30, "commune": "99001", "risque_suicidaire": "aucun", "danger_autrui": "non",
         "agitation": "non", "confusion": "non", "intoxication_aigue": "non",
+        "tentative_recente": "non", "mise_en_danger": "non", "enfant_en_danger": "non",
         "retentissement": "leger", "echec_soins_anterieurs": "aucun"}
 ANXIO = {**BASE, "phq9": 5, "gad7": 5, "retentissement_travail": "non",
          "doute_diagnostique": "non"}

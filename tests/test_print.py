@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import ADULT, ROOT, answer_flags
 
 TERRITORY = str(ROOT / "grids" / "territories" / "demo.yaml")

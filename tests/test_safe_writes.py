@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ADULT, ROOT, TODAY, answer_flags, write
 
 TERRITORY = ROOT / "tests" / "cases" / "territoire.yaml"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import ADULT, TODAY, write
+
 from gradation.core.decision import decide
 from gradation.files.territories import check_territory_file, load_territory
 

@@ -11,11 +11,11 @@ import sys
 import pexpect
 import pytest
 import yaml
-
 from conftest import ROOT
 
 CALM = ("risque_suicidaire: aucun, danger_autrui: non, agitation: non, confusion: non, "
-        "intoxication_aigue: non, echec_soins_anterieurs: aucun")
+        "intoxication_aigue: non, tentative_recente: non, mise_en_danger: non, "
+        "enfant_en_danger: non, echec_soins_anterieurs: aucun")
 # ten vignettes over the five situations, every level; some without a commune
 VIGNETTES = f"""\
 # Soirée de formation de la CPTS (cas fictifs)

@@ -10,7 +10,6 @@ import sys
 
 import pexpect
 import pytest
-
 from conftest import ADULT, ROOT, answer_flags
 
 TERRITORY = str(ROOT / "tests" / "cases" / "territoire.yaml")

@@ -13,6 +13,7 @@ from typing import Any
 
 from gradation.core.answers import AnswerError, accepted, normalise
 from gradation.core.conditions import Compare, Condition, comparisons, holds
+from gradation.core.facts import DELAY_RANK, is_minor, result_facts
 from gradation.core.model import (
     SAFETY_REASONS,
     SAFETY_RED_FLAGS,
@@ -22,7 +23,7 @@ from gradation.core.model import (
     Territory,
 )
 from gradation.core.result import Assessment, Reason, Result
-from gradation.core.schema import DELAYS, LEVELS, HelpNumber, Question
+from gradation.core.schema import LEVELS, HelpNumber, Question
 from gradation.core.suggest import suggest
 
 RANK = {level: i for i, level in enumerate(LEVELS)}
@@ -100,11 +101,6 @@ def situation_urgence(situation: Situation, answers: Mapping[str, Any]) -> list[
     return [r for r in situation.rules if r.level == "urgence" and holds(r.condition, answers)]
 
 
-def is_minor(grid: Grid, answers: Mapping[str, Any]) -> bool:
-    age = answers.get("age")
-    return isinstance(age, int) and age < grid.model.minors.below
-
-
 def minors_calls(grid: Grid, calls: tuple[str, ...], delay: str) -> tuple[str, ...]:
     """A rule's calls for a patient under 18 (default-grid.md, « Minors »): the child service
     just before the first adult one, the MDA last (never in a `sous-72h` rule), the adolescent
@@ -173,7 +169,6 @@ def age_text(low: int, high: int) -> str:
 
 # --- Decision -----------------------------------------------------------------------------------
 
-DELAY_RANK = {delay: i for i, delay in enumerate(DELAYS)}
 
 
 def fired_rules(situation: Situation, answers: Mapping[str, Any]) -> list[CompiledRule]:
@@ -371,13 +366,6 @@ def _also(grid: Grid, situation: Situation, age: Any) -> list[str]:
         if spec is not None and (not isinstance(age, int) or spec.min <= age <= spec.max):
             out.append(other)
     return out
-
-
-def result_facts(answers: Mapping[str, Any], level: str, delay: str, situation: str,
-                 fallback: bool) -> dict[str, Any]:
-    """The answers, and the facts of the result that numbers and warnings may read."""
-    return {**answers, "niveau": level, "delai": delay, "situation": situation,
-            "age_inconnu": answers.get("age") is None, "recours": fallback}
 
 
 def numbers_for(grid: Grid, level: str, answers: Mapping[str, Any], fallback: bool,

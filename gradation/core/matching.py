@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from gradation.core.conditions import holds
-from gradation.core.decision import DELAY_RANK, is_minor, result_facts
+from gradation.core.facts import DELAY_RANK, is_minor, result_facts
 from gradation.core.model import CompiledRule, Grid, Situation, Territory
 from gradation.core.result import Assessment, Result
 from gradation.core.schema import Resource

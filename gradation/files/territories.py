@@ -15,6 +15,7 @@ from gradation.core.model import Grid, Territory
 from gradation.core.schema import (
     Resource,
     TerritoryFile,
+    add_months,
 )
 from gradation.core.suggest import suggest
 from gradation.core.text import visible
@@ -112,6 +113,17 @@ class _ResourceChecks:
         elif type(verified) is dt.date and (self.today - verified).days > self.stale_days:
             self.add(position_of(res, "verified_on"), f"{prefix}.verified_on : fiche non "
                      f"vérifiée depuis plus d'un an ({verified.isoformat()})", "avertissement")
+        declared = res.get("wait_as_of")
+        if type(declared) is dt.date and declared > self.today:
+            self.add(position_of(res, "wait_as_of"), f"{prefix}.wait_as_of : date "
+                     f"{declared.isoformat()} dans le futur (comptée comme récente)",
+                     "avertissement")
+        elif (type(declared) is dt.date and res.get("urgent_days") is not None
+              and add_months(declared, 6) < self.today):
+            self.add(position_of(res, "wait_as_of"), f"{prefix}.urgent_days : déclaré le "
+                     f"{declared.isoformat()}, il y a plus de six mois : il ne rend plus la "
+                     "ressource rapide (vérifiez-le et mettez wait_as_of à jour)",
+                     "avertissement")
         phone = res.get("phone")
         if isinstance(phone, str) and not _PHONE.match(re.sub(r"[\s.\-]", "", phone)):
             self.add(position_of(res, "phone"), f"{prefix}.phone : « {visible(phone)} » n'est "

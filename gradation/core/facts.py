@@ -1,0 +1,24 @@
+"""Facts of a result that several parts of the engine read: the order of the delays, whether
+the patient is a minor, and what the conditions of numbers and warnings may read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from gradation.core.model import Grid
+from gradation.core.schema import DELAYS
+
+DELAY_RANK = {delay: i for i, delay in enumerate(DELAYS)}
+
+
+def is_minor(grid: Grid, answers: Mapping[str, Any]) -> bool:
+    age = answers.get("age")
+    return isinstance(age, int) and age < grid.model.minors.below
+
+
+def result_facts(answers: Mapping[str, Any], level: str, delay: str, situation: str,
+                 fallback: bool) -> dict[str, Any]:
+    """The answers, and the facts of the result that numbers and warnings may read."""
+    return {**answers, "niveau": level, "delai": delay, "situation": situation,
+            "age_inconnu": answers.get("age") is None, "recours": fallback}
