@@ -35,17 +35,74 @@ class Finding:
     answers: dict[str, Any]
 
 
-def _values(situation: Situation, question: Question) -> list[Any]:
+def _every_condition(grid: Grid, situation: Situation) -> list[Any]:
+    """Every condition that may read an answer: questions' `when`, rules and their faster
+    delays and wordings, red flags."""
+    out: list[Any] = [*situation.conditions.values(), *situation.optional_when.values()]
+    out += [c for variants in situation.variants.values() for c, _ in variants]
+    for rule in [*situation.rules, *grid.red_flags]:
+        out += [rule.condition, *(c for c, _ in rule.sooner),
+                *(v.condition for v in rule.variants)]
+    return [c for c in out if c is not None]
+
+
+def _polarity(cond: Any, negated: bool = False) -> Iterator[tuple[Any, bool]]:
+    """Each comparison of a condition, with whether a `not` wraps it."""
+    from gradation.core.conditions import Compare, Not
+
+    if isinstance(cond, Compare):
+        yield cond, negated
+    elif isinstance(cond, Not):
+        yield from _polarity(cond.item, not negated)
+    else:
+        for item in cond.items:
+            yield from _polarity(item, negated)
+
+
+def unanswered_is_lowest(grid: Grid, situation: Situation, question: Question,
+                         lowest: Any) -> bool:
+    """An unanswered optional question acts as its lowest answer when every comparison that
+    reads it is false there and no `not` wraps it: a condition holds only when it is true, and
+    an unknown part of a condition without negation is then no different from a false one (an
+    exact reduction)."""
+    for condition in _every_condition(grid, situation):
+        for cmp, negated in _polarity(condition):
+            if cmp.question == question.id and (negated or cmp.evaluate(
+                    {question.id: lowest}) is not False):
+                return False
+    return True
+
+
+def read_questions(grid: Grid, situation: Situation) -> set[str]:
+    """The questions that some condition of the situation reads (the others cannot change the
+    level, the delay or the called kinds: one value of theirs stands for all)."""
+    return {cmp.question for c in _every_condition(grid, situation) for cmp in comparisons(c)}
+
+
+def _values(situation: Situation, question: Question, grid: Grid | None = None) -> list[Any]:
     if question.id == "commune":
         return [None]
     if question.id == "age":
         low, high = situation.spec.age.min, situation.spec.age.max
-        return class_starts(low, high, situation.conditions.values(), "age")
+        conditions = (situation.conditions.values() if grid is None
+                      else _every_condition(grid, situation))
+        starts = class_starts(low, high, conditions, "age")
+        if grid is not None and low < grid.model.minors.below <= high:
+            starts = sorted({*starts, grid.model.minors.below})
+        return starts
     values = candidate_values(situation, question)
-    return [None, *values] if question.optional else values
+    if grid is not None and question.id not in read_questions(grid, situation) and not (
+            question.id in dict(SAFETY_RED_FLAGS)):
+        return values[:1]  # read by no condition: one value stands for all (an exact reduction)
+    if not (question.optional or question.optional_when):
+        return values
+    if grid is not None and unanswered_is_lowest(grid, situation, question, values[0]):
+        return values
+    return [None, *values]
 
 
-def paths(situation: Situation, safe: bool = True) -> Iterator[dict[str, Any]]:
+def paths(situation: Situation, safe: bool = True, grid: Grid | None = None
+          ) -> Iterator[dict[str, Any]]:
     """Every complete answer set of the situation, following its conditions.
 
     With `safe`, red-flag questions keep their negative answer (the non-urgent space); the red
@@ -53,6 +110,7 @@ def paths(situation: Situation, safe: bool = True) -> Iterator[dict[str, Any]]:
     """
     flags = dict(SAFETY_RED_FLAGS)
     questions = situation.questions
+    classes = {q.id: _values(situation, q, grid) for q in questions}
 
     def walk(i: int, answers: dict[str, Any]) -> Iterator[dict[str, Any]]:
         if i == len(questions):
@@ -62,7 +120,7 @@ def paths(situation: Situation, safe: bool = True) -> Iterator[dict[str, Any]]:
         if not is_asked(situation, q, answers):
             yield from walk(i + 1, answers)
             return
-        values = _values(situation, q)
+        values = classes[q.id]
         if safe and q.id in flags:
             values = [v for v in values if v != flags[q.id]]
         for value in values:
@@ -92,15 +150,25 @@ def _more_severe(question: Question, value: Any, classes: list[Any]) -> Any | No
 
 
 def called_kinds(grid: Grid, situation: Situation, assessment: Assessment) -> list[str]:
-    """The kinds a result calls for (all level-1 kinds at level 1)."""
+    """The kinds a result calls for (the plain level-1 kinds at level 1)."""
     if assessment.level == "1":
-        return situation.kinds("1", grid)
+        return situation.plain_kinds("1", grid)
     return list(assessment.callers(assessment.level))
 
 
+def follows_the_team(assessment: Assessment) -> bool:
+    """The one path that ends on a reason rather than a kind: a patient already followed in
+    psychiatry whose only rules of the result's level call no kind (default-grid.md)."""
+    rules = [r for r in assessment.rules if r.level == assessment.level]
+    return bool(rules) and all(not r.calls for r in rules) and any(
+        cmp.question == "suivi_psychiatrique" for r in rules for cmp in comparisons(r.condition))
+
+
 def fallback_kinds(grid: Grid, answers: dict[str, Any]) -> list[str]:
-    return [kind for kind, condition in grid.fallback if holds(condition, answers)
-            and kind in grid.model.urgence_kinds]
+    """The urgence kinds a fallback may list when no one can see the patient in time."""
+    return [entry.kind for entry, condition in grid.fallback
+            if (condition is None or holds(condition, answers))
+            and entry.kind in grid.model.urgence_kinds]
 
 
 class _Checker:
@@ -113,7 +181,7 @@ class _Checker:
         self.asked: set[str] = set()
         self.decisive: set[str] = set()
         self.reached: set[str] = set()
-        self.classes = {q.id: _values(situation, q) for q in situation.questions}
+        self.classes = {q.id: _values(situation, q, grid) for q in situation.questions}
         self.common_ids = [q.id for q in grid.common.questions]
         self.flags_seen: set[tuple[str, tuple[Any, ...]]] = set()
         # the questions that decide whether another one is asked
@@ -135,11 +203,12 @@ class _Checker:
         self.asked.update(answers)
         result = self.assess(answers)
         self.reached.add(result.level)
-        self.decisive.update(r.id for r in result.rules if r.level == result.level)
-        if not called_kinds(self.grid, self.situation, result):
+        self.decisive.update(r.id for r in [*result.flags, *result.rules]
+                             if r.level in (result.level, "1"))
+        if not called_kinds(self.grid, self.situation, result) and not follows_the_team(result):
             self.report("kinds", f"le niveau {result.level} n'appelle aucun type de ressource",
                         answers)
-        if result.delay == "rapide" and not fallback_kinds(self.grid, answers):
+        if result.delay in ("rapide", "sous-72h") and not fallback_kinds(self.grid, answers):
             self.report("fallback", "avis rapide sans aucun type de recours en urgence "
                         "(matching.fallback, model.yaml)", answers)
         self.red_flags(answers)
@@ -196,7 +265,7 @@ class _Checker:
 
 def check_situation(grid: Grid, situation: Situation) -> list[Finding]:
     checker = _Checker(grid, situation)
-    for answers in paths(situation):
+    for answers in paths(situation, grid=grid):
         checker.path(answers)
     checker.close()
     return checker.findings
