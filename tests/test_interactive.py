@@ -37,17 +37,21 @@ class Script:
         return self.reviews.pop(0)
 
 
-BASE = [30, "99001", "aucun", False, False, False, False, "leger", "aucun"]
+# age, commune, the suicide risk, the seven yes/no red flags, the four context questions, then
+# the impact and earlier care
+FLAGS = ["tentative_recente", "mise_en_danger", "danger_autrui", "agitation", "confusion",
+         "intoxication_aigue", "enfant_en_danger"]
+CONTEXT = ["perinatalite", "suivi_psychiatrique", "tentative_evaluee", "maltraitance_suspectee"]
+BASE = [30, "99001", "aucun", *[False] * 7, "aucun", False, False, False, "leger", "aucun"]
 
 
 def test_interview_asks_the_path_in_order(grid):
     psy = grid.situations["psychiatrie"]
     script = Script([*BASE, False, False, False])
     answers = interview(grid, psy, {}, script)
-    assert script.asked == ["age", "commune", "risque_suicidaire", "danger_autrui", "agitation",
-                            "confusion", "intoxication_aigue", "retentissement",
-                            "echec_soins_anterieurs", "premier_episode", "decompensation",
-                            "rupture_de_soins", "<review>"]
+    assert script.asked == ["age", "commune", "risque_suicidaire", *FLAGS, *CONTEXT,
+                            "retentissement", "echec_soins_anterieurs", "premier_episode",
+                            "decompensation", "rupture_de_soins", "<review>"]
     assert decide(grid, psy, answers).level == "1"
 
 
@@ -73,20 +77,25 @@ def test_what_cannot_change_the_orientation_is_not_asked(grid):
 
 
 class Screens(Script):
-    """A GP with the red-flag checklist on one screen, as the terminal offers it."""
+    """A GP with the red-flag checklist and the context checklist on one screen each, as the
+    terminal offers them."""
 
     def checklist(self, questions, can_go_back, situation):  # type: ignore[no-untyped-def]
         self.asked.append("<checklist:" + ",".join(q.id for q in questions) + ">")
         return set()
 
+    def context(self, questions, can_go_back, situation):  # type: ignore[no-untyped-def]
+        self.asked.append("<context:" + ",".join(q.id for q in questions) + ">")
+        return {q.id: False if q.type == "boolean" else q.values[0].id for q in questions}
 
-def test_the_readme_first_episode_takes_eight_screens_after_the_situation(grid):
+
+def test_the_readme_first_episode_takes_nine_screens_after_the_situation(grid):
     psy = grid.situations["psychiatrie"]
     script = Screens([34, "99001", "faible", "modere", "aucun", True])
     answers = interview(grid, psy, {}, script)
     assert script.asked == [
-        "age", "commune", "risque_suicidaire",
-        "<checklist:danger_autrui,agitation,confusion,intoxication_aigue>",
+        "age", "commune", "risque_suicidaire", "<checklist:" + ",".join(FLAGS) + ">",
+        "<context:" + ",".join(CONTEXT) + ">",
         "retentissement", "echec_soins_anterieurs", "premier_episode", "<review>"]
     from gradation.consult.interview import skipped
 
@@ -95,22 +104,23 @@ def test_the_readme_first_episode_takes_eight_screens_after_the_situation(grid):
 
 def test_a_minor_is_asked_about_suspected_maltreatment_which_is_no_red_flag(grid):
     enfant = grid.situations["enfant-apprentissages"]
-    script = Script([8, "99001", "aucun", False, False, False, False, False, True, "leger",
-                     "aucun", False, False])
+    script = Script([8, "99001", "aucun", *[False] * 7, False, True, "leger", "aucun", False,
+                     False])
     answers = interview(grid, enfant, {}, script)
-    assert script.asked[:10] == ["age", "commune", "risque_suicidaire", "danger_autrui",
-                                 "agitation", "confusion", "intoxication_aigue",
-                                 "enfant_en_danger", "maltraitance_suspectee", "retentissement"]
+    assert script.asked[:13] == ["age", "commune", "risque_suicidaire", *FLAGS,
+                                 "tentative_evaluee", "maltraitance_suspectee", "retentissement"]
     assert script.asked[-1] == "<review>"  # the questionnaire went on to the end
     result = decide(grid, enfant, answers)
     assert result.level == "1" and [n.number for n in result.numbers] == ["119"]
 
 
-def test_an_adult_is_not_asked_about_maltreatment(grid):
+def test_an_adult_is_asked_about_a_child_of_the_household(grid):
     psy = grid.situations["psychiatrie"]
-    script = Script([*BASE, False, False, False])
+    script = Screens([*BASE[:3], *BASE[14:], False, False, False])
     interview(grid, psy, {}, script)
-    assert "maltraitance_suspectee" not in script.asked and "enfant_en_danger" not in script.asked
+    checklist = next(a for a in script.asked if a.startswith("<checklist:"))
+    context = next(a for a in script.asked if a.startswith("<context:"))
+    assert "enfant_en_danger" in checklist and "maltraitance_suspectee" in context
 
 
 def test_preset_answers_are_not_asked_again(grid):
@@ -122,7 +132,7 @@ def test_preset_answers_are_not_asked_again(grid):
 
 def test_a_red_flag_stops_the_questionnaire(grid):
     psy = grid.situations["psychiatrie"]
-    script = Script([30, None, "aucun", True])
+    script = Script([30, None, "aucun", False, False, True])
     answers = interview(grid, psy, {}, script)
     assert script.asked[-1] == "danger_autrui" and "<review>" not in script.asked
     assert decide(grid, psy, answers).level == "urgence"
@@ -196,6 +206,7 @@ def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
 
 COMMON = [("Âge du patient", "30" + ENTER), ("Commune de résidence", "99001" + ENTER),
           ("Risque suicidaire", ENTER), ("Signes d'urgence présents", ENTER),  # none ticked
+          ("Contexte", ENTER),  # nothing ticked
           ("Retentissement fonctionnel", ENTER), ("Soins bien conduits", ENTER)]
 
 
@@ -215,7 +226,7 @@ def test_pty_full_orientation_with_review(tmp_path):
     # Then the letter for the specialist, written where the GP says.
     letter = tmp_path / "courrier.md"
     answer(child, "Et maintenant ?", DOWN + ENTER)
-    answer(child, "Destinataire du courrier", DOWN + ENTER)  # the psychiatrist, second listed
+    answer(child, "Destinataire du courrier", ENTER)  # the psychiatrist, listed first
     answer(child, "Fichier à écrire", "\x7f" * 20 + str(letter) + ENTER)
     child.expect_exact("Écrit dans")
     answer(child, "Et maintenant ?", ENTER)  # Terminer
@@ -233,6 +244,7 @@ def test_pty_red_flag_stops_at_once(tmp_path):
     answer(child, "Âge du patient", "30" + ENTER)
     answer(child, "Commune de résidence", ENTER)
     answer(child, "Risque suicidaire", DOWN * 3 + ENTER)  # élevé
+    answer(child, "Contexte", ENTER)  # the one screen still shown, for the 119 route
     child.expect_exact("URGENCE")
     child.expect_exact("Et maintenant ?")
     assert "Danger pour autrui" not in child.before
@@ -250,7 +262,9 @@ def test_pty_red_flags_on_one_screen_a_tick_ends_on_urgence(tmp_path):
     answer(child, "Risque suicidaire", ENTER)
     child.expect_exact("Signes d'urgence présents")
     child.expect_exact("Intoxication aiguë")  # every red flag on this one screen
-    child.send(DOWN + " " + ENTER)  # the second: agitation
+    child.send(DOWN * 3 + " " + ENTER)  # the fourth: agitation
+    # after a red flag, the context screen still comes (for the child-protection route)
+    answer(child, "Contexte", ENTER)
     child.expect_exact("URGENCE")
     child.expect_exact("Agitation sévère ou état délirant aigu")
     child.expect_exact("Et maintenant ?")
@@ -313,8 +327,7 @@ def test_pty_ctrl_c_interrupts_cleanly(tmp_path):
 
 def test_nothing_to_review_when_every_answer_came_from_the_command_line(grid):
     psy = grid.situations["psychiatrie"]
-    preset = dict(zip(["age", "commune", "risque_suicidaire", "danger_autrui", "agitation",
-                       "confusion", "intoxication_aigue", "retentissement",
+    preset = dict(zip(["age", "commune", "risque_suicidaire", *FLAGS, *CONTEXT, "retentissement",
                        "echec_soins_anterieurs", "premier_episode", "decompensation",
                        "rupture_de_soins"], [*BASE, True, False, False], strict=True))
     script = Script([])
@@ -328,6 +341,8 @@ def test_pty_all_answers_given_shows_the_result_at_once(tmp_path):
         "age": 30, "commune": "99001", "risque_suicidaire": "aucun", "danger_autrui": "non",
         "agitation": "non", "confusion": "non", "intoxication_aigue": "non",
         "tentative_recente": "non", "mise_en_danger": "non", "enfant_en_danger": "non",
+        "perinatalite": "aucun", "suivi_psychiatrique": "non", "tentative_evaluee": "non",
+        "maltraitance_suspectee": "non",
         "retentissement": "leger", "echec_soins_anterieurs": "aucun", "premier_episode": "oui",
         "decompensation": "non", "rupture_de_soins": "non"}.items()]
     child = spawn("-s", "psychiatrie", *flags, tmp_path=tmp_path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from gradation.core.decision import is_asked, red_flags, restrict_to_path
+from gradation.core.decision import is_asked, red_flags, restrict_to_path, situation_urgence
 from gradation.core.model import SAFETY_RED_FLAGS, Grid, Situation
 from gradation.core.schema import Question
 from gradation.core.settle import pending, settled
@@ -46,6 +46,14 @@ def _prune(situation: Situation, answers: dict[str, Any], history: list[list[str
             history.remove(step)
 
 
+def worded(situation: Situation, question: Question, answers: Mapping[str, Any]) -> Question:
+    """The question as it is put to this patient (its wording by age)."""
+    text, help_ = situation.wording(question, answers)
+    if (text, help_) == (question.text, question.help):
+        return question
+    return question.model_copy(update={"text": text, "help": help_})
+
+
 def _checklist_group(grid: Grid, situation: Situation, answers: Mapping[str, Any],
                      first: Question) -> list[Question]:
     """The yes/no red flags still to ask, from `first` on: one screen for all of them."""
@@ -56,8 +64,15 @@ def _checklist_group(grid: Grid, situation: Situation, answers: Mapping[str, Any
     for question in situation.questions:
         if question.id in flags and question.id not in answers and is_asked(
                 situation, question, answers):
-            group.append(question)
+            group.append(worded(situation, question, answers))
     return group
+
+
+def context_group(situation: Situation, answers: Mapping[str, Any]) -> list[Question]:
+    """The context questions still to ask (pregnancy, already followed, an attempt already
+    treated, suspected maltreatment): one checklist screen."""
+    return [worded(situation, q, answers) for q in situation.questions
+            if q.screen == "context" and q.id not in answers and is_asked(situation, q, answers)]
 
 
 class _Interview:
@@ -106,7 +121,23 @@ class _Interview:
                 _prune(self.situation, self.answers, self.history)
         return False
 
+    def ask_context(self) -> bool:
+        """The context checklist, when the asker offers one; True when it was shown."""
+        group = context_group(self.situation, self.answers)
+        if not group or not hasattr(self.asker, "context"):
+            return False
+        values = self.asker.context(group, bool(self.history),  # type: ignore[attr-defined]
+                                    self.situation)
+        if values is BACK:
+            self.back()
+        else:
+            self.record(dict(values))
+        return True
+
     def ask(self, question: Question) -> None:
+        if question.screen == "context" and self.ask_context():
+            return
+        question = worded(self.situation, question, self.answers)
         group = (_checklist_group(self.grid, self.situation, self.answers, question)
                  if self.can_check else [])
         if len(group) > 1:
@@ -124,9 +155,19 @@ class _Interview:
             self.record({question.id: value})
 
     def run(self) -> dict[str, Any]:
+        context_shown = False
         while True:
             if red_flags(self.grid, self.answers):
-                return self.answers  # a red flag ends the questionnaire: urgence
+                # a red flag ends the questionnaire (urgence); the context checklist is still
+                # shown once, for the child-protection route
+                if not context_shown and context_group(self.situation, self.answers):
+                    context_shown = True
+                    if self.ask_context():
+                        continue
+                return self.answers
+            if self.answers.get("age") is not None and situation_urgence(self.situation,
+                                                                          self.answers):
+                return self.answers  # a situation's urgence rule holds: nothing more to ask
             question = self.next_question()
             if question is not None:
                 self.ask(question)

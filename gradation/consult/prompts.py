@@ -138,6 +138,42 @@ class QuestionaryAsker:
                 " ; ".join(labels[i] for i in ids) if ids else "Aucun"))
         return BACK if BACK in ticked else set(ticked)
 
+    def context(self, questions: list[Question], can_go_back: bool,
+                situation: Situation) -> Any:
+        """The context questions on one screen: a box per yes/no question, a box per value of a
+        choice other than its first (« aucun »); unticked boxes answer non / aucun."""
+        boxes: list[tuple[str, Any, str]] = []  # (question id, value when ticked, label)
+        for q in questions:
+            if q.type == "boolean":
+                boxes.append((q.id, True, q.text.rstrip(" ?")))
+            else:
+                boxes += [(q.id, c.id, c.label) for c in q.values[1:]]
+        while True:
+            choices = [Choice(wrap(label), value=i) for i, (_, _, label) in enumerate(boxes)]
+            if can_go_back:
+                choices.append(Choice(BACK_LABEL, value=BACK))
+            ticked = self._ask(questionary.checkbox(
+                message("Contexte", "Cochez ce qui s'applique ; aucun coché : aucun.",
+                        "(Espace pour cocher, Entrée pour valider)"),
+                choices=choices, instruction=NO_INSTRUCTION, style=STYLE, **self.io),
+                "Contexte",
+                lambda ids: None if BACK in ids else (
+                    " ; ".join(boxes[i][2] for i in ids) if ids else "Aucun"))
+            if BACK in ticked:
+                return BACK
+            values: dict[str, Any] = {q.id: (False if q.type == "boolean" else q.values[0].id)
+                                      for q in questions}
+            chosen = [boxes[i] for i in ticked]
+            twice = {qid for qid, _, _ in chosen if sum(b[0] == qid for b in chosen) > 1}
+            if twice:
+                self.say(wrap("Une seule réponse possible pour : " + ", ".join(
+                    q.text.rstrip(" ?") for q in questions if q.id in twice)
+                    + " (par exemple grossesse ou post-partum, pas les deux)."))
+                continue
+            for qid, value, _ in chosen:
+                values[qid] = value
+            return values
+
     def question(self, question: Question, current: Any, can_go_back: bool,
                  situation: Situation) -> Any:
         if question.type in ("boolean", "choice"):
