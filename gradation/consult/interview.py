@@ -126,8 +126,7 @@ class _Interview:
         group = context_group(self.situation, self.answers)
         if not group or not hasattr(self.asker, "context"):
             return False
-        values = self.asker.context(group, bool(self.history),  # type: ignore[attr-defined]
-                                    self.situation)
+        values = self.asker.context(group, bool(self.history), self.situation)
         if values is BACK:
             self.back()
         else:

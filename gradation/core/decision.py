@@ -257,8 +257,14 @@ def _check_age(grid: Grid, situation: Situation, answers: Mapping[str, Any], urg
 
 def _check_missing(situation: Situation, answers: Mapping[str, Any],
                    on_path: list[Question]) -> None:
-    missing = [q for q in on_path
-               if not situation.is_optional(q, answers) and answers.get(q.id) is None]
+    """Name every required answer missing, those whose asking depends on a missing answer
+    too (the suicide risk when the age is missing)."""
+    asked = {q.id for q in on_path}
+    undecided = [q for q in situation.questions if q.id not in asked
+                 and (c := situation.conditions.get(q.id)) is not None
+                 and c.evaluate(answers) is None]
+    missing = [q for q in situation.questions if (q in on_path or q in undecided)
+               and not situation.is_optional(q, answers) and answers.get(q.id) is None]
     if missing:
         listed = "\n".join(f"  - {q.id} : {situation.wording(q, answers)[0]} ({accepted(q)})"
                            for q in missing)

@@ -4,6 +4,7 @@ the patient is a minor, and what the conditions of numbers and warnings may read
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from gradation.core.model import Grid
@@ -22,3 +23,28 @@ def result_facts(answers: Mapping[str, Any], level: str, delay: str, situation: 
     """The answers, and the facts of the result that numbers and warnings may read."""
     return {**answers, "niveau": level, "delai": delay, "situation": situation,
             "age_inconnu": answers.get("age") is None, "recours": fallback}
+
+
+@dataclass(frozen=True, slots=True)
+class ResultQuestion:
+    """A fact of the result that the conditions of numbers and warnings may read."""
+
+    id: str
+    type: str
+    values: tuple[str, ...] = ()
+    ordered: bool = True
+
+    def choice_ids(self) -> list[str]:
+        return list(self.values)
+
+
+def result_questions(situations: list[str]) -> dict[str, Any]:
+    from gradation.core.schema import LEVELS
+
+    return {
+        "niveau": ResultQuestion("niveau", "choice", LEVELS),
+        "delai": ResultQuestion("delai", "choice", DELAYS),
+        "situation": ResultQuestion("situation", "choice", tuple(situations), ordered=False),
+        "age_inconnu": ResultQuestion("age_inconnu", "boolean"),
+        "recours": ResultQuestion("recours", "boolean"),
+    }

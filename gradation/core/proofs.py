@@ -91,8 +91,8 @@ def _values(situation: Situation, question: Question, grid: Grid | None = None) 
             starts = sorted({*starts, grid.model.minors.below})
         return starts
     values = candidate_values(situation, question)
-    if grid is not None and question.id not in read_questions(grid, situation) and not (
-            question.id in dict(SAFETY_RED_FLAGS)):
+    unread = grid is not None and question.id not in read_questions(grid, situation)
+    if unread and question.id not in dict(SAFETY_RED_FLAGS):
         return values[:1]  # read by no condition: one value stands for all (an exact reduction)
     if not (question.optional or question.optional_when):
         return values

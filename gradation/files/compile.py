@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gradation.core import conditions as cond
+from gradation.core.facts import result_questions
 from gradation.core.model import SAFETY_RED_FLAGS, CompiledRule, Grid, Situation, Variant
 from gradation.core.schema import CommonFile, ModelFile, Question, SituationFile
 from gradation.core.suggest import suggest
@@ -293,7 +294,7 @@ class GridCompiler:
             self.problem(file.name, position_of(item, "level"),
                          f"niveau {rule.level} absent de « levels »")
         c = self.condition(rule.when, scope, item, file.name, f"rules[{i}].when")
-        level_spec = None if urgent else spec.levels.get(rule.level)  # type: ignore[call-overload]
+        level_spec = spec.levels.get(rule.level) if rule.level != "urgence" else None
         cell = list(self.model.urgence_kinds) if urgent else (
             level_spec.all_kinds() if level_spec else [])
         for j, kind in enumerate(rule.calls or []):
@@ -333,7 +334,7 @@ class GridCompiler:
         `situation`, `age_inconnu`, `recours`)."""
         if not text:
             return None
-        scope = {**self.all_questions, **result_questions(self.model, self.situation_ids)}
+        scope = {**self.all_questions, **result_questions(self.situation_ids)}
         return self.condition(text, scope, container, self.model_file.name, what)
 
     def numbers(self) -> list[tuple[Any, cond.Condition | None]]:
@@ -362,31 +363,6 @@ class GridCompiler:
             if c is not None:
                 out.append((warning, c))
         return out
-
-
-@dataclass(frozen=True, slots=True)
-class ResultQuestion:
-    """A fact of the result that the conditions of numbers and warnings may read."""
-
-    id: str
-    type: str
-    values: tuple[str, ...] = ()
-    ordered: bool = True
-
-    def choice_ids(self) -> list[str]:
-        return list(self.values)
-
-
-def result_questions(model: ModelFile, situations: list[str]) -> dict[str, Any]:
-    from gradation.core.schema import DELAYS, LEVELS
-
-    return {
-        "niveau": ResultQuestion("niveau", "choice", LEVELS),
-        "delai": ResultQuestion("delai", "choice", DELAYS),
-        "situation": ResultQuestion("situation", "choice", tuple(situations), ordered=False),
-        "age_inconnu": ResultQuestion("age_inconnu", "boolean"),
-        "recours": ResultQuestion("recours", "boolean"),
-    }
 
 
 def duplicates(raw: Any, key: str, id_key: str, name: str, problems: list[Problem],
