@@ -272,7 +272,7 @@ def test_raising_any_answer_never_lowers_the_level_nor_slows_the_delay(grid, dat
         return
     before = decide(grid, situation, base, None, TODAY)
     after = decide(grid, situation, {**base, question.id: severe}, None, TODAY)
-    delays = ["programme", "rapide", "sans-delai"]
+    delays = ["programme", "rapide", "sous-72h", "sans-delai"]
     assert RANK[after.level] >= RANK[before.level]
     assert delays.index(after.delay) >= delays.index(before.delay)
 

@@ -68,6 +68,31 @@ def _checklist_group(grid: Grid, situation: Situation, answers: Mapping[str, Any
     return group
 
 
+def context_boxes(questions: list[Question]) -> list[tuple[str, Any, str]]:
+    """The boxes of the context checklist, as (question id, answer when ticked, label): one per
+    yes/no question, one per value of a choice other than its first (« aucun »)."""
+    boxes: list[tuple[str, Any, str]] = []
+    for q in questions:
+        if q.type == "boolean":
+            boxes.append((q.id, True, q.text.rstrip(" ?")))
+        else:
+            boxes += [(q.id, c.id, c.label) for c in q.values[1:]]
+    return boxes
+
+
+def context_answers(questions: list[Question], ticked: list[tuple[str, Any, str]]
+                    ) -> dict[str, Any] | list[str]:
+    """The answers of the ticked boxes (an unticked box answers non / aucun), or the texts of
+    the questions ticked twice (grossesse and post-partum): to be asked again."""
+    twice = [q.text.rstrip(" ?") for q in questions if sum(b[0] == q.id for b in ticked) > 1]
+    if twice:
+        return twice
+    values: dict[str, Any] = {q.id: (False if q.type == "boolean" else q.values[0].id)
+                              for q in questions}
+    values.update({qid: value for qid, value, _ in ticked})
+    return values
+
+
 def context_group(situation: Situation, answers: Mapping[str, Any]) -> list[Question]:
     """The context questions still to ask (pregnancy, already followed, an attempt already
     treated, suspected maltreatment): one checklist screen."""

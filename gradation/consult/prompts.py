@@ -11,7 +11,7 @@ from typing import Any
 import questionary
 from questionary import Choice, Style
 
-from gradation.consult.interview import BACK
+from gradation.consult.interview import BACK, context_answers, context_boxes
 from gradation.core.answers import AnswerError, normalise
 from gradation.core.decision import age_text, display_answer, situations_for_age
 from gradation.core.model import Grid, Situation, Territory
@@ -140,14 +140,8 @@ class QuestionaryAsker:
 
     def context(self, questions: list[Question], can_go_back: bool,
                 situation: Situation) -> Any:
-        """The context questions on one screen: a box per yes/no question, a box per value of a
-        choice other than its first (« aucun »); unticked boxes answer non / aucun."""
-        boxes: list[tuple[str, Any, str]] = []  # (question id, value when ticked, label)
-        for q in questions:
-            if q.type == "boolean":
-                boxes.append((q.id, True, q.text.rstrip(" ?")))
-            else:
-                boxes += [(q.id, c.id, c.label) for c in q.values[1:]]
+        """The context questions on one screen (interview.context_boxes)."""
+        boxes = context_boxes(questions)
         while True:
             choices = [Choice(wrap(label), value=i) for i, (_, _, label) in enumerate(boxes)]
             if can_go_back:
@@ -156,23 +150,15 @@ class QuestionaryAsker:
                 message("Contexte", "Cochez ce qui s'applique ; aucun coché : aucun.",
                         "(Espace pour cocher, Entrée pour valider)"),
                 choices=choices, instruction=NO_INSTRUCTION, style=STYLE, **self.io),
-                "Contexte",
-                lambda ids: None if BACK in ids else (
+                "Contexte", lambda ids: None if BACK in ids else (
                     " ; ".join(boxes[i][2] for i in ids) if ids else "Aucun"))
             if BACK in ticked:
                 return BACK
-            values: dict[str, Any] = {q.id: (False if q.type == "boolean" else q.values[0].id)
-                                      for q in questions}
-            chosen = [boxes[i] for i in ticked]
-            twice = {qid for qid, _, _ in chosen if sum(b[0] == qid for b in chosen) > 1}
-            if twice:
-                self.say(wrap("Une seule réponse possible pour : " + ", ".join(
-                    q.text.rstrip(" ?") for q in questions if q.id in twice)
-                    + " (par exemple grossesse ou post-partum, pas les deux)."))
-                continue
-            for qid, value, _ in chosen:
-                values[qid] = value
-            return values
+            values = context_answers(questions, [boxes[i] for i in ticked])
+            if isinstance(values, dict):
+                return values
+            self.say(wrap("Une seule réponse possible pour : " + ", ".join(values)
+                          + " (grossesse ou post-partum, pas les deux)."))
 
     def question(self, question: Question, current: Any, can_go_back: bool,
                  situation: Situation) -> Any:
