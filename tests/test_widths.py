@@ -16,7 +16,10 @@ TERRITORY = str(ROOT / "tests" / "cases" / "territoire.yaml")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 BOX = re.compile(r"[│┃┏┓┗┛┡┩┠┨━─┼╇╋┳┻╭╮╰╯├┤┬┴┌┐└┘═║]+")
 TABLE_EDGES = {"┏": "┓", "┃": "┃", "┡": "┩", "│": "│", "├": "┤", "└": "┘"}
-PSY = {**ADULT, "premier_episode": "oui", "decompensation": "non", "rupture_de_soins": "non"}
+CONTEXT = {"perinatalite": "aucun", "suivi_psychiatrique": "non", "tentative_evaluee": "non",
+           "maltraitance_suspectee": "non"}
+PSY = {**ADULT, **CONTEXT, "premier_episode": "oui", "decompensation": "non",
+       "rupture_de_soins": "non"}
 
 
 def flat(text: str) -> str:
@@ -96,8 +99,8 @@ def test_the_questionnaire_wraps_its_choices_at_any_width(tmp_path, columns):
     lines = ANSI.sub("", child.logfile_read.getvalue()).replace("\r", "").split("\n")
     # the help on its own lines under the question, not after it on the same line
     assert any(line.startswith("  Élevé : scénario précis") for line in lines), lines
-    assert "Moyen (scénario envisagé, pas de passage à l'acte prévu à court terme)" in screen
-    assert "Élevé (scénario précis, passage à l'acte imminent)" in screen
+    assert "Moyen : scénario envisagé, sans date ni moyen préparé" in screen
+    assert "Élevé : scénario précis, date ou moyen à disposition" in screen
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
@@ -110,11 +113,12 @@ def test_each_answered_screen_leaves_one_line_in_french_with_its_answer(tmp_path
     env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path)}
     env.pop("COLUMNS", None)
     child = pexpect.spawn(sys.executable, ["-m", "gradation", "orient", "-t", TERRITORY],
-                          env=env, encoding="utf-8", timeout=20, dimensions=(40, 60))
+                          env=env, encoding="utf-8", timeout=20, dimensions=(80, 60))
     child.logfile_read = io.StringIO()  # everything the terminal received
     steps = [("Situation clinique", "\x1b[B" * 3 + "\r"), ("Âge du patient", "34\r"),
              ("Commune de résidence", "99001\r"), ("Risque suicidaire", "\x1b[B\r"),
-             ("Signes d'urgence présents", "\r"), ("Retentissement fonctionnel", "\x1b[B\r"),
+             ("Signes d'urgence présents", "\r"), ("Contexte", "\r"),
+             ("Retentissement fonctionnel", "\x1b[B\r"),
              ("Soins bien conduits", "\r"), ("Premier épisode", "\x1b[B\r")]
     for prompt, keys in steps:
         child.expect_exact(prompt)
@@ -125,8 +129,10 @@ def test_each_answered_screen_leaves_one_line_in_french_with_its_answer(tmp_path
     expected = ["? Situation clinique — Troubles psychiatriques (psychose, trouble bipolaire …)",
                 "? Âge du patient (en années) — 34",
                 "? Commune de résidence (code INSEE) — 99001",
-                "? Risque suicidaire : niveau d'urgence (RUD) — Faible (idées sans scénario)",
+                "? Risque suicidaire : niveau d'urgence (RUD) — Faible : idées de mort ou de "
+                "suicide, sans scénario",
                 "? Signes d'urgence présents ? — Aucun",
+                "? Contexte — Aucun",
                 "? Retentissement fonctionnel (vie quotidienne, scolarité, travail, relations) — "
                 "Léger",
                 "? Soins bien conduits sans amélioration suffisante ? — Non",
