@@ -61,7 +61,7 @@ vignettes:
   - id: v7-dyslexie
     situation: enfant-apprentissages
     story: "Léo, 7 ans, ne sait pas lire ; l'enseignante évoque une dyslexie."
-    answers: {{age: 7, {CALM}, enfant_en_danger: non, maltraitance_suspectee: non,
+    answers: {{age: 7, {CALM}, maltraitance_suspectee: non,
               retentissement: modere, suspicion_tnd: oui, troubles_psychiques_associes: non}}
     level: "2"
   - id: v8-voix

@@ -87,4 +87,9 @@ def unneeded(grid: Grid, situation: Situation, raw: Mapping[str, Any]) -> list[s
         question = situation.question(qid)
         if qid not in answers and question is not None and question.optional:
             answers[qid] = None
+    # An optional question left out of a script is unanswered (« non évalué »), not to come.
+    for question in situation.questions:
+        if (question.id not in answers and situation.is_optional(question, answers)
+                and is_asked(situation, question, answers)):
+            answers[question.id] = None
     return pending(situation, answers) if settled(grid, situation, answers) else []
