@@ -74,8 +74,8 @@ def test_validate_a_situation_file_and_a_grid_folder(cli, tmp_path):
     grids = tmp_path / "g"
     shutil.copytree(default_grids_dir(), grids)
     situation = grids / "situations" / "gaja.yaml"
-    situation.write_text(situation.read_text("utf-8").replace("extension: [chs, hopital-de-jour]",
-                                                              "extension: [chs, hopital-de-jours]"),
+    situation.write_text(situation.read_text("utf-8").replace("extension: [chs, hopital-de-jour,",
+                                                              "extension: [chs, hopital-de-jours,"),
                          "utf-8")
     for target in (situation, grids):
         result = cli("grid", "validate", str(target))
@@ -248,7 +248,7 @@ def test_init_use_and_coverage(cli, tmp_path, monkeypatch):
     assert data["grid"]["territory"] == "demo"
     monkeypatch.delenv("GRADATION_TERRITORY")
     report = cli("territory", "coverage", "-f", "markdown").stdout
-    assert "| psychiatrie | 0 | 1 | 0 | 0 |" in report
+    assert "| psychiatrie | 0 | 1 | 1 | 0 |" in report  # the CMP evaluates within 72 h at level 3
     assert "- **Bêta** (99002) : anxio-depression niveau 1" in report
     assert "psychiatrie niveau 2" in report.split("**Bêta**")[1]
     assert "psychiatrie niveau 2" not in report.split("**Alpha**")[1].split("**Bêta**")[0]

@@ -27,8 +27,8 @@ def test_an_opinion_request_follows_the_has_2018_guide(cli, tmp_path):
     assert text.startswith("# Demande d'avis spécialisé (brouillon)")
     assert "AVIS RAPIDE" in text  # a first episode: rapide
     destinataire = text.split("## Destinataire")[1].split("##")[0]
-    assert "Soins partagés" in destinataire  # the first listed resource, with its contacts
-    assert "Madame, Monsieur," in text  # a team, not a physician
+    assert "Dr X (psychiatre)" in destinataire  # the first listed resource, with its contacts
+    assert "Chère consœur, cher confrère," in text  # a physician
     question = text.split("## Ma question")[1].split("##")[0]
     assert question.strip().endswith("?")  # the reason phrased as a question
     assert "premier épisode suspecté" in question and "Troubles psychiatriques" not in question

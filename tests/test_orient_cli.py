@@ -25,14 +25,20 @@ def test_json_holds_exactly_the_contract_object(cli):
             "unanswered", "ignored", "warnings", "grid"} <= set(data)
     assert data["situation"] == "psychiatrie" and data["level"] == "2"
     assert data["delay"] == "rapide" and [r["id"] for r in data["fallback"]] == ["urgences"]
-    assert [r["id"] for r in data["resources"]] == ["dsp", "psychiatre-x", "cmp-ab"]
-    # `because`: the rules that called the kind; none for a resource placed by hand
-    assert [r["because"] for r in data["resources"]] == [[], ["premier-episode"],
-                                                         ["premier-episode"]]
-    assert data["fallback"][0]["because"] == []
+    # the called kinds first (sort key a), the team placed by hand after them
+    assert [r["id"] for r in data["resources"]] == ["psychiatre-x", "cmp-ab", "dsp"]
+    # `because`: the rules that called the kind; none for a resource placed by hand; in the
+    # fallback, the rules that no one answers in time
+    assert [r["because"] for r in data["resources"]] == [["premier-episode"],
+                                                         ["premier-episode"], []]
+    assert data["fallback"][0]["because"] == ["premier-episode"]
     first = data["reasons"][0]
-    assert first["rule"] == "premier-episode" and first["source"] and first["text"]
-    cmp = data["resources"][2]
+    assert first["rule"] == "premier-episode" and first["text"]
+    # two references: the criterion's source, the seed cell its resources come from
+    assert first["source"].startswith("HAS 2018")
+    assert first["cell"] == "CMGF 2022, table des situations (d'après CMG 2019)"
+    assert "advice" not in first  # only where the rule has one
+    cmp = data["resources"][1]
     assert cmp["serves"] == ["99001", "99002"] and cmp["wait_weeks"] == 12
     assert data["grid"]["territory"] == "tests" and data["grid"]["version"]
     assert result.stderr == ""
@@ -107,11 +113,14 @@ def test_missing_answers_are_all_named_without_a_terminal(cli):
     result = cli("orient", "-s", "psychiatrie", "-t", TERRITORY, "-a", "age=30")
     assert result.exit_code == 2
     assert result.stdout == ""
-    for qid in ("risque_suicidaire", "danger_autrui", "agitation", "confusion",
-                "intoxication_aigue", "retentissement", "echec_soins_anterieurs",
-                "premier_episode", "decompensation", "rupture_de_soins"):
+    for qid in ("risque_suicidaire", "tentative_recente", "mise_en_danger", "danger_autrui",
+                "agitation", "confusion", "intoxication_aigue", "enfant_en_danger",
+                "retentissement", "echec_soins_anterieurs", "premier_episode", "decompensation",
+                "rupture_de_soins"):
         assert qid in result.stderr
-    assert "enfant_en_danger" not in result.stderr
+    # optional from 18 (a child of the household): never required of an adult
+    assert "maltraitance_suspectee" not in result.stderr
+    assert "Un enfant du foyer en danger immédiat" in result.stderr  # worded by age
     assert "Traceback" not in result.stderr
 
 
@@ -192,7 +201,10 @@ def test_unanswered_score_that_could_raise_the_level_is_named(cli):
     answers = {**ADULT, "phq9": None, "gad7": 3, "retentissement_travail": "non",
                "doute_diagnostique": "non"}
     data = as_json(orient(cli, "anxio-depression", answers, "-f", "json").stdout)
-    assert data["unanswered"] == ["phq9"] and data["could_raise"] == ["phq9"]
+    assert data["unanswered"] == ["perinatalite", "suivi_psychiatrique", "tentative_evaluee",
+                                  "maltraitance_suspectee", "phq9"]
+    # an attempt already treated or a PHQ-9 of 20 would take the patient to level 3
+    assert data["could_raise"] == ["tentative_evaluee", "phq9"]
     result = orient(cli, "anxio-depression", answers)
     assert "pourrait relever le niveau" in result.stdout and "PHQ-9" in result.stdout
 

@@ -161,8 +161,13 @@ _TOKEN = re.compile(
 _BOOLEAN_WORDS = {"oui": True, "non": False, "true": True, "false": False}
 
 
-def parse(text: str, questions: Mapping[str, QuestionLike]) -> Condition:
-    """Parse and check a condition against the questions it may read."""
+def parse(text: str, questions: Mapping[str, QuestionLike],
+          absent: list[str] | None = None) -> Condition:
+    """Parse and check a condition against the questions it may read.
+
+    With `absent` (a list to fill), a question or a choice value that these grids lack is no
+    error: it is noted there and never holds (a grid adapted without some situations keeps the
+    model's numbers and warnings for the others)."""
     tokens: list[tuple[str, str, int]] = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
@@ -174,7 +179,7 @@ def parse(text: str, questions: Mapping[str, QuestionLike]) -> Condition:
         tokens.append((kind, value, match.start(kind)))
     if not tokens:
         raise ConditionError("condition vide")
-    parser = _Parser(text, tokens, questions)
+    parser = _Parser(text, tokens, questions, absent)
     cond = parser.expr()
     if parser.index < len(tokens):
         kind, value, offset = tokens[parser.index]
@@ -184,12 +189,14 @@ def parse(text: str, questions: Mapping[str, QuestionLike]) -> Condition:
 
 class _Parser:
     def __init__(
-        self, text: str, tokens: list[tuple[str, str, int]], questions: Mapping[str, QuestionLike]
+        self, text: str, tokens: list[tuple[str, str, int]], questions: Mapping[str, QuestionLike],
+        absent: list[str] | None = None,
     ) -> None:
         self.text = text
         self.tokens = tokens
         self.index = 0
         self.questions = questions
+        self.absent = absent
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -231,6 +238,13 @@ class _Parser:
 
     def compare(self, qid: str, offset: int) -> Compare:
         question = self.questions.get(qid)
+        if question is None and self.absent is not None:
+            self.absent.append(f"question « {qid} »")
+            token = self.peek()
+            if token is None or token[0] != "op":
+                return Compare(qid, "=", True)
+            self.index += 1
+            return Compare(qid, token[1], self.take()[1])  # never answered here: never holds
         if question is None:
             raise ConditionError(
                 f"question « {qid} » inconnue{suggest(qid, self.questions)}", offset
@@ -252,6 +266,9 @@ class _Parser:
             return Compare(qid, op, _BOOLEAN_WORDS[raw])
         if question.type == "choice":
             choices = question.choice_ids()
+            if raw not in choices and self.absent is not None and op in ("=", "!="):
+                self.absent.append(f"valeur « {raw} » de « {qid} »")
+                return Compare(qid, op, raw)
             if raw not in choices:
                 raise ConditionError(
                     f"« {raw} » n'est pas une valeur de « {qid} » "

@@ -115,9 +115,8 @@ class GridCompiler:
         matching = raw.get("matching") or {}
         for i, extra in enumerate(self.model.matching.bridge_extra):
             if extra.unless:
-                c = self.condition(extra.unless, self.all_questions,
-                                   matching["bridge_extra"][i], self.model_file.name,
-                                   f"matching.bridge_extra[{i}].unless")
+                c = self.lenient(extra.unless, self.all_questions, matching["bridge_extra"][i],
+                                 f"matching.bridge_extra[{i}].unless")
                 if c is not None:
                     grid.bridge_conditions[extra.unless] = c
 
@@ -335,7 +334,24 @@ class GridCompiler:
         if not text:
             return None
         scope = {**self.all_questions, **result_questions(self.situation_ids)}
-        return self.condition(text, scope, container, self.model_file.name, what)
+        return self.lenient(text, scope, container, what)
+
+    def lenient(self, text: str, scope: Mapping[str, Any], container: Any, what: str
+                ) -> cond.Condition | None:
+        """A condition of model.yaml: what these grids lack (a situation left out of an adapted
+        grid, its questions) is a warning, and never holds."""
+        absent: list[str] = []
+        try:
+            parsed = cond.parse(text, scope, absent)
+        except cond.ConditionError as exc:
+            self.problem(self.model_file.name, position_of(container, "when"),
+                         f"{what} : {exc.message}")
+            return None
+        for name in dict.fromkeys(absent):
+            self.problems.append(Problem(
+                self.model_file.name, *position_of(container, "when"),
+                f"{what} : {name} absente de ces grilles, ignorée", "avertissement"))
+        return parsed
 
     def numbers(self) -> list[tuple[Any, cond.Condition | None]]:
         raw = self.model_file.raw.get("numbers") or []

@@ -28,7 +28,8 @@ def resource_json(res: Resource, grid: Grid, result: Result) -> dict[str, Any]:
     data["wait_weeks"] = res.wait_weeks
     data["kind_label"] = grid.kind_label(res.kind)
     data["because"] = list(result.because.get(res.id, []))
-    data["fast"] = res.is_fast()
+    data["fast"] = res.is_fast(result.delay if result.delay in ("rapide", "sous-72h")
+                               else "rapide")
     data["extension"] = result.level != "urgence" and result.situation.is_extension(
         result.level, res.kind)
     return data
@@ -44,8 +45,8 @@ def result_json(result: Result, grid: Grid) -> dict[str, Any]:
         "delay": result.delay,
         "delay_label": grid.delay_label(result.delay),
         "reasons": [
-            {"rule": r.rule, "text": r.text, "source": r.source, "level": r.level,
-             "delay": r.delay}
+            {"rule": r.rule, "text": r.text, "source": r.source, "cell": r.cell,
+             "level": r.level, "delay": r.delay, **({"advice": r.advice} if r.advice else {})}
             for r in result.reasons
         ],
         "resources": [resource_json(r, grid, result) for r in result.resources],
@@ -55,6 +56,7 @@ def result_json(result: Result, grid: Grid) -> dict[str, Any]:
         "alongside": [resource_json(r, grid, result) for r in result.alongside],
         "fallback": [resource_json(r, grid, result) for r in result.fallback],
         "fallback_needed": result.fallback_needed,
+        "fallback_delay": result.fallback_delay,
         "numbers": [
             {"number": n.dial, "display": n.number, "label": n.label,
              **({"note": n.note} if n.note else {})}
