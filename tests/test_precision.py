@@ -42,8 +42,10 @@ def test_json_carries_delay_fallback_and_because(cli):
     assert data["delay"] == "rapide" and data["delay_label"] == "Avis rapide — dans la semaine"
     assert [r["id"] for r in data["resources"]] == ["psychiatre"]
     assert data["resources"][0]["because"] == ["rupture-de-soins"]
-    assert [r["id"] for r in data["fallback"]] == ["urgences"]
-    assert data["fallback"][0]["because"] == []
+    # a psychiatric reason that no one answers in time: the emergency department and the
+    # crisis centre, because of that rule
+    assert [r["id"] for r in data["fallback"]] == ["urgences", "crise"]
+    assert data["fallback"][0]["because"] == ["rupture-de-soins"]
     assert [n["number"] for n in data["numbers"]] == ["15"]
     assert any("dans la semaine" in w for w in data["warnings"])
 
@@ -97,8 +99,15 @@ def test_mon_soutien_psy_warning_only_with_a_listed_participant_and_a_suicide_ri
     result = decide(grid, enfant, child, precision, TODAY)
     assert "psy-msp" not in [r.id for r in result.resources]
     assert not any("Mon soutien psy" in w for w in result.warnings)
+    # from 6 the suicide risk is asked (below, it is not, and the answer is ignored)
     result = decide(grid, enfant, {**child, "age": 3}, precision, TODAY)
-    assert any("Mon soutien psy" in w for w in result.warnings)
+    assert not any("Mon soutien psy" in w for w in result.warnings)
+    assert "risque_suicidaire" in result.ignored
+    # at 6 the risk takes the child to level 3: a Mon soutien psy psychologist is never the
+    # one to wait with (rule 4), so none is listed and no warning is needed
+    result = decide(grid, enfant, {**child, "age": 6}, precision, TODAY)
+    listed = [r.id for r in [*result.resources, *result.bridge, *result.alongside]]
+    assert result.level == "3" and result.bridge and "psy-msp" not in listed
 
 
 def test_the_grid_kind_is_psychologue_without_mon_soutien_psy(grid):
@@ -113,8 +122,8 @@ def test_maltreatment_suspected_for_a_child_of_an_adult_patient_is_honoured(cli)
     assert list(numbers) == ["119"]
     assert "information préoccupante" in numbers["119"]["note"] and "CRIP" in numbers["119"][
         "note"]
-    assert any("maltraitance_suspectee" in w and "prise en compte" in w
-               for w in data["warnings"])
+    # asked at any age now (a child of the household): no « not asked on this path » warning
+    assert not any("maltraitance_suspectee" in w for w in data["warnings"])
 
 
 def test_tobacco_number_is_shown_with_its_spaces_and_dialled_without(cli):
@@ -122,8 +131,9 @@ def test_tobacco_number_is_shown_with_its_spaces_and_dialled_without(cli):
     data = as_json(orient(cli, "addictions", answers, "-f", "json").stdout)
     assert data["level"] == "1"
     assert data["numbers"][0]["number"] == "3989" and data["numbers"][0]["display"] == "39 89"
-    assert [r["rule"] for r in data["reasons"]] == ["niveau-1", "dependance-tabac"]
-    assert data["reasons"][1]["source"] == "HAS 2014, arrêt de la consommation de tabac"
+    # « aucun critère » only when no rule holds: here the level-1 rule says why
+    assert [r["rule"] for r in data["reasons"]] == ["dependance-tabac"]
+    assert data["reasons"][0]["source"] == "HAS 2014, arrêt de la consommation de tabac"
 
 
 # --- What the GP reads ---------------------------------------------------------------------------
@@ -180,7 +190,8 @@ def test_a_called_kind_must_exist_in_the_catalogue(tmp_path):
 
 def test_a_called_kind_outside_its_cell_must_be_marked_extension(tmp_path):
     grids = copy_grids(tmp_path)
-    edit(grids / "situations" / "gaja.yaml", "extension: [cmp, psychiatre]", "extension: [cmp]")
+    edit(grids / "situations" / "gaja.yaml", "extension: [cmp, psychiatre, psychiatrie-perinatale]",
+         "extension: [cmp, psychiatrie-perinatale]")
     with pytest.raises(LoadError) as caught:
         load_grid(grids)
     assert "type « psychiatre » absent du niveau 2 de la situation ; ajoutez-le à " \
@@ -201,6 +212,8 @@ def test_a_rapid_path_without_a_fallback_kind_is_caught(tmp_path):
     grids = copy_grids(tmp_path)
     edit(grids / "model.yaml", "    - kind: urgences\n",
          "    - kind: urgences\n      when: \"risque_suicidaire >= moyen\"\n")
+    edit(grids / "model.yaml", "      psy_only: true\n",
+         "      psy_only: true\n      when: \"risque_suicidaire >= moyen\"\n")
     grid = load_grid(grids)
     findings = check_situation(grid, grid.situations["psychiatrie"])
     fallback = [f for f in findings if f.check == "fallback"]
@@ -214,7 +227,7 @@ def test_a_reason_that_slows_the_delay_when_answers_worsen_is_caught(tmp_path):
     text = path.read_text(encoding="utf-8")
     start = text.index("id: decompensation-severe")
     end = text.index("id: premier-episode-severe")
-    path.write_text(text[:start] + text[start:end].replace("delay: rapide", "delay: programme")
+    path.write_text(text[:start] + text[start:end].replace("delay: sous-72h", "delay: programme")
                     .replace("when: \"decompensation and retentissement = severe\"",
                              "when: \"retentissement = severe\"") + text[end:],
                     encoding="utf-8")

@@ -42,8 +42,13 @@ def test_validation_warns_at_366_days_only(grid, ages):
     assert [p.line for p in stale] == [4] and not stale[0].is_error
 
 
+# the context screen answered (nothing applies): only the scores are left unanswered
+CONTEXT = {"perinatalite": "aucun", "suivi_psychiatrique": False, "tentative_evaluee": False,
+           "maltraitance_suspectee": False}
+
+
 def _could_raise(grid, situation, answers):  # type: ignore[no-untyped-def]
-    return decide(grid, grid.situations[situation], answers).could_raise
+    return decide(grid, grid.situations[situation], {**CONTEXT, **answers}).could_raise
 
 
 def test_an_unanswered_score_is_named_when_it_could_raise_the_level(grid):
@@ -54,11 +59,14 @@ def test_an_unanswered_score_is_named_when_it_could_raise_the_level(grid):
 
 def test_an_unanswered_score_is_not_named_when_the_level_is_already_above_it(grid):
     # a diagnostic doubt already takes the patient to level 3: no score can raise it
-    answers = {**ANXIO, "phq9": None, "doute_diagnostique": True}
+    answers = {**ANXIO, **CONTEXT, "phq9": None, "doute_diagnostique": True}
     result = decide(grid, grid.situations["anxio-depression"], answers)
     assert result.level == "3" and result.unanswered == ["phq9"] and result.could_raise == []
     # alcohol dependence is level 2, as high as an AUDIT score could take it
     alcool = {**BASE, "produit": "alcool", "audit": None, "sevrage_complique": False,
               "dependance": True, "retentissement_travail": False}
     assert _could_raise(grid, "addictions", alcool) == []
+    # an attempt already treated is a level-2 rule here: unanswered, it could not raise it
+    assert decide(grid, grid.situations["addictions"], {**alcool, **CONTEXT,
+                  "tentative_evaluee": None}).could_raise == []  # level 2 already
     assert _could_raise(grid, "addictions", {**alcool, "dependance": False}) == ["audit"]

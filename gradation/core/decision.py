@@ -290,6 +290,7 @@ def decide(
         territory=territory,
         not_asked=skipped,
         also=_also(grid, situation, answers.get("age")),
+        today=today,
     )
     if level != "urgence":
         result.could_raise = [q for q in unanswered

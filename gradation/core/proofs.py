@@ -164,10 +164,11 @@ def follows_the_team(assessment: Assessment) -> bool:
         cmp.question == "suivi_psychiatrique" for r in rules for cmp in comparisons(r.condition))
 
 
-def fallback_kinds(grid: Grid, answers: dict[str, Any]) -> list[str]:
-    """The urgence kinds a fallback may list when no one can see the patient in time."""
+def fallback_kinds(grid: Grid, answers: dict[str, Any], psy: bool = True) -> list[str]:
+    """The urgence kinds a fallback may list when no one can see the patient in time (`psy`: a
+    psychiatric reason is among those not answered)."""
     return [entry.kind for entry, condition in grid.fallback
-            if (condition is None or holds(condition, answers))
+            if (condition is None or holds(condition, answers)) and (psy or not entry.psy_only)
             and entry.kind in grid.model.urgence_kinds]
 
 
@@ -208,7 +209,8 @@ class _Checker:
         if not called_kinds(self.grid, self.situation, result) and not follows_the_team(result):
             self.report("kinds", f"le niveau {result.level} n'appelle aucun type de ressource",
                         answers)
-        if result.delay in ("rapide", "sous-72h") and not fallback_kinds(self.grid, answers):
+        timed = result.timed()
+        if timed and not all(fallback_kinds(self.grid, answers, r.psy) for r in timed):
             self.report("fallback", "avis rapide sans aucun type de recours en urgence "
                         "(matching.fallback, model.yaml)", answers)
         self.red_flags(answers)

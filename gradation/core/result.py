@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,7 @@ class Result:
     also: list[str] = field(default_factory=list)  # overlapping situations the patient fits
     grid_version: str = ""
     territory: Territory | None = None
+    today: dt.date | None = None  # the date of the run (an urgent slot's declaration ages)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ def resource_json(res: Resource, grid: Grid, result: Result) -> dict[str, Any]:
     data["kind_label"] = grid.kind_label(res.kind)
     data["because"] = list(result.because.get(res.id, []))
     data["fast"] = res.is_fast(result.delay if result.delay in ("rapide", "sous-72h")
-                               else "rapide")
+                               else "rapide", result.today)
     data["extension"] = result.level != "urgence" and result.situation.is_extension(
         result.level, res.kind)
     return data
