@@ -35,7 +35,11 @@ SEED_SITUATION_CELLS = {
 def test_situations_table_has_every_seed_cell_and_marks_the_extension(cli):
     out = cli("situations", "--format", "markdown").stdout
     rows = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line][1:]
-    assert len(rows) == 5
+    assert len(rows) == 6
+    # the extension situation: marked as such, every kind of it marked too
+    adolescent = next(r for r in rows if r.startswith("| Adolescent en souffrance psychique"))
+    assert "situation d'extension (absente de la table source)" in adolescent
+    assert "Pédopsychiatre libéral *(extension)*" in adolescent
     for start, cells in SEED_SITUATION_CELLS.items():
         row = next(r for r in rows if r.startswith(f"| {start}"))
         columns = [c.strip() for c in row.strip("|").split(" | ")][1:]
@@ -45,15 +49,46 @@ def test_situations_table_has_every_seed_cell_and_marks_the_extension(cli):
     # extensions (default-grid.md): each marked on its own kind, nowhere else
     marked = {(r.split(" | ")[0].strip("| "), m) for r in rows
               for m in re.findall(r"([^,|]+?) \*\(extension\)\*", r)}
-    assert {(row[:20], kind.strip()) for row, kind in marked} == {
-        ("Conduites addictives", "Consultation jeunes consommateurs (CJC)"),
-        ("Conduites addictives", "Psychiatre libéral"),
+    # (default-grid.md: the 2026-11-28 extensions, then those of 2026-12-01: minors, perinatal
+    # care, the 72-hour evaluation, the called-only PMI, sage-femme and CAARUD)
+    assert {(row[:20], kind.strip()) for row, kind in marked
+            if not row.startswith("Adolescent")} == {
+        ("Anxio-dépression, tr", "CMP infanto-juvénile"),
+        ("Anxio-dépression, tr", "Maison des adolescents"),
+        ("Anxio-dépression, tr", "Protection maternelle et infantile (PMI)"),
+        ("Anxio-dépression, tr", "Sage-femme"),
+        ("Anxio-dépression, tr", "unité mère-bébé)"),
+        ("Conduites addictives", "CAARUD"),
+        ("Conduites addictives", "CMP infanto-juvénile"),
         ("Conduites addictives", "Centre médico-psychologique (adultes)"),
+        ("Conduites addictives", "Consultation jeunes consommateurs (CJC)"),
+        ("Conduites addictives", "Maison des adolescents"),
+        ("Conduites addictives", "Protection maternelle et infantile (PMI)"),
+        ("Conduites addictives", "Psychiatre libéral"),
+        ("Conduites addictives", "Sage-femme"),
+        ("Conduites addictives", "Équipe de liaison et de soins en addictologie (ELSA)"),
         ("Enfant en difficulté", "Centre médico-psycho-pédagogique"),
+        ("Enfant en difficulté", "Maison des adolescents"),
+        ("Enfant en difficulté", "Protection maternelle et infantile (PMI)"),
+        ("Grands adolescents e", "CMP infanto-juvénile"),
+        ("Grands adolescents e", "Centre d'accueil et de crise (accueil psychiatrique 24 h/24)"),
         ("Grands adolescents e", "Centre médico-psychologique (adultes)"),
-        ("Grands adolescents e", "Psychiatre libéral"),
+        ("Grands adolescents e", "Hospitalisation pour adolescents (pédopsychiatrie)"),
         ("Grands adolescents e", "Hospitalisation psychiatrique (CHS)"),
         ("Grands adolescents e", "Hôpital de jour"),
+        ("Grands adolescents e", "Protection maternelle et infantile (PMI)"),
+        ("Grands adolescents e", "Psychiatre libéral"),
+        ("Grands adolescents e", "Sage-femme"),
+        ("Grands adolescents e", "unité mère-bébé)"),
+        ("Troubles psychiatriq", "CMP infanto-juvénile"),
+        ("Troubles psychiatriq", "Centre d'accueil et de crise (accueil psychiatrique 24 h/24)"),
+        ("Troubles psychiatriq", "Centre médico-psychologique (adultes)"),
+        ("Troubles psychiatriq", "Hospitalisation pour adolescents (pédopsychiatrie)"),
+        ("Troubles psychiatriq", "Maison des adolescents"),
+        ("Troubles psychiatriq", "Protection maternelle et infantile (PMI)"),
+        ("Troubles psychiatriq", "Psychiatre libéral"),
+        ("Troubles psychiatriq", "Sage-femme"),
+        ("Troubles psychiatriq", "unité mère-bébé)"),
     }
     text = cli("situations").stdout
     assert "* extension" in text
@@ -132,7 +167,9 @@ def test_mermaid_draws_each_rule_once_from_where_it_is_decided(cli):
     out = cli("show", "psychiatrie", "--format", "mermaid").stdout
     _, edges = parse_mermaid(out)
     # « décompensation et retentissement sévère »: one link, from the later question of the two
-    assert edges.count(("Q_decompensation", "L_3")) == 1
+    # (the other link from there is the pregnancy rule, decided at the same question)
+    assert out.count('Q_decompensation -- "Signes de décompensation (rechute) : oui et '
+                     'Retentissement') == 1
     assert ("Q_retentissement", "L_3") not in edges
     # a rule on its own question says only the answer; a composite rule says it all
     assert 'Q_danger_autrui -- "oui" --> L_urgence' in out
@@ -150,7 +187,7 @@ def test_explain_lists_every_rule_and_what_would_change_the_level(cli):
                  "--explain", "-f", "json")
     data = json.loads(result.stdout)["explain"]
     rules = {r["rule"]: r for r in data["rules"]}
-    assert len(rules) == 6 + 7  # the red flags and the situation's rules
+    assert len(rules) == 8 + 13  # the red flags and the situation's rules
     assert rules["retentissement-travail"]["fired"] is True
     assert rules["phq9-severe"]["fired"] is False
     assert rules["phq9-severe"]["answers"] == {"phq9": "12"}
@@ -278,7 +315,7 @@ vignettes:
   - id: a
     situation: psychiatrie
     story: "Premier épisode, retentissement modéré."
-    answers: {age: 30, commune: "99001", risque_suicidaire: aucun, danger_autrui: non, agitation: non, confusion: non, intoxication_aigue: non, retentissement: modere, echec_soins_anterieurs: aucun, premier_episode: oui}
+    answers: {age: 30, commune: "99001", risque_suicidaire: aucun, tentative_recente: non, mise_en_danger: non, danger_autrui: non, agitation: non, confusion: non, intoxication_aigue: non, enfant_en_danger: non, retentissement: modere, echec_soins_anterieurs: aucun, premier_episode: oui}
     level: "3"
   - id: b
     situation: psychiatrie
@@ -293,7 +330,7 @@ vignettes:
   - id: d
     situation: psychiatrie
     story: "Correcte : décompensation et rupture de soins ne changeraient rien."
-    answers: {age: 30, commune: "99001", risque_suicidaire: aucun, danger_autrui: non, agitation: non, confusion: non, intoxication_aigue: non, retentissement: modere, echec_soins_anterieurs: aucun, premier_episode: oui}
+    answers: {age: 30, commune: "99001", risque_suicidaire: aucun, tentative_recente: non, mise_en_danger: non, danger_autrui: non, agitation: non, confusion: non, intoxication_aigue: non, enfant_en_danger: non, retentissement: modere, echec_soins_anterieurs: aucun, premier_episode: oui}
     level: "2"
     teaching: "Un premier épisode suspecté appelle un avis psychiatrique dans la semaine."
     difficulty: facile
@@ -355,8 +392,10 @@ def test_a_vignette_may_leave_out_the_commune_and_what_cannot_change_the_level(c
         "  - id: sans-commune\n"
         "    situation: psychiatrie\n"
         "    story: M. G., 30 ans, entend des voix depuis trois semaines.\n"
-        "    answers: {age: 30, risque_suicidaire: aucun, danger_autrui: non, agitation: non,\n"
-        "              confusion: non, intoxication_aigue: non, retentissement: modere,\n"
+        "    answers: {age: 30, risque_suicidaire: aucun, tentative_recente: non,\n"
+        "              mise_en_danger: non, danger_autrui: non, agitation: non,\n"
+        "              confusion: non, intoxication_aigue: non, enfant_en_danger: non,\n"
+        "              retentissement: modere,\n"
         "              echec_soins_anterieurs: aucun, premier_episode: oui}\n"
         "    level: '2'\n", encoding="utf-8")
     result = cli("grid", "validate", str(path))
@@ -385,8 +424,8 @@ def test_sources_gives_every_reference_in_full_and_flags_an_unknown_citation(cli
     path = grids / "situations" / "psychiatrie.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace('source: "HAS 2018, coordination entre médecin généraliste et '
-                        'psychiatrie"\n    calls: [psychiatre, cmp]',
-                        'source: "Inventé 2099"\n    calls: [psychiatre, cmp]', 1)
+                        'psychiatrie"\n    calls: [cmp, psychiatre]',
+                        'source: "Inventé 2099"\n    calls: [cmp, psychiatre]', 1)
     path.write_text(text, encoding="utf-8")
     out = " ".join(cli("sources", "--grids", str(grids)).stdout.split())
     assert "Citations sans référence (à ajouter à sources.yaml) : « Inventé 2099 » " \
@@ -440,7 +479,7 @@ def test_model_tells_levels_of_recourse_from_lines_with_the_grids_example(cli, o
             "l'organisation).") in out
     assert ("Le même type, à des niveaux différents : Psychiatre libéral est au niveau 3 pour "
             "« Anxio-dépression, troubles somatoformes, retentissement sur le travail », au "
-            "niveau 2 pour « Conduites addictives »") in out
+            "niveau 2 pour « Troubles psychiatriques") in out  # seed cells only
     assert ("Niveau 3 — recours renforcé. Un avis ou une prise en charge plus spécialisés, "
             "propres à la situation") in out
 
@@ -521,15 +560,15 @@ def test_validate_checks_where_the_model_table_places_kinds(cli, tmp_path):
     text = model.read_text(encoding="utf-8")
     # CSAPA moved to the sanitaire column (wrong field), CAMSP dropped from the table
     text = text.replace("      medico-social: [csapa, cjc,", "      medico-social: [cjc,").replace(
-        "      sanitaire: [addictologue, medecine-travail]",
-        "      sanitaire: [addictologue, medecine-travail, csapa]").replace(
+        "      sanitaire: [addictologue, medecine-travail,",
+        "      sanitaire: [addictologue, medecine-travail, csapa,").replace(
         "      medico-social: [camsp]\n", "")
     model.write_text(text, encoding="utf-8")
     out = cli("grid", "validate", str(grids))
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "medecine-travail, csapa" in row)
     assert (f"model.yaml:{line}:51: type « csapa » du champ medico-social, placé dans la "
             "colonne sanitaire (déplacez-le dans medico-social)") in out.stdout
-    assert ("enfant-apprentissages.yaml:10:5: avertissement : type « camsp » absent du tableau "
+    assert ("enfant-apprentissages.yaml:13:5: avertissement : type « camsp » absent du tableau "
             "ligne × champ : ajoutez-le aux « placed » d'une ligne de model.yaml") in out.stdout
     assert "1 erreur, 1 avertissement" in out.stdout and out.exit_code == 3
 

@@ -77,9 +77,11 @@ def situations_table(grid: Grid) -> list[tuple[str, list[list[tuple[str, bool]]]
         for level in (1, 2, 3):
             spec = situation.spec.levels.get(level)
             kinds = spec.all_kinds() if spec else []
-            cells.append([(grid.kind_label(k), bool(spec and spec.is_extension(k)))
+            cells.append([(grid.kind_label(k), situation.is_extension(str(level), k))
                           for k in kinds])
-        out.append((situation.label, cells))
+        label = situation.label + (" — situation d'extension (absente de la table source)"
+                                   if situation.is_extension_situation else "")
+        out.append((label, cells))
     return out
 
 
@@ -333,12 +335,20 @@ def citations(grid: Grid, references: list[Any]
     return cited, unknown
 
 
+def seed_kinds(situation: Situation, level: str) -> list[str]:
+    """The kinds the seed table puts in this cell (no extension): the examples a room of GPs
+    can check against the CMG table."""
+    spec = situation.level_spec(level)
+    return [] if spec is None else [k for k in spec.kinds
+                                    if situation.in_seed_cell(level, k)]
+
+
 def level_line_example(grid: Grid) -> str | None:
     """A situation whose level of recourse calls resources of another line of the
     organisation, said in one sentence (the first one in the grid's order)."""
     for situation in grid.situations.values():
         for level in ("3", "2"):
-            kinds = situation.kinds(level, grid)
+            kinds = seed_kinds(situation, level)
             lines = {k: grid.line_of(k) for k in kinds}
             if any(line is not None and str(line) != level for line in lines.values()):
                 placed = ", ".join(
@@ -355,7 +365,7 @@ def kind_levels_example(grid: Grid) -> str | None:
     one sentence (the first such kind of the catalogue)."""
     for kind in grid.model.kinds:
         where = [(situation, level) for situation in grid.situations.values()
-                 for level in ("1", "2", "3") if kind.id in situation.kinds(level, grid)]
+                 for level in ("1", "2", "3") if kind.id in seed_kinds(situation, level)]
         if len({level for _, level in where}) > 1:
             return (f"Le même type, à des niveaux différents : {kind.label} est au "
                     + ", au ".join(f"{grid.level_name(level)} pour « {situation.label} »"
