@@ -582,12 +582,14 @@ def test_the_compact_diagram_puts_the_levels_side_by_side_without_link_labels(cl
     assert not any("-->|" in line or '-- "' in line for line in lines)  # nothing to overlap
     boxes = {line.split("[", 1)[0].strip(): line for line in lines if line.strip().startswith("C_")}
     assert list(boxes) == ["C_urgence", "C_3", "C_2", "C_1"]
-    # level 3 in psychiatrie: a relapse *and* a severe impact, in level 3's box only
-    relapse = ("Signes de décompensation (rechute) : oui et Retentissement fonctionnel (vie "
-               "quotidienne, scolarité, travail, relations) = Sévère")
-    assert relapse in boxes["C_3"] and relapse not in boxes["C_2"]
-    assert "• Signes de décompensation (rechute) : oui<br/>" in boxes["C_2"]
+    # each rule by its criterion, in a few words: a relapse with a severe impact in level 3's
+    # box only, a relapse alone in level 2's
+    assert "• Décompensation avec retentissement sévère<br/>" in boxes["C_3"]
+    assert "retentissement sévère" not in boxes["C_2"]
+    assert "• Signes de décompensation<br/>" in boxes["C_2"]
     assert "Danger pour autrui" in boxes["C_urgence"]
+    # the situation's own urgence rule stands with the red flags
+    assert "Épisode psychotique ou maniaque du post-partum" in boxes["C_urgence"]
     assert all(f"S --> C_{lv} --> L_{lv}" in out for lv in ("urgence", "3", "2", "1"))
 
 

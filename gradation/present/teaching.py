@@ -174,15 +174,19 @@ def mermaid_by_level(grid: Grid, situation: Situation) -> str:
     levels = ["urgence", *(str(lv) for lv in sorted(situation.spec.levels, reverse=True))]
     for lv in levels:
         if lv == "urgence":
+            # each red flag by the head of its question (before a parenthesis): a room reads
+            # the list at a glance
             conditions = ["un drapeau rouge : " + ", ".join(
-                sorted({situation.question(cmp.question).text.rstrip(" ?")  # type: ignore[union-attr]
+                sorted({situation.question(cmp.question).text  # type: ignore[union-attr]
+                        .split(" (")[0].rstrip(" ?")
                         for f in grid.red_flags for cmp in c.comparisons(f.condition)
                         if situation.question(cmp.question) is not None}))]
+            conditions += [_head(r.reason) for r in situation.rules if r.level == "urgence"]
         elif lv == "1":
             conditions = ["aucune des conditions des autres niveaux"]
-        else:
-            conditions = [describe(r.condition, situation) for r in situation.rules
-                          if str(r.level) == lv]
+        else:  # each rule by the head of its reason: the criterion, in a few words
+            conditions = list(dict.fromkeys(_head(r.reason) for r in situation.rules
+                                            if str(r.level) == lv))
         box = "<br/>".join(f"• {_mermaid_text(text)}" for text in conditions)
         kinds = kind_labels(grid, situation, lv, situation.kinds(lv, grid))
         lines.append(f'    C_{lv}["{box}"]')
@@ -190,6 +194,11 @@ def mermaid_by_level(grid: Grid, situation: Situation) -> str:
                      f'{_mermaid_text(kinds)}"])')
         lines.append(f"    S --> C_{lv} --> L_{lv}")
     return "\n".join([*lines, *_level_classes(levels)]) + "\n"
+
+
+def _head(reason: str) -> str:
+    """A reason's criterion: the words before its « : »."""
+    return reason.split(" : ")[0]
 
 
 @dataclass(frozen=True, slots=True)
