@@ -9,9 +9,10 @@ from gradation.files.cases import run_cases
 
 OWN = ROOT / "tests" / "cases" / "cases.yaml"
 PRECISION = ROOT / "tests" / "cases" / "precision.yaml"
+REVISION3 = ROOT / "tests" / "cases" / "revision3.yaml"  # every new threshold, both sides
 
 
-@pytest.mark.parametrize(("path", "at_least"), [(OWN, 80), (PRECISION, 50)])
+@pytest.mark.parametrize(("path", "at_least"), [(OWN, 80), (PRECISION, 50), (REVISION3, 24)])
 def test_own_cases_all_pass(grid, path, at_least):
     outcomes = list(run_cases(path, grid, TODAY))
     failures = [f"{o.name}: {o.detail}" for o in outcomes if not o.passed]
