@@ -59,11 +59,12 @@ def test_a_folder_runs_every_cases_file_in_it(cli, tmp_path):
     # the project's folder holds two cases files and two territories (not cases: skipped)
     folder = ROOT / "tests" / "cases"
     expected = sum(len(yaml.safe_load(path.read_text("utf-8")).get("cases") or [])
-                   for path in (OWN, PRECISION))
+                   for path in (OWN, PRECISION, REVISION3))
     result = cli("cases", "run", str(folder))
     assert result.exit_code == 0, result.stdout
     lines = result.stdout.strip().splitlines()
     assert str(OWN) in lines and str(PRECISION) in lines  # a heading per file
+    assert str(REVISION3) in lines
     assert lines[-1] == f"{expected} passed, 0 failed"
     empty = cli("cases", "run", str(tmp_path))
     assert empty.exit_code == 3 and "aucun fichier de cas" in empty.stderr

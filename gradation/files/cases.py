@@ -109,6 +109,13 @@ def run_cases(path: Path, grid: Grid, today: dt.date | None = None) -> Iterator[
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise LoadError([Problem(name, 1, 1, "clé « cases » (liste de cas) attendue")],
                         "le fichier de cas ne peut pas être lu")
+    # A file may fix the date of the run (`today:`): cases whose urgent slots age stay true.
+    fixed = data.get("today")
+    if isinstance(fixed, dt.date):
+        today = fixed
+    elif fixed is not None:
+        raise LoadError([Problem(name, 1, 1, "clé « today » : une date AAAA-MM-JJ attendue")],
+                        "le fichier de cas ne peut pas être lu")
     territory_path = data.get("territory")
     territory = None
     if territory_path:
