@@ -84,3 +84,18 @@ def test_non_editable_install_runs_orient_from_another_directory(tmp_path):
     done = subprocess.run([str(python), "-m", "gradation", "--help"], cwd=elsewhere,
                           capture_output=True, text=True, env=env)
     assert done.returncode == 0 and "orient" in done.stdout
+
+
+def test_the_readme_quick_start_orients_on_the_demo_territory(cli):
+    """The first command of the README's quick start, as written there, gives a result."""
+    import re
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Démarrage rapide")
+    block = re.search(r"```sh\n(.*?)\n```", readme[start:], re.DOTALL)
+    assert block is not None
+    command = shlex.split(block.group(1).split("&& .venv/bin/gradation ", 1)[1])
+    result = cli(*command)
+    assert result.exit_code == 0, result.stderr
+    assert "Niveau 2 — recours spécialisé" in result.stdout and "3114" in result.stdout

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradation.core.model import Grid
-from gradation.core.result import Result
+from gradation.core.result import Reason, Result
 from gradation.core.schema import Resource
 from gradation.present.typography import dial, fr
 
@@ -79,9 +79,31 @@ def place(res: Resource, grid: Grid, result: Result, first: bool = False,
 def urgency_banner(result: Result) -> Block | None:
     if result.delay == "sans-delai":
         return ("banner", ("URGENT — prise en charge sans délai", True))
+    if result.delay == "sous-72h":
+        return ("banner", ("ÉVALUATION SOUS 72 H — une évaluation psychiatrique dans les trois "
+                           "jours ; l'hospitalisation se décide selon elle", True))
     if result.delay == "rapide":
         return ("banner", ("AVIS RAPIDE — le patient doit être vu dans la semaine", True))
     return None
+
+
+def references(reason: Reason) -> str:
+    """A reason's two references: its criterion's source and the seed cell of its resources."""
+    if not reason.cell:
+        return reason.source
+    return f"{reason.source} ; case : {reason.cell}"
+
+
+def in_time(result: Result) -> str:
+    """How soon the fallback's reasons wanted the patient seen: « dans la semaine », « sous
+    72 h »."""
+    return "sous 72 h" if result.fallback_delay == "sous-72h" else "dans la semaine"
+
+
+def fallback_title(result: Result) -> str:
+    if result.answers.get("suivi_psychiatrique") is True:
+        return "Si l'équipe qui le suit ne peut pas le voir à temps"
+    return f"Si aucun avis n'est possible {in_time(result)}"
 
 
 def number_rows(result: Result) -> list[tuple[str, str, str | None]]:
@@ -107,7 +129,7 @@ def result_blocks(result: Result, grid: Grid) -> list[Block]:
     if banner:
         blocks.append(banner)
     blocks += [("p", result.situation.label), ("p", f"Délai : {grid.delay_label(result.delay)}"),
-               ("h2", "Pourquoi"), ("ul", [f"{r.text} ({r.source})" for r in result.reasons])]
+               ("h2", "Pourquoi"), ("ul", [f"{r.text} ({references(r)})" for r in result.reasons])]
     if result.numbers:
         blocks += [("h2", "Numéros"), ("numbers", number_rows(result))]
     blocks.append(("h2", "Ressources"))
@@ -123,7 +145,7 @@ def result_blocks(result: Result, grid: Grid) -> list[Block]:
         blocks += [("h2", f"En attendant ({result.bridge_reason})"),
                    ("places", [place(r, grid, result) for r in result.bridge])]
     if result.fallback_needed:
-        blocks += [("h2", "Si aucun avis n'est possible dans la semaine"),
+        blocks += [("h2", fallback_title(result)),
                    ("p", "Appeler le 15, ou orienter vers :" if result.fallback
                     else "Appeler le 15 : aucune ressource d'urgence du territoire ne "
                          "correspond à ce patient."),

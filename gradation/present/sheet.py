@@ -32,7 +32,8 @@ def _for_patient(res: Resource, grid: Grid, result: Result, first: bool = False)
     if result.level == "urgence":
         shown.why = "une prise en charge sans attendre"
     elif kind.opinion:
-        shown.why = "un avis spécialisé" + (" rapide" if result.delay == "rapide" else "")
+        shown.why = "un avis spécialisé" + (" rapide" if result.delay in ("rapide", "sous-72h")
+                                            else "")
     else:
         shown.why = "un accompagnement"
     return shown
@@ -59,10 +60,11 @@ def sheet_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
         ("p", f"Remise le {today.strftime('%d/%m/%Y')}. Votre médecin traitant reste votre "
               "interlocuteur : il reçoit les comptes rendus et vous revoit."),
     ]
-    if result.delay == "rapide":
-        blocks.append(("banner", ("À faire cette semaine : appelez le premier lieu ci-dessous. "
-                                  "S'il ne peut pas vous recevoir dans la semaine, appelez le 15.",
-                                  True)))
+    if result.delay in ("rapide", "sous-72h"):
+        when = "dans les trois jours" if result.delay == "sous-72h" else "cette semaine"
+        blocks.append(("banner", (f"À faire {when} : appelez le premier lieu ci-dessous. Si "
+                                  "personne ne peut vous recevoir à temps, rappelez votre "
+                                  "médecin ; si ça s'aggrave ou en cas de danger : 15.", True)))
     blocks.append(("h2", "Où aller"))
     if main:
         blocks.append(("places", [_for_patient(r, grid, result, first=(i == 0))
@@ -75,13 +77,19 @@ def sheet_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
                    ("places", [_for_patient(r, grid, result) for r in alongside])]
     waiting = _others(grid, result.bridge)
     blocks.append(("h2", "En attendant le rendez-vous"))
+    # each reason's advice for the patient, in the reasons' order, without repeats
+    advices = list(dict.fromkeys(r.advice for r in result.reasons if r.advice))
+    if advices:
+        blocks.append(("ul", advices))
     blocks.append(("p", "Continuez à voir votre médecin traitant."
                    + (" Vous pouvez aussi être reçu(e) par :" if waiting else "")))
     if waiting:
         blocks.append(("places", [_for_patient(r, grid, result) for r in waiting]))
     if result.fallback_needed:
-        blocks += [("h2", "Si personne ne peut vous recevoir dans la semaine"),
-                   ("p", "Appelez le 15, ou allez à :"),
+        soon = "sous 72 h" if result.fallback_delay == "sous-72h" else "dans la semaine"
+        blocks += [("h2", f"Si personne ne peut vous recevoir {soon}"),
+                   ("p", "Rappelez votre médecin ; si ça s'aggrave ou en cas de danger : 15. "
+                         "Vous pouvez aussi aller à :"),
                    ("places", [_for_patient(r, grid, result)
                                for r in result.fallback])]
     blocks += [("h2", "Si ça ne va pas, ou si ça s'aggrave"), ("numbers", _numbers(result, grid)),

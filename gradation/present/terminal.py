@@ -16,7 +16,7 @@ from rich.text import Text
 from gradation.core.model import Grid
 from gradation.core.result import Result
 from gradation.core.schema import LevelSpec, Resource
-from gradation.present.documents import weeks_text
+from gradation.present.documents import fallback_title, in_time, references, weeks_text
 from gradation.present.typography import TIED_WORD
 
 LEVEL_STYLES = {"1": "green", "2": "yellow", "3": "dark_orange", "urgence": "bold white on red"}
@@ -102,7 +102,8 @@ def render_result(result: Result, grid: Grid, console: Console) -> None:
     _header(result, grid, console)
     console.print(Text("Pourquoi", style="bold underline"))
     console.print(bullets([
-        plain(reason.text).append(f" ({reason.source})", style="dim") for reason in result.reasons
+        plain(reason.text).append(f" ({references(reason)})", style="dim")
+        for reason in result.reasons
     ]))
     _numbers(result, console)
     _resources(result, grid, console)
@@ -183,13 +184,12 @@ def _resources(result: Result, grid: Grid, console: Console) -> None:
     if result.fallback_needed:
         # « Appelez le 15 » first: rich may break a line at a no-break space
         lead = Text("Appelez le 15, ou orientez vers les ressources ci-dessous : personne parmi "
-                    "les ressources appelées ne reçoit dans la semaine.")
+                    f"les ressources appelées ne reçoit {in_time(result)}.")
         if not result.fallback:
-            lead = Text("Appelez le 15 : personne parmi les ressources appelées ne reçoit dans la "
-                        "semaine, et aucune ressource d'urgence du territoire ne correspond à ce "
-                        "patient.")
-        _section(console, "Si aucun avis n'est possible dans la semaine", result.fallback, grid,
-                 result, lead)
+            lead = Text("Appelez le 15 : personne parmi les ressources appelées ne reçoit "
+                        f"{in_time(result)}, et aucune ressource d'urgence du territoire ne "
+                        "correspond à ce patient.")
+        _section(console, fallback_title(result), result.fallback, grid, result, lead)
 
 
 def _notes(result: Result, grid: Grid, console: Console) -> None:
