@@ -7,7 +7,8 @@ reference cases, before and after issue 16.
 
 « avant » is the questionnaire as it was: every question of the path on its own screen (the
 red flags one by one) until the first red flag, then the review. « après » is the questionnaire
-as shipped: the red flags on one checklist, nothing asked once the orientation is settled.
+as shipped: the red flags on one checklist, the context questions on another (still shown
+after a red flag), nothing asked once the orientation is settled.
 Both are walked by a scripted GP who answers what the case says (« non évalué » otherwise).
 """
 
@@ -48,6 +49,13 @@ class ScriptedGP:
         self.screens += 1
         return {q.id for q in questions if self.answers.get(q.id) is True}
 
+    def context(self, questions: list[Any], can_go_back: bool,
+                situation: Situation) -> dict[str, Any]:
+        """The context checklist: one screen (an unticked box answers non / aucun)."""
+        self.screens += 1
+        return {q.id: self.answers.get(q.id, False if q.type == "boolean" else q.values[0].id)
+                for q in questions}
+
     def review(self, situation: Situation, answers: Mapping[str, Any]) -> None:
         self.screens += 1
         return None
@@ -82,7 +90,7 @@ def main(argv: list[str]) -> None:
     grid = load_grid()
     paths = [Path(a) for a in argv] or [p for p in (
         ROOT / "tests" / "cases" / "cases.yaml", ROOT / "tests" / "cases" / "precision.yaml",
-        ROOT.parent / "shared" / "cases" / "cases.yaml") if p.exists()]
+        ROOT / "tests" / "cases" / "revision3.yaml", ROOT.parent / "shared" / "cases" / "cases.yaml") if p.exists()]
     rows, refused = [], 0
     for source, sid, raw in cases(paths):
         situation = grid.situations[sid]

@@ -142,7 +142,9 @@ def _numbers(result: Result, console: Console) -> None:
     console.print()
     console.print(Text("Numéros", style="bold underline"))
     table = Table.grid(padding=(0, 1))
-    table.add_column(width=5, justify="right", style="bold")
+    # a number is dialled whole: its column is as wide as the longest (« 0 800 235 236 »)
+    width = max((len(n.number) for n in result.numbers), default=5)
+    table.add_column(width=max(width, 5), justify="right", style="bold", no_wrap=True)
     table.add_column(ratio=1)
     for number in result.numbers:
         label = plain(number.label)
