@@ -160,3 +160,19 @@ def test_an_old_urgent_slot_is_said_and_a_future_declaration_is_a_warning(grid, 
     assert any("« CMP » : délai urgent déclaré le 01/05/2026" in w for w in result.warnings)
     # the future declaration counts as fresh: the psychiatrist answers the relapse in time
     assert result.fallback == [] and not result.fallback_needed
+
+
+def test_an_urgent_slot_is_shown_with_its_declaration(cli, tmp_path):
+    flat = " ".join(orient(cli, "psychiatrie", {**PSY, "commune": "99001",
+                                                "decompensation": "oui"}).stdout.split())
+    assert "Place urgente : reçoit en urgence sous 3 jours, sur demande du médecin" in flat
+    # a declaration of more than six months (the date of the run: today, after 28/05/2026)
+    stale = " ".join(orient(cli, "psychiatrie", {**PSY, "commune": "99005",
+                                                 "decompensation": "oui"}).stdout.split())
+    assert "(déclaré le 27/05/2026, plus de six mois : à vérifier)" in stale
+    letter = tmp_path / "lettre.md"
+    assert orient(cli, "psychiatrie", {**PSY, "commune": "99001", "decompensation": "oui"},
+                  "-f", "markdown", "-d", "lettre", "-o", str(letter)).exit_code == 0
+    text = letter.read_text(encoding="utf-8")
+    assert "ni tentative de suicide récente non évaluée" in text  # the new red flags said
+    assert "post-partum" not in text  # « neither » is no clinical element

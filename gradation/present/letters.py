@@ -104,13 +104,17 @@ def clinical_sentences(result: Result) -> list[str]:
         elif question.id in flags and question.id != "risque_suicidaire":
             continue  # a negative red flag: in the summary line
         sentence = question.statement(value)
+        if question.screen == "context" and question.type == "choice" and (
+                value == question.choice_ids()[0]):
+            continue  # « ni grossesse ni post-partum » is no clinical element
         if sentence is None and value is not None and question.type == "choice":
             sentence = f"{question.text.rstrip(' ?')} : {display_answer(question, value)}."
         if sentence:
             out.append(sentence)
     if not positive:
-        out.append("Pas de signe d'urgence : ni danger pour autrui, ni agitation sévère, ni "
-                   "confusion, ni intoxication aiguë.")
+        out.append("Pas de signe d'urgence : ni tentative de suicide récente non évaluée, ni "
+                   "trouble sévère avec mise en danger, ni danger pour autrui, ni agitation "
+                   "sévère, ni confusion, ni intoxication aiguë.")
     return out
 
 

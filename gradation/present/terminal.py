@@ -16,7 +16,13 @@ from rich.text import Text
 from gradation.core.model import Grid
 from gradation.core.result import Result
 from gradation.core.schema import LevelSpec, Resource
-from gradation.present.documents import fallback_title, in_time, references, weeks_text
+from gradation.present.documents import (
+    fallback_title,
+    in_time,
+    references,
+    urgent_text,
+    weeks_text,
+)
 from gradation.present.typography import TIED_WORD
 
 LEVEL_STYLES = {"1": "green", "2": "yellow", "3": "dark_orange", "urgence": "bold white on red"}
@@ -83,6 +89,8 @@ def resource_block(res: Resource, grid: Grid, result: Result | None = None) -> T
         rows.append(("Sans rendez-vous : ", res.walk_in))
     if res.access:
         rows.append(("Accès : ", ", ".join(ACCESS_LABELS.get(a, a) for a in res.access)))
+    if (urgent := urgent_text(res, result.today if result is not None else None)) is not None:
+        rows.append(("Place urgente : ", urgent))
     details = [wait_text(res.wait_weeks)]
     if res.cost:
         details.append(res.cost)
