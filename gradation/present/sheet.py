@@ -39,6 +39,11 @@ def _for_patient(res: Resource, grid: Grid, result: Result, first: bool = False)
     return shown
 
 
+def _recourse(shown: Place) -> Place:
+    shown.why = "un recours si personne ne peut vous recevoir à temps"
+    return shown
+
+
 def _numbers(result: Result, grid: Grid) -> list[tuple[str, str, str | None]]:
     shown = {n.dial: n for n, _ in grid.numbers if n.levels and "urgence" in n.levels}
     shown.update({n.dial: n for n in result.numbers})
@@ -90,7 +95,7 @@ def sheet_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
         blocks += [("h2", f"Si personne ne peut vous recevoir {soon}"),
                    ("p", "Rappelez votre médecin ; si ça s'aggrave ou en cas de danger : 15. "
                          "Vous pouvez aussi aller à :"),
-                   ("places", [_for_patient(r, grid, result)
+                   ("places", [_recourse(_for_patient(r, grid, result))
                                for r in result.fallback])]
     blocks += [("h2", "Si ça ne va pas, ou si ça s'aggrave"), ("numbers", _numbers(result, grid)),
                footer(result, grid)]
