@@ -176,3 +176,28 @@ def test_an_urgent_slot_is_shown_with_its_declaration(cli, tmp_path):
     text = letter.read_text(encoding="utf-8")
     assert "ni tentative de suicide récente non évaluée" in text  # the new red flags said
     assert "post-partum" not in text  # « neither » is no clinical element
+
+
+def test_the_safety_net_proof_catches_a_psychiatric_opinion_lost_by_a_worse_answer(tmp_path):
+    from conftest import copy_grids
+
+    from gradation.core.proofs import check_situation
+    from gradation.files.grids import load_grid
+
+    grids = copy_grids(tmp_path)
+    path = grids / "situations" / "anxio-depression.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - id: suicide-urgence-moyenne")
+    end = text.index("  - id: suicide-mineur-urgence-faible")
+    # a medium risk sent to the MDA alone: worse than a low risk at 16, which calls the CMP
+    path.write_text(text[:start] + text[start:end].replace("calls: [psychiatre, cmp]",
+                                                           "calls: [mda]") + text[end:],
+                    encoding="utf-8")
+    grid = load_grid(grids)
+    findings = [f for f in check_situation(grid, grid.situations["anxio-depression"])
+                if f.check == "filet"]
+    assert findings, "the lost psychiatric opinion is not caught"
+    assert "suicide-mineur-urgence-faible" in findings[0].message
+    assert findings[0].answers["risque_suicidaire"] == "faible"
+    assert findings[0].answers["age"] < 18
+    # the shipped grids keep the net (tests/test_grid_safety proves them whole)

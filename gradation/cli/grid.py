@@ -150,7 +150,8 @@ def grid_check(
         f"{len(findings)} problème{'s' if len(findings) > 1 else ''} dans {count} situation{s}."
         if findings
         else f"✓ {count} situation{s} prouvée{s} : niveaux et types appelés, recours des avis "
-        "rapides, drapeaux rouges, monotonie du niveau et du délai, questions et règles utiles."
+        "rapides, drapeaux rouges, monotonie du niveau et du délai, filet de sécurité des "
+        "avis psychiatriques, questions et règles utiles."
     )
     print_lines(lines)
     if findings:

@@ -250,6 +250,26 @@ class _Checker:
             elif DELAY_RANK[after.delay] < DELAY_RANK[result.delay]:
                 self.report("monotone", f"{change} ralentit le délai de {result.delay} à "
                             f"{after.delay}", answers)
+            elif lost := self.safety_net(result, after):
+                self.report("filet", f"{change} retire l'avis psychiatrique de « {lost} » sans "
+                            "raison psychiatrique au moins aussi urgente qui appelle un type "
+                            "psychiatrique", answers)
+
+    def safety_net(self, before: Assessment, after: Assessment) -> str | None:
+        """The safety net (default-grid.md): when a more severe answer makes a timed psy rule
+        stop holding, the result is urgence or a psy rule at least as urgent holds whose calls
+        include a psychiatric kind. Returns the rule lost, or None."""
+        if after.level == "urgence":
+            return None
+        psy_kinds = set(self.grid.model.matching.psy_kinds)
+        held = {r.id for r in after.rules}
+        for rule in before.timed():
+            if not rule.psy or rule.id in held:
+                continue
+            if not any(r.psy and DELAY_RANK[r.delay] >= DELAY_RANK[rule.delay]
+                       and psy_kinds & set(r.calls) for r in after.timed()):
+                return rule.id
+        return None
 
     def close(self) -> None:
         for q in self.situation.questions:
