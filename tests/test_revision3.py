@@ -72,6 +72,15 @@ def test_an_adults_child_in_danger_is_about_the_child(cli):
     assert data["reasons"][0]["text"].startswith("Un enfant du foyer en danger immédiat : "
                                                  "protéger l'enfant")
     assert {"17", "119"} <= {n["number"] for n in data["numbers"]}
+    text = orient(cli, "anxio-depression", {
+        **ADULT, **CONTEXT, "commune": "99001", "enfant_en_danger": "oui", "phq9": 5,
+        "gad7": 5, "retentissement_travail": "non", "doute_diagnostique": "non"}).stdout
+    assert "Ressources — pour l'enfant" in text
+    minor = orient(cli, "adolescent", {
+        **ADULT, **CONTEXT, "age": 15, "commune": "99001", "enfant_en_danger": "oui",
+        "automutilations": "non", "refus_scolaire": "non", "troubles_alimentaires": "non",
+        "symptomes_psychotiques": "non"}).stdout
+    assert "pour l'enfant" not in minor and "Ressources" in minor  # the patient is the child
 
 
 def test_at_urgence_only_the_urgence_reasons(cli):
@@ -201,3 +210,18 @@ def test_the_safety_net_proof_catches_a_psychiatric_opinion_lost_by_a_worse_answ
     assert findings[0].answers["risque_suicidaire"] == "faible"
     assert findings[0].answers["age"] < 18
     # the shipped grids keep the net (tests/test_grid_safety proves them whole)
+
+
+def test_a_patient_already_followed_is_sent_to_the_team_first(cli, tmp_path):
+    sheet = tmp_path / "fiche.md"
+    answers = {**PSY, "commune": "99001", "suivi_psychiatrique": "oui", "decompensation": "oui"}
+    result = orient(cli, "psychiatrie", answers, "-f", "markdown", "-d", "fiche", "-o",
+                    str(sheet))
+    assert result.exit_code == 0, result.stderr
+    assert "Appelez d'abord votre équipe de suivi en psychiatrie" in sheet.read_text("utf-8")
+    data = as_json(orient(cli, "psychiatrie", answers, "-f", "json").stdout)
+    assert data["bridge"] == []  # nothing « en attendant »: the team that follows comes first
+    text = " ".join(orient(cli, "psychiatrie", answers).stdout.split())
+    assert "Si l'équipe qui le suit ne peut pas le voir à temps" not in text  # a slot in 3 days
+    late = " ".join(orient(cli, "psychiatrie", {**answers, "commune": "99003"}).stdout.split())
+    assert "Si l'équipe qui le suit ne peut pas le voir à temps" in late

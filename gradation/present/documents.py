@@ -111,6 +111,16 @@ def references(reason: Reason) -> str:
     return f"{reason.source} ; case : {reason.cell}"
 
 
+def resources_title(result: Result) -> str:
+    """« Ressources », or « Ressources — pour l'enfant » when an adult's child is in immediate
+    danger: the emergency is the child's, not the patient's."""
+    age = result.answers.get("age")
+    if (result.level == "urgence" and result.answers.get("enfant_en_danger") is True
+            and isinstance(age, int) and age >= 18):
+        return "Ressources — pour l'enfant"
+    return "Ressources"
+
+
 def in_time(result: Result) -> str:
     """How soon the fallback's reasons wanted the patient seen: « dans la semaine », « sous
     72 h »."""
@@ -149,7 +159,7 @@ def result_blocks(result: Result, grid: Grid) -> list[Block]:
                ("h2", "Pourquoi"), ("ul", [f"{r.text} ({references(r)})" for r in result.reasons])]
     if result.numbers:
         blocks += [("h2", "Numéros"), ("numbers", number_rows(result))]
-    blocks.append(("h2", "Ressources"))
+    blocks.append(("h2", resources_title(result)))
     if not result.resources:
         kinds = ", ".join(grid.kind_label(k) for k in result.looked_for)
         blocks.append(("p", "Aucune ressource de ce niveau ne correspond à ce patient dans le "

@@ -71,6 +71,9 @@ def sheet_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
                                   "personne ne peut vous recevoir à temps, rappelez votre "
                                   "médecin ; si ça s'aggrave ou en cas de danger : 15.", True)))
     blocks.append(("h2", "Où aller"))
+    if answers.get("suivi_psychiatrique") is True:
+        blocks.append(("p", "Appelez d'abord votre équipe de suivi en psychiatrie : son avis et "
+                            "ses rendez-vous passent en premier."))
     if main:
         blocks.append(("places", [_for_patient(r, grid, result, first=(i == 0))
                                   for i, r in enumerate(main)]))

@@ -20,6 +20,7 @@ from gradation.present.documents import (
     fallback_title,
     in_time,
     references,
+    resources_title,
     urgent_text,
     weeks_text,
 )
@@ -174,7 +175,7 @@ def _section(console: Console, title: str, resources: list[Resource], grid: Grid
 
 def _resources(result: Result, grid: Grid, console: Console) -> None:
     console.print()
-    console.print(Text("Ressources", style="bold underline"))
+    console.print(Text(resources_title(result), style="bold underline"))
     if result.territory is None:
         console.print("  Aucun territoire chargé.")
     elif not result.resources:
