@@ -5,7 +5,9 @@ Real files on disk, real processes where it matters (concurrency, a writer kille
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -311,27 +313,87 @@ def test_a_broken_configuration_is_an_error_naming_it(cli, tmp_path, monkeypatch
     assert result.stdout == ""
 
 
-def test_cache_is_private_checked_and_independent_of_the_folder(tmp_path, monkeypatch):
+def _load_demo(grid, path):  # type: ignore[no-untyped-def]
+    from gradation.files.territories import load_territory
+
+    return load_territory(path, grid, TODAY)
+
+
+def test_cache_is_private_json_checked_and_independent_of_the_folder(grid, tmp_path,
+                                                                      monkeypatch):
     from gradation.files import cache
-    from gradation.files.grids import load_grid
-    from gradation.files.locate import default_grids_dir
 
     monkeypatch.setenv("GRADATION_CACHE_DIR", str(tmp_path / "k"))
-    grids = tmp_path / "g"
-    import shutil
-
-    shutil.copytree(default_grids_dir(), grids)
+    write(tmp_path / "t.yaml", TERRITORY.read_text("utf-8"))
     monkeypatch.chdir(tmp_path)
-    first = load_grid(Path("g"))  # a relative folder
-    assert first.root.is_absolute()
+    first = _load_demo(grid, Path("t.yaml"))  # a relative path
+    assert first.path.is_absolute()
     folder = cache.cache_dir()
     assert folder is not None and oct(folder.stat().st_mode & 0o777) == "0o700"
-    entry = next(folder.glob("*.pickle"))
-    data = bytearray(entry.read_bytes())
-    data[-40] ^= 0xFF  # flipped bytes in the cached grid
-    entry.write_bytes(bytes(data))
-    again = load_grid(grids)
-    assert again.model.name == first.model.name  # rebuilt, not read damaged
+    entry = next(folder.glob("*.json"))
+    assert oct(entry.stat().st_mode & 0o777) == "0o600"
+    assert json.loads(entry.read_text("utf-8"))["key"] == entry.stem  # data, not code
+    again = _load_demo(grid, tmp_path / "t.yaml")
+    assert [r.id for r in again.resources] == [r.id for r in first.resources]
+    entry.write_bytes(entry.read_bytes()[:-40] + b"\xff" * 40)  # a damaged entry
+    assert [r.id for r in _load_demo(grid, tmp_path / "t.yaml").resources] == [
+        r.id for r in first.resources]  # rebuilt from the file, not read damaged
+
+
+@POSIX
+def test_a_planted_cache_runs_no_code_and_is_not_trusted(grid, tmp_path, monkeypatch):
+    """Issue 23: another user plants entries in a shared cache folder."""
+    import pickle
+
+    from gradation.files import cache
+
+    shared = tmp_path / "partage"
+    monkeypatch.setenv("GRADATION_CACHE_DIR", str(shared))
+    path = write(tmp_path / "t.yaml", TERRITORY.read_text("utf-8"))
+    marker = tmp_path / "code-execute"
+
+    class Planted:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (open, (str(marker), "w"))
+
+    name = cache.key([Path(os.path.realpath(path)), *cache.grid_files(grid.root)],
+                     f"territory|{TODAY.isoformat()}")
+    assert name is not None
+    for version in ("v1", "v2"):
+        (shared / version).mkdir(parents=True, exist_ok=True)
+        (shared / version / f"{name}.pickle").write_bytes(pickle.dumps(Planted()))
+    folder = shared / "v2"
+    # a folder that others may write: never read, never written
+    folder.chmod(0o777)
+    (folder / f"{name}.json").write_text(json.dumps(
+        {"key": name, "value": {"data": {"territory": {"id": "faux", "name": "Faux"}},
+                                "warnings": []}}), "utf-8")
+    loaded = _load_demo(grid, path)
+    assert loaded.id == "tests" and not marker.exists()
+    assert sorted(p.name for p in folder.iterdir()) == [f"{name}.json", f"{name}.pickle"]
+    # the same entry in a private folder is read — but only under its own key
+    folder.chmod(0o700)
+    assert _load_demo(grid, path).id == "faux"
+    other = json.loads((folder / f"{name}.json").read_text("utf-8"))
+    other["key"] = "0" * 40  # an entry moved from another name
+    (folder / f"{name}.json").write_text(json.dumps(other), "utf-8")
+    assert _load_demo(grid, path).id == "tests"
+    # a link or a FIFO in place of an entry: never followed, never waited on
+    (folder / f"{name}.json").unlink()
+    decoy = write(tmp_path / "ailleurs.json", json.dumps(other | {"key": name}))
+    (folder / f"{name}.json").symlink_to(decoy)
+    assert _load_demo(grid, path).id == "tests"
+    (folder / f"{name}.json").unlink()
+    os.mkfifo(folder / f"{name}.json")
+    assert _load_demo(grid, path).id == "tests"
+    # the cache folder itself a link to elsewhere: not trusted
+    (folder / f"{name}.json").unlink()
+    shutil.rmtree(folder)
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir(mode=0o700)
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    assert _load_demo(grid, path).id == "tests" and list(elsewhere.iterdir()) == []
+    assert not marker.exists()
 
 
 def test_an_edit_during_a_build_is_not_stored_under_the_old_key(tmp_path, monkeypatch):
@@ -344,9 +406,9 @@ def test_an_edit_during_a_build_is_not_stored_under_the_old_key(tmp_path, monkey
         source.write_text("pendant", "utf-8")  # a concurrent edit
         return "construit depuis « avant »"
 
-    assert cache.cached([source], "x", build, str) == "construit depuis « avant »"
+    assert cache.cached([source], "x", build, str, str) == "construit depuis « avant »"
     folder = cache.cache_dir()
-    assert folder is None or list(folder.glob("*.pickle")) == []
+    assert folder is None or list(folder.glob("*.json")) == []
 
 
 def test_interrupting_an_addition_says_so(cli, tmp_path, monkeypatch):

@@ -1,18 +1,24 @@
-"""A cache of validated grids and territories, keyed by the content of their files.
+"""A cache of validated territories, keyed by the content of their files.
 
 Loading a large territory means parsing YAML and validating every entry; the result depends only
-on the files' bytes, the program's version and today's date (freshness warnings). It is kept,
-pickled, in the user's cache directory and reused while none of these change. It never holds an
-answer: only grids and territories go in. Any problem with the cache falls back to loading the
-files.
+on the files' bytes, the program's version and today's date (freshness warnings). It is kept in
+the user's cache directory and reused while none of these change. It never holds an answer.
+
+Nothing read from the cache can run code: an entry is JSON, validated again by the territory's
+own schema when it is read (no pickle). The cache is used only in a folder and from files that
+are the user's own and that nobody else may write (POSIX); a link, a FIFO or a device is never
+read; an entry names the key it was stored under, so that a file moved to another name is not
+taken for it. Anything doubtful means building from the files, in memory; a folder that is not
+the user's own is never written to. Grids are not cached: they load in a few milliseconds.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
-import pickle
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +26,8 @@ from typing import Any, TypeVar
 from gradation import __version__
 
 T = TypeVar("T")
-FORMAT = "1"
+FORMAT = "2"  # 1 was a pickle: never read again
+MAX_ENTRY = 512 * 1024 * 1024  # an entry larger than this is not read
 
 
 def cache_dir() -> Path | None:
@@ -49,8 +56,8 @@ def _code_fingerprint() -> str:
         dirs.sort()
         for name in sorted(files):
             if name.endswith(".py"):
-                stat = os.stat(os.path.join(folder, name))
-                parts.append(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+                st = os.stat(os.path.join(folder, name))
+                parts.append(f"{folder}/{name}:{st.st_size}:{st.st_mtime_ns}")
     return ";".join(parts)
 
 
@@ -68,29 +75,47 @@ def key(files: list[Path], extra: str = "") -> str | None:
     return digest.hexdigest()
 
 
-MAGIC = b"gradation-cache\n"
+def _own(st: os.stat_result) -> bool:
+    """The user's own, and writable by nobody else (POSIX; elsewhere the user's profile)."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return True
+    return st.st_uid == getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def cached(files: list[Path], extra: str, build: Callable[[], T], kind: type) -> T:
+def trusted_folder(folder: Path, create: bool) -> bool:
+    """The cache folder is a real folder of the user's own that nobody else may write."""
+    try:
+        if create and not os.path.lexists(folder):
+            folder.mkdir(parents=True, mode=0o700)
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and _own(st)
+
+
+def cached(files: list[Path], extra: str, build: Callable[[], T],
+           encode: Callable[[T], Any], decode: Callable[[Any], T]) -> T:
     """`build()`, or its value from the cache when the files have not changed.
 
-    The key is computed before and after building: a file edited meanwhile is not stored under
-    the old key. Each entry carries a checksum and its type is checked on load; any problem
-    means a rebuild, never a wrong value."""
+    `encode` makes JSON-ready data of a value, `decode` validates such data back into one (and
+    raises on anything wrong). The key is computed before and after building: a file edited
+    meanwhile is not stored under the old key."""
     folder = cache_dir()
     name = key(files, extra) if folder is not None else None
     if folder is None or name is None:
         return build()
-    path = folder / f"{name}.pickle"
+    path = folder / f"{name}.json"
     enabled = gc.isenabled()
     gc.disable()  # bulk loads are several times faster without the cyclic collector
     try:
-        found = _load(path, kind)
+        trusted = trusted_folder(folder, create=True)
+        found = _load(path, name, decode) if trusted else None
         if found is not None:
             return found
         value = build()
-        if key(files, extra) == name:
-            _store(folder, path, value)
+        if trusted and key(files, extra) == name:
+            _store(folder, path, name, encode(value))
         return value
     finally:
         if enabled:
@@ -98,34 +123,49 @@ def cached(files: list[Path], extra: str, build: Callable[[], T], kind: type) ->
             gc.enable()
 
 
-def _load(path: Path, kind: type) -> Any:
+def _read_own(path: Path) -> bytes | None:
+    """The bytes of a regular file of the user's own, never through a link."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(
+        os, "O_BINARY", 0)
     try:
-        data = path.read_bytes()
+        fd = os.open(path, flags)
     except OSError:
         return None
-    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 32:
-        return None
-    digest, payload = data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
-    if hashlib.blake2b(payload, digest_size=32).digest() != digest:
-        return None  # a damaged entry: rebuilt
     try:
-        value = pickle.loads(payload)
-    except Exception:  # noqa: BLE001 - any unreadable entry is rebuilt
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not _own(st) or st.st_size > MAX_ENTRY:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(MAX_ENTRY + 1)
+    except OSError:
         return None
-    return value if isinstance(value, kind) else None
+    finally:
+        os.close(fd)
 
 
-def _store(folder: Path, path: Path, value: Any) -> None:
+def _load(path: Path, name: str, decode: Callable[[Any], T]) -> T | None:
+    data = _read_own(path)
+    if data is None or len(data) > MAX_ENTRY:
+        return None
+    try:
+        entry = json.loads(data)
+        if not isinstance(entry, dict) or entry.get("key") != name:
+            return None  # another entry moved here, or not ours
+        return decode(entry["value"])
+    except Exception:  # noqa: BLE001 - any unreadable entry is rebuilt from the files
+        return None
+
+
+def _store(folder: Path, path: Path, name: str, value: Any) -> None:
     from gradation.errors import GradationError
     from gradation.files.safe import write_atomic
 
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        folder.chmod(0o700)
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        digest = hashlib.blake2b(payload, digest_size=32).digest()
-        write_atomic(path, MAGIC + digest + payload, private=True)
-        for old in sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime)[:-32]:
+        payload = json.dumps({"key": name, "value": value}, ensure_ascii=False,
+                             separators=(",", ":")).encode("utf-8")
+        write_atomic(path, payload, private=True)
+        entries = [p for p in folder.glob("*.json") if not p.is_symlink()]
+        for old in sorted(entries, key=lambda p: p.stat().st_mtime)[:-32]:
             old.unlink(missing_ok=True)  # keep the cache small
-    except (OSError, GradationError, pickle.PicklingError):
+    except (OSError, GradationError, TypeError, ValueError):
         pass  # a cache that cannot be written is only slower

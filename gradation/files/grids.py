@@ -23,13 +23,9 @@ from gradation.files.problems import position_of, read_checked, validate
 
 
 def load_grid(root: Path | None = None) -> Grid:
-    """Load and cross-check the model, the common questions and the situations of a grid
-    (from the cache when its files have not changed)."""
-    from gradation.files.cache import cached, grid_files
-
-    # absolute: nothing in a cached grid may depend on the folder it was loaded from
+    """Load and cross-check the model, the common questions and the situations of a grid."""
     root = Path(os.path.realpath(root or default_grids_dir()))
-    return cached(grid_files(root), "grid", lambda: _load_grid(root), Grid)
+    return _load_grid(root)
 
 def _load_grid(root: Path) -> Grid:
     grid, problems = check_grid_files(root)
