@@ -33,8 +33,11 @@ class ShowFormat(StrEnum):
 
 
 def _md_cell(text: str) -> str:
-    """Text in Markdown: « | » ends a cell and « * » would start emphasis or a list."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*")
+    """Grid text in Markdown, inert: « | » ends a cell, « * » would start emphasis or a list,
+    « < » and « & » markup or an entity, « [ » a link."""
+    from gradation.present.documents import md
+
+    return md(text)
 
 
 @handled
@@ -232,12 +235,14 @@ def show_command(
         emit(mermaid_by_level(grid, sit), output)
         return
     rng = sit.spec.age
-    lines = [f"# {sit.label}", "", f"Âge : {age_text(rng.min, rng.max)}.", "", "## Questions", ""]
+    m = _md_cell  # every grid text inert in the Markdown (and so in the terminal and HTML)
+    lines = [f"# {m(sit.label)}", "", f"Âge : {age_text(rng.min, rng.max)}.", "", "## Questions",
+             ""]
     for i, q in enumerate(sit.questions, 1):
         cond = sit.conditions.get(q.id)
         extra = []
         if q.type == "choice":
-            extra.append(" / ".join(v.label for v in q.values))
+            extra.append(" / ".join(m(v.label) for v in q.values))
         elif q.type in ("integer", "score"):
             extra.append(f"{q.min} à {q.max}")
         elif q.type == "boolean":
@@ -245,8 +250,8 @@ def show_command(
         if q.optional:
             extra.append("facultatif")
         if cond is not None:
-            extra.append(f"posée si {describe(cond, sit)}")
-        lines.append(f"{i}. {q.text} (`{q.id}` ; {' ; '.join(extra)})")
+            extra.append(f"posée si {m(describe(cond, sit))}")
+        lines.append(f"{i}. {m(q.text)} (`{q.id}` ; {' ; '.join(extra)})")
     lines += ["", "## Règles", ""]
     current = None
     for row in rules_by_level(grid, sit):
@@ -255,16 +260,16 @@ def show_command(
                       "conditions :", ""]
             current = row.level
         lines.append(
-            f"- {row.condition} — {row.reason} (`{row.rule}`) ; appelle : {row.calls} ; "
-            f"délai : {row.delay}"
+            f"- {m(row.condition)} — {m(row.reason)} (`{row.rule}`) ; appelle : {m(row.calls)} ; "
+            f"délai : {m(row.delay)}"
         )
     lines += ["", f"### Sinon : {grid.level_name('1')}", "", "## Niveaux de recours et ressources",
               ""]
     for level in [*(str(lv) for lv in sorted(sit.spec.levels)), "urgence"]:
         kinds = kind_labels(grid, sit, level, sit.kinds(level, grid))
         spec = sit.level_spec(level)
-        tail = f" — {spec.note}" if spec is not None and spec.note else ""
-        lines.append(f"- **{grid.level_label(level)}** : {kinds}{tail}")
+        tail = f" — {m(spec.note)}" if spec is not None and spec.note else ""
+        lines.append(f"- **{m(grid.level_label(level))}** : {m(kinds)}{tail}")
     text = "\n".join(lines) + "\n"
     if output_format == ShowFormat.markdown:
         emit(text, output)

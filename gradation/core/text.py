@@ -7,9 +7,15 @@ a digit of a phone number, or act on the terminal. Multi-line fields allow newli
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
+# A run of blanks (spaces, and the other Unicode spaces that look like them) could push text to
+# the next line of a terminal and fake a line under a resource (« Tél. … » after 120 spaces):
+# every run is one space (a lone no-break space, which French typography places, is kept).
+_BLANKS = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{2,}"
+                     r"|[\u1680\u2000-\u200a\u205f\u3000]")
 
 
 def text_problem(value: str, multiline: bool = False) -> str | None:
@@ -25,18 +31,23 @@ def text_problem(value: str, multiline: bool = False) -> str | None:
     return None
 
 
+def one_blank(value: str) -> str:
+    """Each run of blanks made one space, and no blank at either end."""
+    return _BLANKS.sub(" ", value).strip(" ")
+
+
 def one_line(value: str) -> str:
     problem = text_problem(value)
     if problem:
         raise ValueError(problem)
-    return value
+    return one_blank(value)
 
 
 def multi_line(value: str) -> str:
     problem = text_problem(value, multiline=True)
     if problem:
         raise ValueError(problem)
-    return value
+    return "\n".join(one_blank(line) for line in value.replace("\t", " ").split("\n"))
 
 
 def visible(value: object, limit: int | None = 80) -> str:

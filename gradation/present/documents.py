@@ -22,7 +22,7 @@ from gradation.present.typography import dial, fr
 def md(text: object) -> str:
     """Grid or territory text made inert in Markdown (no markup, no HTML)."""
     out = str(text)
-    for ch in "\\`*_[]<>#|!":
+    for ch in "\\`*_[]<>#|!&":  # « & »: no HTML entity (&rlm; would reverse a number)
         out = out.replace(ch, "\\" + ch)
     return "".join(c if c.isprintable() or c in "\n\u00a0\u202f" else "�" for c in out)
 

@@ -104,7 +104,10 @@ PLACED_NOTE = ("* Appelé par les situations, placé par la grille selon sa natu
 
 
 def _mermaid_text(text: str) -> str:
-    return text.replace('"', "'").replace("\n", " ")
+    """Grid text in a Mermaid label, inert: no markup (« <script> »), no entity, no quote that
+    would end the label (Mermaid's own entity codes: #lt; #gt; #amp;)."""
+    return (text.replace("&", "#amp;").replace("<", "#lt;").replace(">", "#gt;")
+            .replace('"', "'").replace("\n", " "))
 
 
 def _edge_label(cond: c.Condition, situation: Situation, source: str) -> str:

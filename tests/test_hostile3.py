@@ -1,0 +1,70 @@
+"""Hostile input, round 3 (issue 23): text that fakes a line or hides a digit, grid text in
+every page, and the reproducers of its tracebacks. Each reproducer is a test."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ADULT, ROOT, answer_flags, copy_grids, write
+
+TERRITORY = ROOT / "tests" / "cases" / "territoire.yaml"
+CONTEXT = {"perinatalite": "aucun", "suivi_psychiatrique": "non", "tentative_evaluee": "non",
+           "maltraitance_suspectee": "non"}
+PSY = {**ADULT, **CONTEXT, "premier_episode": "oui", "decompensation": "non",
+       "rupture_de_soins": "non"}
+
+
+def padded_territory(tmp_path, name: str):  # type: ignore[no-untyped-def]
+    return write(tmp_path / "t.yaml", f"""\
+        territory: {{id: t, name: "T", communes: [{{insee: "99001", name: "A"}}]}}
+        resources:
+          - {{id: psy, name: "{name}", kind: psychiatre, wait_weeks: 2}}
+          - {{id: cmp, name: "CMP", kind: cmp, phone: "01 99 00 00 01", wait_weeks: 3}}
+        """)
+
+
+def test_a_name_padded_with_spaces_prints_no_fake_phone_line(cli, tmp_path):
+    path = padded_territory(tmp_path, "Dr Faux" + " " * 120 + "Tél. 08 99 66 66 66")
+    result = cli("orient", "-s", "psychiatrie", "-t", str(path), *answer_flags(PSY))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # the name holds one space where there were 120: it cannot reach the next line
+    assert any("Dr Faux Tél. 08 99 66 66 66" in line for line in lines)
+    assert not any(line.strip().startswith("Tél. 08 99") for line in lines)
+    assert cli("grid", "validate", "--strict", str(path)).exit_code == 0  # valid, made harmless
+
+
+def test_other_unicode_spaces_are_one_space_too(cli, tmp_path):
+    path = padded_territory(tmp_path, "Dr\u2003\u2003\u3000Faux")
+    result = cli("orient", "-s", "psychiatrie", "-t", str(path), *answer_flags(PSY), "-f",
+                 "json")
+    names = [r["name"] for r in __import__("json").loads(result.stdout)["resources"]]
+    assert "Dr Faux" in names
+
+
+def test_html_entities_cannot_reverse_a_number_on_the_patient_sheet(cli, tmp_path):
+    path = padded_territory(tmp_path, "Dr &rlm;&ZeroWidthSpace;Faux")
+    sheet = tmp_path / "fiche.md"
+    result = cli("orient", "-s", "psychiatrie", "-t", str(path), *answer_flags(PSY), "-f",
+                 "markdown", "-d", "fiche", "-o", str(sheet))
+    assert result.exit_code == 0, result.stderr
+    text = sheet.read_text(encoding="utf-8")
+    assert "\\&rlm;" in text and "&rlm;" not in text.replace("\\&rlm;", "")
+
+
+def test_grid_text_is_inert_in_every_markdown_page_and_mermaid_label(cli, tmp_path):
+    grids = copy_grids(tmp_path)
+    path = grids / "situations" / "psychiatrie.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('label: "Troubles psychiatriques (psychose, trouble bipolaire …)"',
+                        'label: "Psy <script>alert(1)</script> [lien](https://x.test) &rlm;"')
+    path.write_text(text, encoding="utf-8")
+    for command in (("show", "psychiatrie"), ("situations",), ("model",)):
+        out = cli(*command, "--grids", str(grids), "-f", "markdown").stdout
+        if "Psy" not in out:
+            continue  # the model page names no situation
+        # each markup character escaped: « \< », « \] », « \& » are text in Markdown
+        assert not re.search(r"(?<!\\)<script|(?<!\\)\]\(|(?<!\\)&rlm;", out), command
+        assert "\\<script\\>" in out, command
+    mermaid = cli("show", "psychiatrie", "--grids", str(grids), "-f", "mermaid-niveaux").stdout
+    assert "<script>" not in mermaid and "#lt;script#gt;" in mermaid
