@@ -1,3 +1,3 @@
-from gradation.cli import main
+from gradation.entry import main
 
 main()

@@ -12,6 +12,14 @@ EXIT_USAGE = 2  # bad usage or bad answer
 EXIT_GRID = 3  # a grid or territory does not load
 EXIT_WRITE = 1  # a file cannot be written (the same code as EXIT_INVALID, by design)
 EXIT_INTERRUPTED = 130
+
+
+class Interruption:
+    """Ctrl-C was pressed (the entry point's handler says so): whatever breaks after it, an
+    import cut half-way for instance, is the interruption, not an internal error."""
+
+    pressed = False
+    terminated = False  # TERM was received
 EXIT_TERMINATED = 143  # stopped by SIGTERM; temporary files removed as for Ctrl-C
 
 

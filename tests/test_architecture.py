@@ -24,7 +24,7 @@ ALLOWED = {
     "territory": {"errors", "core", "files"},
     "consult": {"errors", "core", "files", "present"},
     "cli": {"errors", "core", "files", "present", "territory", "consult", "package"},
-    "package": {"cli"},  # gradation/__init__.py and __main__.py
+    "package": {"cli", "errors"},  # gradation/__init__.py, __main__.py and entry.py
 }
 NO_TERMINAL = ("rich", "questionary", "typer", "prompt_toolkit")
 TERMINAL_FREE_LAYERS = {"errors", "core", "files", "territory"}
@@ -39,7 +39,7 @@ def module_name(path: Path) -> str:
 
 def layer(module: str) -> str:
     parts = module.split(".")
-    if len(parts) == 1 or parts[1] in ("__main__",):
+    if len(parts) == 1 or parts[1] in ("__main__", "entry"):
         return "package"
     return parts[1]
 

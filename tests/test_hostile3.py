@@ -3,8 +3,14 @@ every page, and the reproducers of its tracebacks. Each reproducer is a test."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 
+import pytest
 from conftest import ADULT, ROOT, answer_flags, copy_grids, write
 
 TERRITORY = ROOT / "tests" / "cases" / "territoire.yaml"
@@ -68,3 +74,23 @@ def test_grid_text_is_inert_in_every_markdown_page_and_mermaid_label(cli, tmp_pa
         assert "\\<script\\>" in out, command
     mermaid = cli("show", "psychiatrie", "--grids", str(grids), "-f", "mermaid-niveaux").stdout
     assert "<script>" not in mermaid and "#lt;script#gt;" in mermaid
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_during_start_up_ends_with_its_code_and_no_traceback(signum, code):
+    """Ctrl-C or TERM in the first instants, while the heavy libraries load."""
+    outcomes = set()
+    for delay in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3):
+        child = subprocess.Popen([sys.executable, "-m", "gradation", "situations"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                 stdin=subprocess.DEVNULL)
+        time.sleep(delay)
+        child.send_signal(signum)
+        _, err = child.communicate(timeout=30)
+        text = err.decode("utf-8", "replace")
+        assert "Traceback" not in text, (delay, text)
+        # killed by the signal itself (-signum) is what a shell reports as 128 + signum too
+        assert child.returncode in (0, code, -signum), (delay, child.returncode, text)
+        outcomes.add(code if child.returncode == -signum else child.returncode)
+    assert code in outcomes  # at least one signal landed during start-up

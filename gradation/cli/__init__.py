@@ -22,7 +22,7 @@ from gradation.cli.common import (
     utf8_streams,
 )
 from gradation.cli.orient import orient
-from gradation.errors import EXIT_INTERRUPTED, EXIT_TERMINATED
+from gradation.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, Interruption
 
 french.install()  # typer's and click's own words, in French
 app = typer.Typer(**APP_SETTINGS)  # type: ignore[arg-type]
@@ -84,8 +84,8 @@ def main(argv: list[str] | None = None) -> None:
     utf8_streams()
     _terminate_like_ctrl_c()
     args = sys.argv[1:] if argv is None else argv
-    target = consultation_app if args[:1] == ["orient"] else full_app()
     try:
+        target = consultation_app if args[:1] == ["orient"] else full_app()
         code = target(args=args, standalone_mode=False, prog_name="gradation")
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -100,6 +100,19 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_TERMINATED)
     except BrokenPipeError:
         _silence_standard_output()
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - the last resort: never a traceback for a user
+        from gradation.core.text import visible
+
+        if Interruption.terminated:  # TERM broke an import half-way: that is the stop
+            print_error("Arrêté (signal de fin).")
+            sys.exit(EXIT_TERMINATED)
+        if Interruption.pressed:  # Ctrl-C broke an import half-way: that is the interruption
+            print_error("Commande interrompue.")
+            sys.exit(EXIT_INTERRUPTED)
+        print_error(f"Erreur interne inattendue ({type(exc).__name__} : {visible(exc, 200)}). "
+                    "Aucun fichier n'a été laissé à moitié écrit. Merci de la signaler avec la "
+                    "commande lancée (sans données de patient).")
         sys.exit(1)
     _silence_standard_output()
     sys.exit(code if isinstance(code, int) else 0)
@@ -124,6 +137,7 @@ def _terminate_like_ctrl_c() -> None:
     import signal
 
     def stop(_signum: int, _frame: object) -> None:
+        Interruption.terminated = True
         raise Terminated
 
     with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread

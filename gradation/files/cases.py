@@ -85,6 +85,10 @@ def _shape_problem(case: dict[str, Any]) -> str:
     """What is wrong with a case's shape (answers a mapping of scalars, expect a mapping whose
     lists are lists), or ''."""
     answers, expect = case.get("answers"), case.get("expect")
+    if case.get("name") is not None and not isinstance(case.get("name"), str):
+        return "« name » : un texte"
+    if not isinstance(case.get("situation"), str):
+        return "« situation » : un identifiant de situation (par exemple psychiatrie)"
     if answers is not None and not isinstance(answers, dict):
         return "« answers » doit associer chaque question à sa réponse (question: valeur)"
     if isinstance(answers, dict) and any(isinstance(v, dict | list) for v in answers.values()):
@@ -95,6 +99,12 @@ def _shape_problem(case: dict[str, Any]) -> str:
         value = (expect or {}).get(key)
         if value is not None and not isinstance(value, list):
             return f"« expect.{key} » doit être une liste (par exemple [a, b])"
+        if value and not all(isinstance(v, str | int) and not isinstance(v, bool)
+                             for v in value):
+            return f"« expect.{key} » : une liste d'identifiants (par exemple [a, b])"
+    missing = (expect or {}).get("missing")
+    if missing and not all(isinstance(v, str) for v in missing):
+        return "« expect.missing » : une liste d'identifiants de questions (par exemple [age])"
     return ""
 
 
@@ -124,7 +134,9 @@ def run_cases(path: Path, grid: Grid, today: dt.date | None = None) -> Iterator[
         if not isinstance(case, dict):
             yield CaseOutcome(f"cas n° {i + 1}", False, "un cas est un ensemble de clés")
             continue
-        title = str(case.get("name") or f"cas n° {i + 1}")
+        given = case.get("name")
+        # a name is text: anything else (an alias bomb of nested lists) is never printed
+        title = given if isinstance(given, str) and given else f"cas n° {i + 1}"
         if territory is None:
             yield CaseOutcome(title, False, "aucun territoire (clé « territory »)")
             continue

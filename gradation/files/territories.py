@@ -35,7 +35,8 @@ EARLIEST = dt.date(1900, 1, 1)  # dates outside EARLIEST .. today + 1 year are t
 def territory_problems(data: Any, name: str, grid: Grid, today: dt.date) -> list[Problem]:
     """The cross-checks of a territory file (kinds, situations, ids, sectors, freshness)."""
     info = data.get("territory") if isinstance(data, dict) else None
-    communes = ({c.get("insee") for _, c in mapping_items(info, "communes")}
+    communes = ({code for _, c in mapping_items(info, "communes")
+                 if isinstance(code := c.get("insee"), str)}
                 if isinstance(info, dict) else set())
     checks = _ResourceChecks(name, grid, today, communes)
     for i, res in mapping_items(data, "resources"):

@@ -269,7 +269,31 @@ class Editor:
             self._append(info, "communes", items)
         return [str(item["insee"]) for item in items]
 
+    def _ensure_key(self, container: Any, key: str) -> Any:
+        """A list key that the file lacks (« resources: », a territory's « communes: »),
+        written empty where a person would write it; returns the container reloaded."""
+        if key in container:
+            return container
+        if container is self.doc:
+            self.lines.append(f"{key}: []")
+            self._reload()
+            return self.doc
+        keys = list(container)
+        if not keys or getattr(getattr(container, "fa", None), "flow_style", lambda: False)():
+            raise GradationError(f"clé « {key} » absente d'un bloc écrit sur une ligne : "
+                                 f"ajoutez « {key}: [] » dans « territory » puis relancez "
+                                 "(rien n'a été modifié)")
+        line, column = container.lc.key(keys[-1])
+        end = line
+        while end + 1 < len(self.lines) and (not self.lines[end + 1].strip() or len(
+                self.lines[end + 1]) - len(self.lines[end + 1].lstrip()) > column):
+            end += 1  # the last key's value, however many lines it holds
+        self.lines.insert(end + 1, " " * column + f"{key}: []")
+        self._reload()
+        return self.doc["territory"]
+
     def _append(self, container: Any, key: str, items: list[Any]) -> None:
+        container = self._ensure_key(container, key)
         seq, found = self._sequence(container, key)
         if found:
             last = found[-1]
