@@ -94,3 +94,48 @@ def test_a_signal_during_start_up_ends_with_its_code_and_no_traceback(signum, co
         assert child.returncode in (0, code, -signum), (delay, child.returncode, text)
         outcomes.add(code if child.returncode == -signum else child.returncode)
     assert code in outcomes  # at least one signal landed during start-up
+
+
+def test_an_insee_code_given_as_a_list_is_located_in_every_command(cli, tmp_path):
+    path = write(tmp_path / "t.yaml", """\
+        territory: {id: t, name: T, communes: [{insee: [99001], name: A}]}
+        resources: []
+        """)
+    for command in (("grid", "validate", str(path)), ("resources", "list", "-t", str(path)),
+                    ("territory", "coverage", "-t", str(path)),
+                    ("orient", "-s", "psychiatrie", "-t", str(path), "-a", "agitation=oui")):
+        result = cli(*command)
+        assert result.exit_code in (1, 3), (command, result.exit_code)
+        assert "territory.communes[0].insee : texte attendu, reçu une liste" in (
+            result.stdout + result.stderr), command
+
+
+def test_a_territory_without_resources_gets_its_first_one(cli, tmp_path):
+    path = write(tmp_path / "t.yaml", """\
+        # Territoire sans ressources
+        territory:
+          id: t
+          name: "T"
+        """)
+    result = cli("resources", "add", "-t", str(path), "--id", "x", "--name", "X", "--kind",
+                 "cmp")
+    assert result.exit_code == 0, result.stderr
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Territoire sans ressources\nterritory:\n  id: t\n")
+    assert "resources:\n  - id: x\n" in text
+
+
+def test_cases_of_a_hostile_shape_are_refused_one_by_one(cli, tmp_path):
+    write(tmp_path / "t.yaml", TERRITORY.read_text(encoding="utf-8"))
+    bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    bomb += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]
+    cases = write(tmp_path / "cases.yaml", "\n".join([
+        "territory: t.yaml", *bomb, "cases:",
+        "  - {name: *a11, situation: psychiatrie, answers: {age: 30}, expect: {exit: 2}}",
+        "  - {name: b, situation: psychiatrie, answers: {age: 30}, "
+        "expect: {exit: 2, missing: [5]}}", ""]))
+    result = subprocess.run([sys.executable, "-m", "gradation", "cases", "run", str(cases)],
+                            capture_output=True, text=True, timeout=30)  # no hang
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "✗ cas n° 1 — cas mal formé : « name » : un texte" in result.stdout
+    assert "« expect.missing » : une liste d'identifiants de questions" in result.stdout
