@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import ADULT, ROOT, answer_flags, copy_grids, write
@@ -139,3 +140,37 @@ def test_cases_of_a_hostile_shape_are_refused_one_by_one(cli, tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "✗ cas n° 1 — cas mal formé : « name » : un texte" in result.stdout
     assert "« expect.missing » : une liste d'identifiants de questions" in result.stdout
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX FIFOs and devices")
+@pytest.mark.parametrize("command", [
+    ("grid", "validate", "{f}"), ("cases", "run", "{f}"), ("train", "--vignettes", "{f}"),
+    ("orient", "-s", "psychiatrie", "-t", "{f}", "-a", "agitation=oui"),
+    ("import", "finess", "{f}", "--departement", "99", "--id", "x", "--name", "X",
+     "--output", "{out}"),
+    ("import", "communes", "{f}", "--departement", "99", "--id", "x", "--name", "X",
+     "--output", "{out}")])
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_fifo_or_a_device_is_never_read(tmp_path, command, kind):
+    if kind == "fifo":
+        source = tmp_path / "entree.yaml"
+        os.mkfifo(source, 0o600)
+    else:
+        source = Path("/dev/zero")
+    out = tmp_path / "sortie.yaml"
+    args = [a.format(f=source, out=out) for a in command]
+    result = subprocess.run([sys.executable, "-m", "gradation", *args], capture_output=True,
+                            text=True, timeout=30, stdin=subprocess.DEVNULL)  # no hang
+    assert result.returncode in (2, 3), (result.returncode, result.stderr)
+    assert "n'est pas un fichier ordinaire" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
+
+
+def test_a_key_twice_in_the_configuration_is_an_error_that_names_it(cli, tmp_path,
+                                                                    monkeypatch):
+    config = tmp_path / "config"
+    monkeypatch.setenv("GRADATION_CONFIG_DIR", str(config))
+    write(config / "config.yaml", "territory: demo\nterritory: autre.yaml\n")
+    result = cli("orient", "-s", "psychiatrie", "-a", "agitation=oui")
+    assert result.exit_code == 3
+    assert "config.yaml:2" in result.stderr and "en double" in result.stderr

@@ -114,6 +114,10 @@ def top_keys(path: Path) -> set[str]:
     follows parses it once), to tell a territory from vignettes or cases; none when unreadable."""
     import re
 
+    from gradation.files.atomic import regular_problem
+
+    if regular_problem(path, 1 << 40) is not None:
+        return set()  # a FIFO or a device is never opened here
     try:
         with path.open("rb") as stream:
             head = stream.read(65536).decode("utf-8", "replace")

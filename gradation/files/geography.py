@@ -24,6 +24,9 @@ def detect_encoding(path: Path) -> str:
     Windows-1252, the encoding of older extracts."""
     import codecs
 
+    from gradation.files.atomic import require_regular
+
+    require_regular(path, 4 << 30)  # a national extract is a few hundred MB
     try:
         with path.open("rb") as handle:
             head = handle.read(4 << 20)

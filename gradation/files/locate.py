@@ -43,8 +43,11 @@ def resolve_territory(value: str | None, grids: Path) -> Path:
         return shipped[value]
     path = Path(value)
     if path.suffix in (".yaml", ".yml") or len(path.parts) > 1 or path.exists():
-        if not path.is_file():
+        if not path.exists():
             raise GradationError(f"fichier de territoire introuvable : {value}")
+        from gradation.files.atomic import require_regular
+
+        require_regular(path, 1 << 40)  # a FIFO or a device: refused, never waited on
         return path
     raise GradationError(
         f"territoire « {value} » inconnu{suggest(value, shipped)} : donnez l'identifiant d'un "
@@ -68,6 +71,8 @@ def _configured_territory() -> str | None:
         if not path.exists():
             return None
         data, problems = yamlio().read_yaml(path)
+        if any(p.is_error for p in problems):  # a key twice: never keep one silently
+            raise yamlio().ProblemsFound(problems)
     except yamlio().ProblemsFound as exc:
         raise LoadError(exc.problems, "la configuration ne peut pas être lue ; corrigez-la ou "
                         "choisissez un territoire (gradation territory use)") from None

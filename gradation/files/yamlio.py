@@ -352,6 +352,11 @@ def read_yaml(path: Path, filename: str | None = None, marks: bool = True
     """Read a YAML file from disk (UTF-8, size-limited)."""
     name = filename or str(path)
     try:
+        from gradation.files.atomic import regular_problem
+
+        problem = regular_problem(path, MAX_FILE_BYTES)
+        if problem is not None:
+            raise ProblemsFound([Problem(name, 0, 0, problem)])
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ProblemsFound(
