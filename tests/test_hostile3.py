@@ -174,3 +174,18 @@ def test_a_key_twice_in_the_configuration_is_an_error_that_names_it(cli, tmp_pat
     result = cli("orient", "-s", "psychiatrie", "-a", "agitation=oui")
     assert result.exit_code == 3
     assert "config.yaml:2" in result.stderr and "en double" in result.stderr
+
+
+@pytest.mark.parametrize(("condition", "message"), [
+    ("(" * 2000 + "phq9 >= 20" + ")" * 2000, "condition trop imbriquée (plus de 50 niveaux"),
+    ("not " * 2000 + "doute_diagnostique", "condition trop imbriquée"),
+    ("phq9 >= " + "9" * 5000, "nombre trop long (5000 chiffres ; au plus 9)")])
+def test_a_hostile_grid_condition_is_located_not_a_crash(cli, tmp_path, condition, message):
+    grids = copy_grids(tmp_path)
+    path = grids / "situations" / "anxio-depression.yaml"
+    text = path.read_text(encoding="utf-8").replace('when: "phq9 >= 20"',
+                                                    f'when: "{condition}"', 1)
+    path.write_text(text, encoding="utf-8")
+    result = cli("grid", "validate", str(grids))
+    assert result.exit_code == 3
+    assert "anxio-depression.yaml:" in result.stdout and message in result.stdout

@@ -154,6 +154,9 @@ def holds(cond: Condition | None, answers: Mapping[str, Any]) -> bool:
     return cond is None or cond.evaluate(answers) is True
 
 
+MAX_DEPTH = 50  # parentheses and « not » nested deeper than this are refused
+MAX_DIGITS = 9  # a number of a condition is an age or a score: nine digits at most
+
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>-?\d+)|(?P<word>[A-Za-z_][A-Za-z0-9_-]*)|(?P<op>>=|<=|!=|=|<|>)"
     r"|(?P<paren>[()])|(?P<bad>\S))"
@@ -187,6 +190,16 @@ def parse(text: str, questions: Mapping[str, QuestionLike],
     return cond
 
 
+def _number(qid: str, kind: str, raw: str, offset: int) -> int:
+    """The number a question is compared with: digits, nine at most."""
+    if kind != "num":
+        raise ConditionError(f"« {qid} » se compare à un nombre entier", offset)
+    if len(raw.lstrip("-")) > MAX_DIGITS:
+        raise ConditionError(f"nombre trop long ({len(raw)} chiffres ; au plus {MAX_DIGITS})",
+                             offset)
+    return int(raw)
+
+
 class _Parser:
     def __init__(
         self, text: str, tokens: list[tuple[str, str, int]], questions: Mapping[str, QuestionLike],
@@ -197,6 +210,7 @@ class _Parser:
         self.index = 0
         self.questions = questions
         self.absent = absent
+        self.depth = 0
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -224,14 +238,27 @@ class _Parser:
 
     def unary(self) -> Condition:
         kind, value, offset = self.take()
+        if (kind, value) in (("word", "not"), ("paren", "(")):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise ConditionError(f"condition trop imbriquée (plus de {MAX_DEPTH} niveaux de "
+                                     "parenthèses ou de « not »)", offset)
+            try:
+                return self._nested(kind, value)
+            finally:
+                self.depth -= 1
+        return self._leaf(kind, value, offset)
+
+    def _nested(self, kind: str, value: str) -> Condition:
         if (kind, value) == ("word", "not"):
             return Not(self.unary())
-        if (kind, value) == ("paren", "("):
-            inner = self.expr()
-            closing = self.take()
-            if closing[:2] != ("paren", ")"):
-                raise ConditionError("« ) » attendue", closing[2])
-            return inner
+        inner = self.expr()
+        closing = self.take()
+        if closing[:2] != ("paren", ")"):
+            raise ConditionError("« ) » attendue", closing[2])
+        return inner
+
+    def _leaf(self, kind: str, value: str, offset: int) -> Condition:
         if kind != "word":
             raise ConditionError(f"identifiant de question attendu, « {value} » trouvé", offset)
         return self.compare(value, offset)
@@ -281,9 +308,7 @@ class _Parser:
                 )
             return Compare(qid, op, raw, {c: i for i, c in enumerate(choices)})
         if question.type in ("integer", "score"):
-            if kind != "num":
-                raise ConditionError(f"« {qid} » se compare à un nombre entier", value_offset)
-            return Compare(qid, op, int(raw))
+            return Compare(qid, op, _number(qid, kind, raw, value_offset))
         if op not in ("=", "!="):
             raise ConditionError(f"« {qid} » se compare avec = ou !=", offset)
         return Compare(qid, op, raw)
