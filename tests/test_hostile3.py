@@ -189,3 +189,45 @@ def test_a_hostile_grid_condition_is_located_not_a_crash(cli, tmp_path, conditio
     result = cli("grid", "validate", str(grids))
     assert result.exit_code == 3
     assert "anxio-depression.yaml:" in result.stdout and message in result.stdout
+
+
+def _finess_extract(tmp_path, *extra: str):  # type: ignore[no-untyped-def]
+    from test_finess import SAMPLE_LINES, extract
+
+    return extract(tmp_path, *SAMPLE_LINES[:2], *extra)
+
+
+@pytest.mark.parametrize(("extra", "said"), [
+    (("", "   "), None),  # blank lines: passed over
+    (("geolocalisation",), None),  # a short record: passed over
+    (("structureet;99000", ), "ligne structureet incomplète"),
+    (('structureet;"990000;ouvert' + ";" * 40,), "ligne structureet incomplète"),
+])
+def test_a_broken_finess_record_is_said_with_its_line_or_passed_over(cli, tmp_path, extra,
+                                                                     said):
+    path = _finess_extract(tmp_path, *extra)
+    out = tmp_path / "t.yaml"
+    result = cli("import", "finess", str(path), "--departement", "99", "--id", "t", "--name",
+                 "T", "--output", str(out))
+    if said is None:
+        assert result.exit_code == 0, result.stderr
+        assert out.exists()
+    else:
+        assert result.exit_code == 2 and said in result.stderr and not out.exists()
+        assert f"{path.name}:4:" in result.stderr  # the line where the record begins
+
+
+@pytest.mark.parametrize("coordinates", ["652469.0;12655612", "1e400;6862035.0",
+                                         "inf;6862035.0", "nan;nan"])
+def test_impossible_coordinates_are_no_place(cli, tmp_path, coordinates):
+    line = (f"geolocalisation;990000016;{coordinates};"
+            "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93;2025-11-04")
+    from test_finess import SAMPLE_LINES, extract
+
+    path = extract(tmp_path, *SAMPLE_LINES[:2], line)
+    out = tmp_path / "t.yaml"
+    result = cli("import", "finess", str(path), "--departement", "99", "--id", "t", "--name",
+                 "T", "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "lat:" not in text and "lon:" not in text  # no point near the pole, no -90/127

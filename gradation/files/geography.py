@@ -11,7 +11,6 @@ postal codes, as they are published (CSV; UTF-8 or Windows-1252; `,` or `;`).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,14 +52,15 @@ class Commune:
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:
-    encoding = detect_encoding(path)
-    with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
-        head = handle.readline()
-        delimiter = ";" if head.count(";") > head.count(",") else ","
-        names = [n.strip().lstrip("#").strip().upper() for n in next(csv.reader([head],
-                                                                                delimiter=delimiter))]
-        for row in csv.reader(handle, delimiter=delimiter):
-            yield dict(zip(names, (v.strip() for v in row), strict=False))
+    """Each record as a mapping of its column names (the first line), cleaned."""
+    from gradation.files.records import records
+
+    names: list[str] | None = None
+    for _, row in records(path):
+        if names is None:
+            names = [n.strip().lstrip("#").strip().upper() for n in row]
+            continue
+        yield dict(zip(names, (v.strip() for v in row), strict=False))
 
 
 def read_cog(path: Path, departements: Iterable[str] = (), codes: Iterable[str] = ()

@@ -21,7 +21,6 @@ from typing import Any
 
 from gradation.core.model import Grid
 from gradation.errors import GradationError
-from gradation.files.geography import detect_encoding
 from gradation.territory.geo import to_wgs84
 
 # Overseas départements are coded 9A, 9B … in FINESS; the INSEE code is 97 (98 for
@@ -155,18 +154,9 @@ def _choose_kind(kinds: list[str], name: str) -> tuple[str, bool]:
 
 def read_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
     """The records of a `;`-separated file, quotes understood, in its detected encoding."""
-    import csv
+    from gradation.files.records import records
 
-    encoding = detect_encoding(path)
-    with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
-        for number, fields in enumerate(csv.reader(handle, delimiter=";", quotechar='"'), 1):
-            yield number, [_clean(field) for field in fields]
-
-
-def _clean(field: str) -> str:
-    """A field without control or invisible characters (an ESC in a name would reach the
-    terminal and make the territory file invalid)."""
-    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in field)
+    return records(path, delimiter=";")
 
 
 def _departement_code(value: str) -> str:
@@ -226,18 +216,10 @@ def parse(path: Path, grid: Grid, departements: Iterable[str] = (), communes: It
                 finess=fields[1].strip(), name=name, kind=kind, category=category, insee=insee,
                 town=town, postcode=postcode, address=address, phone=format_phone(fields[16]),
                 updated=_date(fields[30]), by_name=by_name)
-        elif section == "geolocalisation":
+        elif section == "geolocalisation" and len(fields) >= 5:
             found = kept.get(fields[1])
-            if found is not None and len(fields) >= 5:
-                try:
-                    x, y = float(fields[2]), float(fields[3])
-                except ValueError:
-                    continue
-                converted = to_wgs84(x, y, fields[4])
-                if converted is not None:
-                    found.lat, found.lon = converted
-                else:
-                    result.unknown_systems[fields[4].split(",")[-1].strip() or "?"] += 1
+            if found is not None:
+                _locate(found, fields, result)
     result.establishments = sorted(kept.values(), key=lambda e: (e.insee, e.kind, e.name))
     if not result.establishments:
         wanted = ", ".join([*sorted(wanted_departements), *sorted(wanted_communes),
@@ -246,6 +228,24 @@ def parse(path: Path, grid: Grid, departements: Iterable[str] = (), communes: It
                              "département (01, 2A, 9A pour la Guadeloupe…), les communes et les "
                              "catégories")
     return result
+
+
+def _locate(found: Establishment, fields: list[str], result: ImportResult) -> None:
+    """An establishment's coordinates, converted to WGS84 — only finite and within the range
+    of latitudes and longitudes (an overflow or a Lambert y of 12 655 612 is no place)."""
+    import math
+
+    try:
+        x, y = float(fields[2]), float(fields[3])
+        converted = to_wgs84(x, y, fields[4]) if math.isfinite(x) and math.isfinite(y) else None
+    except (ValueError, OverflowError, ZeroDivisionError):
+        return
+    if converted is None:
+        result.unknown_systems[fields[4].split(",")[-1].strip() or "?"] += 1
+        return
+    lat, lon = converted
+    if math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
+        found.lat, found.lon = lat, lon
 
 
 def _date(text: str) -> dt.date | None:

@@ -104,12 +104,27 @@ def _system(upper: str) -> tuple[str, int, bool] | None:
     return None
 
 
+# Where each system is defined: Lambert 93 covers metropolitan France and Corsica (its
+# published area of use, with a margin); UTM coordinates stay within a zone's easting and the
+# hemisphere's northing. A point outside is an error of the extract, not a place.
+LAMBERT93_AREA = ((-100_000.0, 1_400_000.0), (6_000_000.0, 7_200_000.0))
+UTM_AREA = ((100_000.0, 900_000.0), (0.0, 10_000_000.0))
+
+
+def in_area(x: float, y: float, kind: str) -> bool:
+    (x_low, x_high), (y_low, y_high) = LAMBERT93_AREA if kind == "lambert93" else UTM_AREA
+    return x_low <= x <= x_high and y_low <= y <= y_high
+
+
 def to_wgs84(x: float, y: float, system: str) -> tuple[float, float] | None:
-    """(latitude, longitude) rounded to 6 decimals, or None for an unknown system."""
+    """(latitude, longitude) rounded to 6 decimals; None for an unknown system or a point
+    outside the system's area."""
     found = _system(system.upper())
     if found is None:
         return None
     kind, zone, south = found
+    if not in_area(x, y, kind):
+        raise ValueError("coordonnées hors de la zone du système")
     lat, lon = lambert93_to_wgs84(x, y) if kind == "lambert93" else utm_to_wgs84(x, y, zone,
                                                                                     south)
     return round(lat, 6), round(lon, 6)

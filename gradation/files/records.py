@@ -1,0 +1,57 @@
+"""Delimited records (FINESS, COG, La Poste), read as they are published: their encoding
+detected, quotes understood, blank lines passed over, and every malformed record reported in
+French with its line — an unclosed quote where it opens, never at the end of the file."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+from gradation.errors import GradationError
+
+MAX_FIELD = 64 * 1024  # a field longer than this is a quote left open
+
+
+def clean(field: str) -> str:
+    """A field without control, invisible or non-character code points (an ESC in a name
+    would reach the terminal; U+FFFF breaks a terminal's completion menu), one line."""
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+                   or _noncharacter(ch) else ch for ch in field)
+
+
+def _noncharacter(ch: str) -> bool:
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def records(path: Path, delimiter: str | None = None, header: bool = False
+            ) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cleaned fields) of each record; `delimiter` None guesses « ; » or « , »
+    from the first line. With `header`, the first record is yielded like the others."""
+    from gradation.files.geography import detect_encoding
+
+    encoding = detect_encoding(path)  # refuses what is not a regular file
+    csv.field_size_limit(MAX_FIELD)
+    with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
+        if delimiter is None:
+            first = handle.readline()
+            delimiter = ";" if first.count(";") >= first.count(",") else ","
+            handle.seek(0)
+        reader = csv.reader(handle, delimiter=delimiter, quotechar='"', strict=False)
+        start = 1
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                raise GradationError(
+                    f"{path}:{start}: guillemet ouvert sur cette ligne et jamais fermé (ou "
+                    f"champ de plus de {MAX_FIELD // 1024} Kio) : corrigez l'extrait ou "
+                    "téléchargez-le de nouveau") from None
+            number, start = start, reader.line_num + 1
+            if not fields or not any(f.strip() for f in fields):
+                continue  # a blank line
+            yield number, [clean(f) for f in fields]
