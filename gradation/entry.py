@@ -1,36 +1,45 @@
 """The program's first instruction: the signal handlers are in place before the heavy imports
 (typer, rich, pydantic take a few hundred milliseconds), so that Ctrl-C or TERM during start-up
-ends with its exit code (130, 143) and a French sentence, never a traceback."""
+ends with its exit code (130, 143) and a French sentence, never a traceback. This module
+imports nothing slow: only what the interpreter has already loaded."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sys
 
-from gradation.errors import Interruption
-
 
 def _stop(message: str, code: int) -> None:
-    with contextlib.suppress(OSError, ValueError):
+    try:
         sys.stderr.write(message + "\n")
         sys.stderr.flush()
+    except (OSError, ValueError):  # noqa: SIM105 - no import at this stage
+        pass
     os._exit(code)  # nothing is open yet: no file can be left half written
 
 
 def _on_interrupt(signum: int, frame: object) -> None:
-    Interruption.pressed = True
+    errors = sys.modules.get("gradation.errors")
+    if errors is not None:  # what breaks after it is the interruption (cli's last resort)
+        errors.Interruption.pressed = True
     raise KeyboardInterrupt
 
 
-def main() -> None:
-    def on_term(_signum: int, _frame: object) -> None:
-        _stop("Arrêté (signal de fin).", 143)
+def _on_term(signum: int, frame: object) -> None:
+    _stop("Arrêté (signal de fin).", 143)
 
-    with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread
-        signal.signal(signal.SIGTERM, on_term)
-        signal.signal(signal.SIGINT, _on_interrupt)
+
+def _install(handlers: dict[int, object]) -> None:
+    for signum, handler in handlers.items():
+        try:
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+        except (ValueError, OSError, AttributeError):  # not the main thread
+            continue
+
+
+def main() -> None:
+    _install({signal.SIGINT: _on_interrupt, signal.SIGTERM: _on_term})
     try:
         from gradation.cli import main as run
     except KeyboardInterrupt:
@@ -47,9 +56,7 @@ def main() -> None:
     finally:
         # the work is done (its exit code chosen): a signal now would only kill the
         # interpreter's last flush, silently, with a code that says nothing
-        with contextlib.suppress(ValueError, OSError, AttributeError):
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _install({signal.SIGINT: signal.SIG_IGN, signal.SIGTERM: signal.SIG_IGN})
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ ALLOWED = {
     "territory": {"errors", "core", "files"},
     "consult": {"errors", "core", "files", "present"},
     "cli": {"errors", "core", "files", "present", "territory", "consult", "package"},
-    "package": {"cli", "errors"},  # gradation/__init__.py, __main__.py and entry.py
+    "package": {"cli"},  # gradation/__init__.py, __main__.py and entry.py
 }
 NO_TERMINAL = ("rich", "questionary", "typer", "prompt_toolkit")
 TERMINAL_FREE_LAYERS = {"errors", "core", "files", "territory"}

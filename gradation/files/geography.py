@@ -15,31 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gradation.errors import GradationError, os_error_text
-
-
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without its BOM) when the start of the file is valid UTF-8, else
-    Windows-1252, the encoding of older extracts."""
-    import codecs
-
-    from gradation.files.atomic import require_regular
-
-    require_regular(path, 4 << 30)  # a national extract is a few hundred MB
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4 << 20)
-    except FileNotFoundError:
-        raise GradationError(f"fichier introuvable : {path}") from None
-    except OSError as exc:
-        raise GradationError(f"{path} : lecture impossible ({os_error_text(exc)})") from None
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+from gradation.errors import GradationError
 
 
 @dataclass(slots=True)

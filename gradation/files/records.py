@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from gradation.errors import GradationError
+from gradation.errors import GradationError, os_error_text
 
 MAX_FIELD = 64 * 1024  # a field longer than this is a quote left open
 
@@ -26,12 +26,34 @@ def _noncharacter(ch: str) -> bool:
     return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
 
 
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without its BOM) when the start of the file is valid UTF-8, else
+    Windows-1252, the encoding of older extracts."""
+    import codecs
+
+    from gradation.files.atomic import require_regular
+
+    require_regular(path, 4 << 30)  # a national extract is a few hundred MB
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4 << 20)
+    except FileNotFoundError:
+        raise GradationError(f"fichier introuvable : {path}") from None
+    except OSError as exc:
+        raise GradationError(f"{path} : lecture impossible ({os_error_text(exc)})") from None
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
 def records(path: Path, delimiter: str | None = None, header: bool = False
             ) -> Iterator[tuple[int, list[str]]]:
     """(line number, cleaned fields) of each record; `delimiter` None guesses « ; » or « , »
     from the first line. With `header`, the first record is yielded like the others."""
-    from gradation.files.geography import detect_encoding
-
     encoding = detect_encoding(path)  # refuses what is not a regular file
     csv.field_size_limit(MAX_FIELD)
     with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
