@@ -232,3 +232,27 @@ def test_impossible_coordinates_are_no_place(cli, tmp_path, coordinates):
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert "lat:" not in text and "lon:" not in text  # no point near the pole, no -90/127
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+@pytest.mark.parametrize("document", ["resultat", "lettre", "fiche"])
+def test_what_is_about_a_patient_is_readable_by_its_owner_only(cli, tmp_path, document):
+    target = tmp_path / f"{document}.md"
+    target.write_text("ancien", encoding="utf-8")
+    target.chmod(0o644)  # a document replaced keeps no wider permission
+    for _ in range(2):  # a new file, then the same name again
+        result = cli("orient", "-s", "psychiatrie", "-t", str(TERRITORY), *answer_flags(PSY),
+                     "-f", "markdown", "-d", document, "-o", str(target))
+        assert result.exit_code == 0, result.stderr
+        assert oct(target.stat().st_mode & 0o777) == "0o600"
+        target.unlink()
+
+
+def test_a_columns_below_twenty_is_ignored(tmp_path):
+    env = {**os.environ, "COLUMNS": "0", "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "gradation", "orient", "-s", "inconnue"],
+                            capture_output=True, text=True, env=env, timeout=30)
+    assert result.returncode == 2 and "situation « inconnue » inconnue" in result.stderr
+    shown = subprocess.run([sys.executable, "-m", "gradation", "situations"],
+                           capture_output=True, text=True, env=env, timeout=30)
+    assert shown.returncode == 0 and "Situations et niveaux de recours" in shown.stdout

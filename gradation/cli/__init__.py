@@ -82,6 +82,7 @@ def full_app() -> typer.Typer:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors in French, Ctrl-C as a sentence, exit codes of the contract."""
     utf8_streams()
+    _sane_terminal_size()
     _terminate_like_ctrl_c()
     args = sys.argv[1:] if argv is None else argv
     try:
@@ -116,6 +117,17 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     _silence_standard_output()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _sane_terminal_size() -> None:
+    """A COLUMNS below 20 (or not a number) is ignored: rich would print nothing at all, errors
+    included; LINES likewise below 5."""
+    import os
+
+    for name, least in (("COLUMNS", 20), ("LINES", 5)):
+        value = os.environ.get(name)
+        if value is not None and not (value.strip().isdigit() and int(value) >= least):
+            del os.environ[name]
 
 
 def _silence_standard_output() -> None:

@@ -206,7 +206,8 @@ def emit(outcome: Outcome) -> None:
     from gradation.files.safe import write_output
 
     if outcome.output is not None:
-        write_output(outcome.output, format_outcome(outcome, color=False), outcome.reads)
+        write_output(outcome.output, format_outcome(outcome, color=False), outcome.reads,
+                     private=True)  # about a patient: readable by the GP only
         if str(outcome.output) != "-":
             sys.stderr.write(f"Écrit dans {outcome.output}\n")
         return
@@ -303,7 +304,7 @@ def _write_document(outcome: Outcome, document: str) -> Path:
             text = render_document(document, fmt, outcome.result, outcome.grid,
                                    recipient=recipient)
         try:
-            write_output(path, text, outcome.reads)
+            write_output(path, text, outcome.reads, private=True)
         except GradationError as exc:
             asker.say(exc.message)
             continue

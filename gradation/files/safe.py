@@ -153,14 +153,17 @@ def _copy_ownership(tmp: str, info: os.stat_result | None, private: bool) -> Non
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         return
-    os.chmod(tmp, stat.S_IMODE(info.st_mode))
+    # a private file stays readable by its owner only, even where it replaces a shared one
+    os.chmod(tmp, 0o600 if private else stat.S_IMODE(info.st_mode))
     if hasattr(os, "chown"):
         with contextlib.suppress(OSError):  # only root may give a file away
             os.chown(tmp, info.st_uid, info.st_gid)
 
 
-def write_output(path: Path, text: str | bytes, reads: Iterable[Path] = ()) -> None:
-    """Write what a command produced to `path` (`-`: standard output)."""
+def write_output(path: Path, text: str | bytes, reads: Iterable[Path] = (),
+                 private: bool = False) -> None:
+    """Write what a command produced to `path` (`-`: standard output); `private`: readable by
+    its owner only (mode 600), for what is about a patient (a result, a letter, a sheet)."""
     name = str(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
     if name == "-":
@@ -185,7 +188,7 @@ def write_output(path: Path, text: str | bytes, reads: Iterable[Path] = ()) -> N
     try:
         info = os.stat(target)
     except FileNotFoundError:
-        write_atomic(target, data)
+        write_atomic(target, data, private)
         return
     except OSError as exc:
         raise write_error(path, exc) from None
@@ -197,7 +200,7 @@ def write_output(path: Path, text: str | bytes, reads: Iterable[Path] = ()) -> N
             raise write_error(path, exc) from None
         return
     _check_writable(Path(path), target)
-    write_atomic(target, data)
+    write_atomic(target, data, private)
 
 
 def _remove_stale_temporaries(target: Path) -> None:
