@@ -256,3 +256,36 @@ def test_a_columns_below_twenty_is_ignored(tmp_path):
     shown = subprocess.run([sys.executable, "-m", "gradation", "situations"],
                            capture_output=True, text=True, env=env, timeout=30)
     assert shown.returncode == 0 and "Situations et niveaux de recours" in shown.stdout
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a line break in a file name")
+def test_a_line_break_in_a_finess_file_name_injects_nothing(cli, tmp_path):
+    from test_finess import SAMPLE_LINES, extract
+
+    path = extract(tmp_path, *SAMPLE_LINES[:2], name="extrait\nresources: []\n#.csv")
+    out = tmp_path / "t.yaml"
+    result = cli("import", "finess", str(path), "--departement", "99", "--id", "t", "--name",
+                 "T", "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("# Territoire « T » importé de FINESS (extrait "
+                                           "resources: [] #.csv")
+    assert cli("grid", "validate", str(out)).exit_code == 0
+    assert "\nresources: []\n" not in text
+
+
+def test_a_refused_commune_import_leaves_no_new_file(cli, tmp_path):
+    cog = tmp_path / "v_commune_2026.csv"
+    cog.write_text("TYPECOM,COM,REG,DEP,CTCD,ARR,TNCC,NCC,NCCENR,LIBELLE,CAN,COMPARENT\n"
+                   "COM,99001,99,99,99D,991,0,A,A,\"Alpha\uffff\",9901,\n"
+                   "COM,9900X,99,99,99D,991,0,B,B,Bêta,9901,\n", encoding="utf-8")
+    out = tmp_path / "t.yaml"
+    result = cli("import", "communes", str(cog), "--departement", "99", "--id", "t", "--name",
+                 "T", "--output", str(out))
+    assert result.exit_code == 1 and "9900X" in result.stdout + result.stderr
+    assert not out.exists()  # « n'a pas été modifié » is true: nothing is left behind
+    cog.write_text(cog.read_text("utf-8").replace("9900X", "99002"), encoding="utf-8")
+    result = cli("import", "communes", str(cog), "--departement", "99", "--id", "t", "--name",
+                 "T", "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "\uffff" not in out.read_text("utf-8")  # a non-character never reaches a menu

@@ -168,14 +168,20 @@ def import_communes(
     found = read_cog(file, departement or [], commune or [])
     if postes is not None:
         add_postcodes(postes, found)
+    created = None
     if territory is None:
         assert output is not None
         source = os.path.relpath(file.resolve(), output.resolve().parent)
         geography = (source, sorted({c.departement for c in found})) if departement else None
-        territory = _new_territory(output, str(territory_id), str(name), geography)
+        territory = created = _new_territory(output, str(territory_id), str(name), geography)
     details = {c.insee: {"postcodes": c.postcodes, "aliases": c.aliases} for c in found}
-    _, added = directory.update(territory, grid, lambda editor: editor.add_communes(
-        [(c.insee, c.name) for c in found], details))
+    try:
+        _, added = directory.update(territory, grid, lambda editor: editor.add_communes(
+            [(c.insee, c.name) for c in found], details))
+    except BaseException:
+        if created is not None:  # a refused creation leaves no file behind
+            created.unlink(missing_ok=True)
+        raise
     kept = len(found) - len(added)
     n, s_n, s_kept = len(added), "s" if len(added) > 1 else "", "s" if kept > 1 else ""
     print_lines([f"{n} commune{s_n} ajoutée{s_n} à {territory} ; {kept} déjà présente{s_kept}."])

@@ -316,10 +316,15 @@ def territory_text(data: dict[str, Any], result: ImportResult, source: str,
     def q(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
 
+    from gradation.files.records import clean
+
     info = data["territory"]
     extract = result.extract_date.isoformat() if result.extract_date else "date inconnue"
+    # a comment is one line: a file name may hold a line break (that would inject YAML)
+    source = " ".join(clean(source).split())
     out = [
-        f"# Territoire « {info['name']} » importé de FINESS ({source}, extrait du {extract}) le "
+        f"# Territoire « {' '.join(clean(info['name']).split())} » importé de FINESS ({source}, "
+        f"extrait du {extract}) le "
         f"{today.isoformat()}.",
         "# Établissements : données ouvertes FINESS (Licence Ouverte). Vérifiez les secteurs",
         "# (serves), les âges et les délais : FINESS ne les donne pas.",
