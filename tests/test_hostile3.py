@@ -289,3 +289,62 @@ def test_a_refused_commune_import_leaves_no_new_file(cli, tmp_path):
                  "T", "--output", str(out))
     assert result.exit_code == 0, result.stderr
     assert "\uffff" not in out.read_text("utf-8")  # a non-character never reaches a menu
+
+
+# --- A loader fuzzer: wrong types in every field -------------------------------------------
+
+WRONG = [None, True, 0, -1, 10**30, 1.5, float("inf"), "", " " * 200, "x" * 5000, [], [1],
+         {}, {"a": 1}, "2026-13-45", "\u202e\uffff", "<script>", "*alias", "&amp;", "99001",
+         ["99001", 5], {"min": "a"}, {"min": 30, "max": 2}, [1, 2, 3], "1e400"]
+RESOURCE_FIELDS = ["id", "name", "kind", "serves", "age", "situations", "level", "phone",
+                   "email", "website", "address", "hours", "access", "walk_in",
+                   "referral_required", "cost", "wait_weeks", "urgent_days", "wait_as_of",
+                   "languages", "finess", "lat", "lon", "verified_on", "mon_soutien_psy",
+                   "notes", "imported", "bogus"]
+INFO_FIELDS = ["id", "name", "maintainer", "updated_on", "communes", "geography"]
+
+
+def _fuzzed_territory(rng):  # type: ignore[no-untyped-def]
+    import json
+
+    resource = {"id": "r", "name": "R", "kind": "cmp", "serves": ["99001"]}
+    for _ in range(rng.randrange(1, 4)):
+        resource[rng.choice(RESOURCE_FIELDS)] = rng.choice(WRONG)
+    info = {"id": "t", "name": "T", "communes": [{"insee": "99001", "name": "A"}]}
+    if rng.random() < 0.3:
+        info[rng.choice(INFO_FIELDS)] = rng.choice(WRONG)
+    data = {"territory": info, "resources": [resource]}
+    if rng.random() < 0.1:
+        data = rng.choice([{"territory": rng.choice(WRONG)}, {"resources": rng.choice(WRONG)},
+                           rng.choice(WRONG)])
+    return json.dumps(data, ensure_ascii=False)  # JSON is YAML: every value typed as chosen
+
+
+def test_a_loader_fuzzer_finds_no_crash(grid, tmp_path):
+    import datetime as dt
+    import random
+
+    from gradation.core.decision import decide
+    from gradation.errors import GradationError
+    from gradation.files.territories import check_territory_file
+
+    seed = int(os.environ.get("GRADATION_FUZZ_SEED", "2026"))
+    count = int(os.environ.get("GRADATION_LOADER_RUNS", "300"))
+    rng = random.Random(seed)
+    path = tmp_path / "t.yaml"
+    answers = {**{k: v for k, v in PSY.items()}, "agitation": "non"}
+    crashes = []
+    for number in range(count):
+        text = _fuzzed_territory(rng)
+        path.write_text(text, encoding="utf-8")
+        try:
+            territory, problems = check_territory_file(path, grid, dt.date(2026, 11, 28))
+            if territory is not None:  # a schema-valid file works with every command
+                decide(grid, grid.situations["psychiatrie"], answers, territory,
+                       dt.date(2026, 11, 28))
+            assert all(p.message for p in problems)
+        except GradationError:
+            continue
+        except Exception as exc:  # noqa: BLE001 - what the fuzzer hunts
+            crashes.append(f"#{number} {text[:200]} → {exc!r}")
+    assert crashes == [], "\n".join(crashes[:10])
