@@ -348,3 +348,15 @@ def test_a_loader_fuzzer_finds_no_crash(grid, tmp_path):
         except Exception as exc:  # noqa: BLE001 - what the fuzzer hunts
             crashes.append(f"#{number} {text[:200]} → {exc!r}")
     assert crashes == [], "\n".join(crashes[:10])
+
+
+def test_the_sources_page_is_inert_too(cli, tmp_path):
+    grids = copy_grids(tmp_path)
+    path = grids / "sources.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        'covers: "Les critères que la grille ajoute',
+        'covers: "<img src=x onerror=alert(1)> [clic](https://x.test) Les critères que la '
+        'grille ajoute', 1)
+    path.write_text(text, encoding="utf-8")
+    out = cli("sources", "--grids", str(grids), "-f", "markdown").stdout
+    assert "\\<img" in out and not re.search(r"(?<!\\)<img|(?<!\\)\]\(", out)

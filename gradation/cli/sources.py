@@ -24,14 +24,17 @@ def sources_command(
     references = load_sources(grid)
     cited, unknown = citations(grid, references)
     if output_format == TableFormat.markdown:
+        from gradation.present.documents import md  # the grids' words, inert in Markdown
+
         lines = ["# Sources des grilles", ""]
         for ref in references:
-            lines += [f"## {ref.tag}", "", ref.reference, ""]
-            lines += [f"*{ref.covers}*", ""] if ref.covers else []
-            lines += [f"Cité par : {', '.join(cited[ref.tag]) or 'aucune règle'}.", ""]
+            lines += [f"## {md(ref.tag)}", "", md(ref.reference), ""]
+            lines += [f"*{md(ref.covers)}*", ""] if ref.covers else []
+            lines += [f"Cité par : {md(', '.join(cited[ref.tag]) or 'aucune règle')}.", ""]
         if unknown:
             lines += ["## Citations sans référence", ""]
-            lines += [f"- « {item} » ({', '.join(who)})" for item, who in unknown.items()]
+            lines += [f"- « {md(item)} » ({md(', '.join(who))})"
+                      for item, who in unknown.items()]
         print_lines(lines)
         return
     from rich.padding import Padding
