@@ -253,7 +253,13 @@ def test_init_use_and_coverage(cli, tmp_path, monkeypatch):
     assert "psychiatrie niveau 2" in report.split("**Bêta**")[1]
     assert "psychiatrie niveau 2" not in report.split("**Alpha**")[1].split("**Bêta**")[0]
     csv_text = cli("territory", "coverage", "-f", "csv").stdout
-    assert "99001,Alpha,psychiatrie,2,1" in csv_text and "99002,Bêta,psychiatrie,2,0" in csv_text
+    # for a French Excel: « ; » and its byte-order mark (CRLF: in the file below)
+    assert csv_text.startswith("\ufeffcommune;nom;situation;niveau;ressources")
+    assert "99001;Alpha;psychiatrie;2;1" in csv_text and "99002;Bêta;psychiatrie;2;0" in csv_text
+    written = tmp_path / "couverture.csv"
+    assert cli("territory", "coverage", "-f", "csv", "-o", str(written)).exit_code == 0
+    assert written.read_bytes().startswith(
+        b"\xef\xbb\xbfcommune;nom;situation;niveau;ressources\r\n99001;Alpha;")
 
 
 def test_stale_entries(cli, tmp_path):

@@ -360,3 +360,33 @@ def test_the_sources_page_is_inert_too(cli, tmp_path):
     path.write_text(text, encoding="utf-8")
     out = cli("sources", "--grids", str(grids), "-f", "markdown").stdout
     assert "\\<img" in out and not re.search(r"(?<!\\)<img|(?<!\\)\]\(", out)
+
+
+def test_a_csv_cell_that_starts_like_a_formula_is_text(cli, tmp_path):
+    from gradation.files.records import excel_csv
+
+    data = excel_csv([["nom"], ['=HYPERLINK("https://x.test";"clic")'], ["+33 1"], ["-1"],
+                      ["@SUM(A1)"], ["\tx"], ["Exempleville"]])
+    text = data.decode("utf-8-sig")
+    assert text.split("\r\n")[1:-1] == ['"\'=HYPERLINK(""https://x.test"";""clic"")"',
+                                        "'+33 1", "'-1", "'@SUM(A1)", "'\tx", "Exempleville"]
+    path = write(tmp_path / "t.yaml", """\
+        territory: {id: t, name: T, communes: [{insee: "99001", name: "=HYPERLINK(1)"}]}
+        resources: []
+        """)
+    out = cli("territory", "coverage", "-t", str(path), "-f", "csv").stdout
+    assert "99001;'=HYPERLINK(1);" in out
+
+
+def test_a_list_by_an_unknown_kind_is_refused_and_the_last_removal_leaves_an_empty_list(
+        cli, tmp_path):
+    path = write(tmp_path / "t.yaml", """\
+        territory: {id: t, name: T}
+        resources:  # la liste du territoire
+          - {id: seule, name: "Seule", kind: cmp}
+        """)
+    listed = cli("resources", "list", "-t", str(path), "--kind", "cmpx")
+    assert listed.exit_code == 2 and "vouliez-vous dire « cmpi » ?" in listed.stderr
+    assert cli("resources", "remove", "seule", "-t", str(path)).exit_code == 0
+    assert path.read_text("utf-8").endswith("resources: []  # la liste du territoire\n")
+    assert cli("grid", "validate", str(path)).exit_code == 0

@@ -62,6 +62,12 @@ def resources_list(
     grid, terr = load_territory_option(territory, grids)
     chosen = list(terr.resources)
     if kind:
+        known = [k.id for k in grid.model.kinds]
+        if kind not in known:
+            from gradation.core.suggest import suggest
+
+            raise GradationError(f"type « {kind} » inconnu{suggest(kind, known)} (les types : "
+                                 "gradation show SITUATION, ou grids/model.yaml)")
         chosen = [r for r in chosen if r.kind == kind]
     if situation:
         sit = grid.situation(situation)

@@ -13,6 +13,7 @@ import typer
 from gradation.cli.common import (
     SUBCOMMANDS,
     GridsOption,
+    OutputOption,
     grid_from,
     grids_root,
     handled,
@@ -124,6 +125,7 @@ def territory_coverage(
         Optional[str], typer.Option("--territory", "-t", help="ID ou chemin.", show_default=False)
     ] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    output: OutputOption = None,
     grids: GridsOption = None,
 ) -> None:
     """Couverture du territoire : ressources par situation et niveau, et lacunes par commune."""
@@ -145,17 +147,14 @@ def territory_coverage(
         )
     header = ["situation", "niveau 1", "niveau 2", "niveau 3", "urgence"]
     gaps = [(c.insee, c.name, cov.gaps(c.insee)) for c in terr.data.territory.communes]
-    if output_format == ReportFormat.csv:
-        import csv
-        import io
+    if output_format == ReportFormat.csv:  # for a French Excel: « ; », BOM, formula-safe
+        from gradation.files.records import excel_csv
+        from gradation.files.safe import write_output
 
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["commune", "nom", "situation", "niveau", "ressources"])
-        for insee, name, _ in gaps:
-            for (sid, lv), count in cov.by_commune[insee].items():
-                writer.writerow([insee, name, sid, lv, count])
-        typer.echo(buffer.getvalue(), nl=False)
+        records: list[list[object]] = [["commune", "nom", "situation", "niveau", "ressources"]]
+        records += [[insee, name, sid, lv, count] for insee, name, _ in gaps
+                  for (sid, lv), count in cov.by_commune[insee].items()]
+        write_output(output or Path("-"), excel_csv(records), [terr.path])
         return
     if output_format == ReportFormat.markdown:
         from gradation.present.documents import md  # names made inert: no link, no image

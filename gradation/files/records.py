@@ -77,3 +77,25 @@ def records(path: Path, delimiter: str | None = None, header: bool = False
             if not fields or not any(f.strip() for f in fields):
                 continue  # a blank line
             yield number, [clean(f) for f in fields]
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: one that starts like a formula (« =HYPERLINK(… »
+    from a FINESS routing line) is prefixed with « ' »."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def excel_csv(rows: list[list[object]]) -> bytes:
+    """CSV for a French Excel: « ; » between cells, UTF-8 with its byte-order mark, CRLF, every
+    cell that could start a formula made text."""
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([excel_cell(v) for v in row])
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")

@@ -208,6 +208,11 @@ class Editor:
         if index + 1 == len(found) and stop == len(self.lines):
             stop = block.end + 1
         del self.lines[block.comments:stop]
+        if len(found) == 1:  # the last resource: the key stays, an empty list
+            line, column = self.doc.lc.key("resources")
+            comment = self.lines[line].partition("#")[2]
+            self.lines[line] = " " * column + "resources: []" + (f"  #{comment}" if comment
+                                                                  else "")
         self._reload()
 
     def edit(self, rid: str, fields: dict[str, Any], unset: list[str]) -> None:
