@@ -390,3 +390,17 @@ def test_a_list_by_an_unknown_kind_is_refused_and_the_last_removal_leaves_an_emp
     assert cli("resources", "remove", "seule", "-t", str(path)).exit_code == 0
     assert path.read_text("utf-8").endswith("resources: []  # la liste du territoire\n")
     assert cli("grid", "validate", str(path)).exit_code == 0
+
+
+@pytest.mark.parametrize("command", [("model",), ("situations",), ("show", "psychiatrie"),
+                                     ("train", "--export", "markdown"),
+                                     ("territory", "coverage", "-f", "csv")])
+def test_a_page_never_replaces_an_existing_file_without_force(cli, tmp_path, command):
+    precious = write(tmp_path / "mon-territoire.yaml", TERRITORY.read_text(encoding="utf-8"))
+    before = precious.read_bytes()
+    result = cli(*command, "-o", str(precious))
+    assert result.exit_code == 2 and "existe déjà" in result.stderr
+    assert "--force" in result.stderr and precious.read_bytes() == before
+    replaced = cli(*command, "-o", str(precious), "--force")
+    assert replaced.exit_code == 0, replaced.stderr
+    assert precious.read_bytes() != before

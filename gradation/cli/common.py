@@ -44,6 +44,10 @@ OutputOption = Annotated[Optional[Path], typer.Option(
     "--output", "-o", help="Écrire dans ce fichier (UTF-8) plutôt que sur la sortie standard.",
     show_default=False)]
 
+# An existing file is never replaced by a page unless the user says so.
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Remplacer le fichier de --output s'il existe déjà.")]
+
 GridsOption = Annotated[
     Optional[Path],
     typer.Option(
@@ -138,21 +142,37 @@ def page_console(output: Path | None) -> TidyConsole:
                    soft_wrap=False)
 
 
-def emit(text: str, output: Path | None) -> None:
-    """A page to standard output, or atomically to the --output file (then said on stderr)."""
+def emit(text: str, output: Path | None, force: bool = False) -> None:
+    """A page to standard output, or atomically to the --output file (then said on stderr);
+    an existing file is replaced only with `force` (a territory is never lost to `-o`)."""
     from gradation.files.safe import write_output
 
+    if output is not None and str(output) != "-" and not force:
+        refuse_existing(output)
     write_output(output or Path("-"), text)
     if output is not None and str(output) != "-":
         sys.stderr.write(f"Écrit dans {output}\n")
 
 
-def emit_console(console: TidyConsole, output: Path | None) -> None:
+def emit_console(console: TidyConsole, output: Path | None, force: bool = False) -> None:
     """What a `page_console` gathered for --output, written to its file."""
     from io import StringIO
 
     if isinstance(console.file, StringIO):
-        emit(console.file.getvalue(), output)
+        emit(console.file.getvalue(), output, force)
+
+
+def refuse_existing(output: Path) -> None:
+    """Exit 2 when --output names a file that exists (a device such as /dev/stdout is fine)."""
+    import stat
+
+    try:
+        info = output.stat()
+    except OSError:
+        return
+    if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+        raise GradationError(f"{output} existe déjà : rien n'a été écrit (choisissez un autre "
+                             "nom, ou ajoutez --force pour le remplacer)")
 
 
 def print_lines(lines: list[str]) -> None:

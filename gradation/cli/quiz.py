@@ -12,7 +12,14 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from gradation.cli.common import GridsOption, emit, grid_from, handled, stdout_console
+from gradation.cli.common import (
+    ForceOption,
+    GridsOption,
+    emit,
+    grid_from,
+    handled,
+    stdout_console,
+)
 from gradation.errors import EXIT_INTERRUPTED, GradationError
 
 
@@ -61,6 +68,7 @@ def train_command(
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Avec --export : le fichier à écrire (par défaut : la sortie "
         "standard).", show_default=False)] = None,
+    force: ForceOption = False,
     grids: GridsOption = None,
 ) -> None:
     """S'entraîner : une vignette clinique, choisir le niveau, voir la bonne réponse et pourquoi."""
@@ -86,7 +94,7 @@ def train_command(
         raise GradationError("aucune vignette ne correspond à ces critères (--situation, "
                              "--difficulte)")
     if export is not None:  # the file's order, the order of --only, or the draw of --seed
-        _export(grid, _draw(vignettes, only, seed)[:count], export, output)
+        _export(grid, _draw(vignettes, only, seed)[:count], export, output, force)
         return
     if not sys.stdin.isatty():
         raise GradationError("gradation train se joue dans un terminal (clavier).")
@@ -194,7 +202,7 @@ def _verdict(console: Any, grid: Any, level: str, guess: str) -> None:
 
 
 def _export(grid: Any, vignettes: list[Any], output_format: HandoutFormat,
-            output: Path | None) -> None:
+            output: Path | None, force: bool = False) -> None:
     """The handout: each story with boxes to tick, then the answer key (level, reasons, the
     point to remember)."""
     from gradation.core.decision import decide
@@ -219,7 +227,7 @@ def _export(grid: Any, vignettes: list[Any], output_format: HandoutFormat,
     blocks += key
     text = (blocks_markdown(blocks) if output_format == HandoutFormat.markdown
             else blocks_html(blocks, title))
-    emit(text, output)
+    emit(text, output, force)
 
 
 LEVEL_ORDER = ("1", "2", "3", "urgence")

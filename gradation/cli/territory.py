@@ -12,12 +12,14 @@ import typer
 
 from gradation.cli.common import (
     SUBCOMMANDS,
+    ForceOption,
     GridsOption,
     OutputOption,
     grid_from,
     grids_root,
     handled,
     print_lines,
+    refuse_existing,
     stdout_console,
 )
 from gradation.errors import GradationError
@@ -126,6 +128,7 @@ def territory_coverage(
     ] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
     output: OutputOption = None,
+    force: ForceOption = False,
     grids: GridsOption = None,
 ) -> None:
     """Couverture du territoire : ressources par situation et niveau, et lacunes par commune."""
@@ -154,6 +157,8 @@ def territory_coverage(
         records: list[list[object]] = [["commune", "nom", "situation", "niveau", "ressources"]]
         records += [[insee, name, sid, lv, count] for insee, name, _ in gaps
                   for (sid, lv), count in cov.by_commune[insee].items()]
+        if output is not None and str(output) != "-" and not force:
+            refuse_existing(output)
         write_output(output or Path("-"), excel_csv(records), [terr.path])
         return
     if output_format == ReportFormat.markdown:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from gradation.cli.common import (
+    ForceOption,
     GridsOption,
     OutputOption,
     emit,
@@ -44,6 +45,7 @@ def _md_cell(text: str) -> str:
 def model_command(
     output_format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.text,
     output: OutputOption = None,
+    force: ForceOption = False,
     grids: GridsOption = None,
 ) -> None:
     """Le modèle de gradation : lignes × champs (sanitaire, médico-social, social)."""
@@ -60,7 +62,7 @@ def model_command(
                                    *("\n".join(cells[f.id]) for f in fields)])
             for label, organisation, cells in rows])
         emit(projection.page(grid.model.name, projection.h1(grid.model.name) + body
-                             + projection.paragraphs(_levels_and_lines(grid))), output)
+                             + projection.paragraphs(_levels_and_lines(grid))), output, force)
         return
     if output_format == TableFormat.markdown:
         lines = [
@@ -74,7 +76,7 @@ def model_command(
                 + " |"
             )
         emit("\n".join(lines) + "\n\n" + "\n\n".join(map(_md_cell, _levels_and_lines(grid)))
-             + "\n", output)
+             + "\n", output, force)
         return
     from rich.table import Table
     from rich.text import Text
@@ -110,7 +112,7 @@ def model_command(
     for paragraph in _levels_and_lines(grid):
         console.print(plain(paragraph))
         console.print()
-    emit_console(console, output)
+    emit_console(console, output, force)
 
 
 def _levels_and_lines(grid: Any) -> list[str]:
@@ -128,6 +130,7 @@ def _levels_and_lines(grid: Any) -> list[str]:
 def situations_command(
     output_format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.text,
     output: OutputOption = None,
+    force: ForceOption = False,
     grids: GridsOption = None,
 ) -> None:
     """Les situations cliniques × niveaux de recours (types de ressources par case)."""
@@ -148,7 +151,7 @@ def situations_command(
             for label, cells in rows], columns=[None, "1", "2", "3"])
         title = "Situations et niveaux de recours"
         emit(projection.page(title, projection.h1(title) + body
-                             + projection.paragraphs([note])), output)
+                             + projection.paragraphs([note])), output, force)
         return
     if output_format == TableFormat.markdown:
         lines = ["| situation | niveau 1 | niveau 2 | niveau 3 |", "|---|---|---|---|"]
@@ -164,7 +167,7 @@ def situations_command(
                 + " |"
             )
         lines += ["", _md_cell(note)]
-        emit("\n".join(lines) + "\n", output)
+        emit("\n".join(lines) + "\n", output, force)
         return
     from rich.table import Table
     from rich.text import Text
@@ -201,7 +204,7 @@ def situations_command(
                                       (0, 0, 0, 2)))
             console.print()
     console.print(Text(note, style="italic"))
-    emit_console(console, output)
+    emit_console(console, output, force)
 
 
 @handled
@@ -211,6 +214,7 @@ def show_command(
     ],
     output_format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
     output: OutputOption = None,
+    force: ForceOption = False,
     grids: GridsOption = None,
 ) -> None:
     """Une situation : ses questions et leurs conditions, ses règles et leurs sources, ses
@@ -227,12 +231,12 @@ def show_command(
     grid = grid_from(grids)
     sit = grid.situation(situation)
     if output_format == ShowFormat.mermaid:
-        emit(mermaid(grid, sit), output)
+        emit(mermaid(grid, sit), output, force)
         return
     if output_format == ShowFormat.mermaid_niveaux:  # compact, landscape: for projection
         from gradation.present.teaching import mermaid_by_level
 
-        emit(mermaid_by_level(grid, sit), output)
+        emit(mermaid_by_level(grid, sit), output, force)
         return
     rng = sit.spec.age
     m = _md_cell  # every grid text inert in the Markdown (and so in the terminal and HTML)
@@ -272,17 +276,17 @@ def show_command(
         lines.append(f"- **{m(grid.level_label(level))}** : {m(kinds)}{tail}")
     text = "\n".join(lines) + "\n"
     if output_format == ShowFormat.markdown:
-        emit(text, output)
+        emit(text, output, force)
         return
     if output_format == ShowFormat.html:
         from gradation.present import projection
 
         levels = {name: lv for lv in ("1", "2", "3", "urgence")
                   for name in (grid.level_name(lv), capitalized(grid.level_name(lv)))}
-        emit(projection.page(sit.label, projection.markdown_html(text, levels)), output)
+        emit(projection.page(sit.label, projection.markdown_html(text, levels)), output, force)
         return
     from rich.markdown import Markdown
 
     console = page_console(output)
     console.print(Markdown(text))
-    emit_console(console, output)
+    emit_console(console, output, force)
