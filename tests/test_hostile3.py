@@ -404,3 +404,13 @@ def test_a_page_never_replaces_an_existing_file_without_force(cli, tmp_path, com
     replaced = cli(*command, "-o", str(precious), "--force")
     assert replaced.exit_code == 0, replaced.stderr
     assert precious.read_bytes() != before
+
+
+def test_a_non_character_in_a_commune_name_is_refused_where_it_stands(cli, tmp_path):
+    path = write(tmp_path / "t.yaml", """\
+        territory: {id: t, name: T, communes: [{insee: "99001", name: "A\\uffff"}]}
+        resources: []
+        """)
+    result = cli("grid", "validate", str(path))
+    assert result.exit_code == 3
+    assert "t.yaml:1:" in result.stdout and "U+FFFF" in result.stdout

@@ -25,10 +25,16 @@ def text_problem(value: str, multiline: bool = False) -> str | None:
             continue
         if ch in "\n\r\u2028\u2029":
             return "retour à la ligne interdit : ce champ tient sur une ligne"
-        if unicodedata.category(ch) in _INVISIBLE:
+        if unicodedata.category(ch) in _INVISIBLE or noncharacter(ch):
             return (f"caractère invisible ou de contrôle interdit (U+{ord(ch):04X}) : "
                     "retirez-le")
     return None
+
+
+def noncharacter(ch: str) -> bool:
+    """U+FFFE, U+FFFF and their kin: no character at all (a terminal menu breaks on them)."""
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
 
 
 def one_blank(value: str) -> str:

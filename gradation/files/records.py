@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
+from gradation.core.text import noncharacter
 from gradation.errors import GradationError, os_error_text
 
 MAX_FIELD = 64 * 1024  # a field longer than this is a quote left open
@@ -18,12 +19,7 @@ def clean(field: str) -> str:
     """A field without control, invisible or non-character code points (an ESC in a name
     would reach the terminal; U+FFFF breaks a terminal's completion menu), one line."""
     return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
-                   or _noncharacter(ch) else ch for ch in field)
-
-
-def _noncharacter(ch: str) -> bool:
-    code = ord(ch)
-    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+                   or noncharacter(ch) else ch for ch in field)
 
 
 def detect_encoding(path: Path) -> str:
