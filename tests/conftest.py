@@ -97,6 +97,14 @@ def copy_grids(tmp_path: Path) -> Path:
     return target
 
 
+def edit_between(path: Path, start: str, end: str, old: str, new: str) -> None:
+    """Replace `old` by `new` in the part of a grid file from `start` to `end` (one rule)."""
+    text = path.read_text(encoding="utf-8")
+    a, b = text.index(start), text.index(end)
+    assert old in text[a:b], old
+    path.write_text(text[:a] + text[a:b].replace(old, new) + text[b:], encoding="utf-8")
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY, answer_flags, as_json, copy_grids
+from conftest import ROOT, TODAY, answer_flags, as_json, copy_grids, edit_between
 
 from gradation.core.decision import decide
 from gradation.core.proofs import check_situation
@@ -224,13 +224,10 @@ def test_a_reason_that_slows_the_delay_when_answers_worsen_is_caught(tmp_path):
     grids = copy_grids(tmp_path)
     # a relapse with a severe impact made « programme »: worsening the impact slows the delay
     path = grids / "situations" / "psychiatrie.yaml"
-    text = path.read_text(encoding="utf-8")
-    start = text.index("id: decompensation-severe")
-    end = text.index("id: premier-episode-severe")
-    path.write_text(text[:start] + text[start:end].replace("delay: sous-72h", "delay: programme")
-                    .replace("when: \"decompensation and retentissement = severe\"",
-                             "when: \"retentissement = severe\"") + text[end:],
-                    encoding="utf-8")
+    block = ("id: decompensation-severe", "id: premier-episode-severe")
+    edit_between(path, *block, "delay: sous-72h", "delay: programme")
+    edit_between(path, *block, "when: \"decompensation and retentissement = severe\"",
+                 "when: \"retentissement = severe\"")
     edit(path, "  - id: decompensation\n    level: 2\n    when: \"decompensation\"",
          "  - id: decompensation\n    level: 2\n    when: \"decompensation and "
          "retentissement != severe\"")

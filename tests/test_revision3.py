@@ -188,20 +188,16 @@ def test_an_urgent_slot_is_shown_with_its_declaration(cli, tmp_path):
 
 
 def test_the_safety_net_proof_catches_a_psychiatric_opinion_lost_by_a_worse_answer(tmp_path):
-    from conftest import copy_grids
+    from conftest import copy_grids, edit_between
 
     from gradation.core.proofs import check_situation
     from gradation.files.grids import load_grid
 
     grids = copy_grids(tmp_path)
-    path = grids / "situations" / "anxio-depression.yaml"
-    text = path.read_text(encoding="utf-8")
-    start = text.index("  - id: suicide-urgence-moyenne")
-    end = text.index("  - id: suicide-mineur-urgence-faible")
     # a medium risk sent to the MDA alone: worse than a low risk at 16, which calls the CMP
-    path.write_text(text[:start] + text[start:end].replace("calls: [psychiatre, cmp]",
-                                                           "calls: [mda]") + text[end:],
-                    encoding="utf-8")
+    edit_between(grids / "situations" / "anxio-depression.yaml",
+                 "  - id: suicide-urgence-moyenne", "  - id: suicide-mineur-urgence-faible",
+                 "calls: [psychiatre, cmp]", "calls: [mda]")
     grid = load_grid(grids)
     findings = [f for f in check_situation(grid, grid.situations["anxio-depression"])
                 if f.check == "filet"]
