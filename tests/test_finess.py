@@ -136,7 +136,9 @@ def test_merge_keeps_hand_written_entries_and_lists_the_disappeared(cli, grid, t
     result = cli("import", "finess", str(extract(tmp_path, *SAMPLE_LINES)),
                  "--merge", str(existing), "--output", str(out))  # no --id nor --name needed
     assert result.exit_code == 0, result.stderr
-    assert "3 ajoutés, 1 mis à jour" in result.stdout  # coordinates added to the CMP
+    # by default only the territory's own communes: not Ajaccio, not Pointe-à-Pitre
+    assert "1 ajoutés, 1 mis à jour" in result.stdout  # coordinates added to the CMP
+    assert "2 hors des départements, communes ou catégories demandés" in result.stdout
     # the phone was never imported: a value written by hand, kept and reported
     assert "téléphone gardé(e), modifié(e) à la main (FINESS : 01 99 00 01 01)" in result.stdout
     assert "cmp-ferme (990000777)" in result.stdout
@@ -151,9 +153,21 @@ def test_merge_keeps_hand_written_entries_and_lists_the_disappeared(cli, grid, t
     assert kept["phone"] == "01 99 00 00 99"  # corrected by hand: kept
     assert kept["finess_updated_on"].isoformat() == "2026-06-01" and "verified_on" not in kept
     assert "psy-martin" in entries and "cmp-ferme" in entries  # never deleted
-    assert len(entries) == 6
-    assert {c["insee"] for c in data["territory"]["communes"]} == {"99001", "2A004", "97120"}
+    assert len(entries) == 4
+    assert {c["insee"] for c in data["territory"]["communes"]} == {"99001"}
     load_territory(out, grid, TODAY)
+    # other départements only when asked for; an existing other file is never replaced
+    wider = cli("import", "finess", str(extract(tmp_path, *SAMPLE_LINES)), "--merge", str(out),
+                "--output", str(out), "--departement", "2A")
+    assert wider.exit_code == 0, wider.stderr
+    assert "1 ajoutés" in wider.stdout
+    assert {c["insee"] for c in yaml.safe_load(out.read_text("utf-8"))["territory"][
+        "communes"]} == {"99001", "2A004"}
+    before = existing.read_bytes()
+    refused = cli("import", "finess", str(extract(tmp_path, *SAMPLE_LINES)), "--merge",
+                  str(out), "--output", str(existing))
+    assert refused.exit_code == 1 and "existe déjà" in refused.stderr
+    assert existing.read_bytes() == before
 
 
 @pytest.mark.skipif(not (SHARED / "samples" / "finess-sample.csv").is_file(),

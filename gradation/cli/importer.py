@@ -59,7 +59,15 @@ def import_finess(
         if not territory_id or not name:
             raise GradationError("--id et --name sont requis pour créer un territoire (ou "
                                  "--merge pour en mettre un à jour)")
-    result = finess.parse(file, grid, departement or [], commune or [], categorie or [])
+    communes = list(commune or [])
+    if merge is not None:
+        if output.exists() and output.resolve() != merge.resolve():
+            raise GradationError(f"{output} existe déjà et n'est pas le territoire mis à jour "
+                                 f"({merge}) : rien n'a été écrit (--output {merge} pour le "
+                                 "mettre à jour, ou un autre nom)", 1)
+        if not departement and not communes:  # by default, the territory's own communes
+            communes = _territory_communes(merge)
+    result = finess.parse(file, grid, departement or [], communes, categorie or [])
     today = dt.date.today()
     if merge is None:
         lines = _create(file, output, result, grid, today, str(territory_id), str(name))
@@ -68,6 +76,24 @@ def import_finess(
 
         lines = _merge_lines(merge_finess(merge, output, result, grid, today), output)
     print_lines(lines + _report(result))
+
+
+def _territory_communes(path: Path) -> list[str]:
+    """The INSEE codes of a territory's communes: what a merge keeps by default (never the
+    establishments of all France, nor those of a whole département unless asked)."""
+    from gradation.files.yamlio import ProblemsFound, read_yaml
+
+    try:
+        data, _ = read_yaml(path, str(path))
+    except ProblemsFound:
+        data = None
+    info = data.get("territory") if isinstance(data, dict) else None
+    codes = [code for c in (info or {}).get("communes") or [] if isinstance(c, dict)
+             and isinstance(code := c.get("insee"), str)]
+    if not codes:
+        raise GradationError(f"{path} ne liste aucune commune : précisez --departement ou "
+                             "--commune pour choisir les établissements à fusionner")
+    return codes
 
 
 def _create(file: Path, output: Path, result: ImportResult, grid: object, today: dt.date,
