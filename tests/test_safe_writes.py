@@ -426,6 +426,28 @@ def test_interrupting_an_addition_says_so(cli, tmp_path, monkeypatch):
     assert "Ajout interrompu : le fichier n'a pas été modifié." in result.stderr
 
 
+def test_an_interruption_just_after_the_write_says_the_file_was_changed(cli, tmp_path,
+                                                                         monkeypatch):
+    """Issue 24: Ctrl-C right after the file was replaced printed « pas été modifié »."""
+    import gradation.files.safe as safe
+
+    path = write(tmp_path / "t.yaml", TERRITORY.read_text("utf-8"))
+    real_replace = os.replace
+
+    def replace_then_interrupt(src, dst):  # type: ignore[no-untyped-def]
+        real_replace(src, dst)
+        raise KeyboardInterrupt  # the instant after the file was replaced
+
+    monkeypatch.setattr(safe.os, "replace", replace_then_interrupt)
+    result = cli("resources", "add", "-t", str(path), "--id", "x", "--name", "X", "--kind",
+                 "cmp")
+    monkeypatch.undo()
+    assert result.exit_code == 130
+    assert "n'a pas été modifié" not in result.stderr
+    assert "Ajout interrompu après l'écriture" in result.stderr and "a été modifié" in result.stderr
+    assert "id: x" in path.read_text("utf-8")  # the message tells the truth: it was
+
+
 def test_dates_and_waits_out_of_bounds_are_refused(cli, tmp_path):
     future = (dt.date.today() + dt.timedelta(days=800)).isoformat()
     path = write(tmp_path / "b.yaml", f"""

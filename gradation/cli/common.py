@@ -75,21 +75,38 @@ class Terminated(BaseException):
     """SIGTERM, raised in the main thread: unwinds like Ctrl-C (temporary files removed)."""
 
 
+def _interrupted(command: str, written: list[Path]) -> str:
+    """What Ctrl-C interrupted, and the truth about the files: checked, not assumed (an
+    interruption just after a write does not say « pas modifié »)."""
+    message = INTERRUPTED.get(command, "Commande interrompue.")
+    if not written:
+        return message
+    head = message.split(" : ")[0].rstrip(".")
+    return (f"{head} après l'écriture : {', '.join(map(str, written))} a été modifié, en entier "
+            "(jamais à moitié).")
+
+
 def handled(fn: Callable[..., None]) -> Callable[..., None]:
     """The one place where user-facing errors become a French message and an exit code."""
 
     @functools.wraps(fn)
     def wrapper(*args: object, **kwargs: object) -> None:
+        from gradation.files.safe import Writes
+
+        count = len(Writes.done)
         try:
             fn(*args, **kwargs)
         except GradationError as exc:
             print_error(exc.message)
             raise typer.Exit(exc.exit_code) from None
         except (KeyboardInterrupt, EOFError):
-            print_error(INTERRUPTED.get(fn.__name__, "Commande interrompue."))
+            print_error(_interrupted(fn.__name__, Writes.since(count)))
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except Terminated:
-            print_error("Arrêté (signal de fin) : rien n'a été écrit à moitié.")
+            written = Writes.since(count)
+            print_error("Arrêté (signal de fin) : rien n'a été écrit à moitié."
+                        + (f" {', '.join(map(str, written))} : écrit en entier juste avant."
+                           if written else ""))
             raise typer.Exit(EXIT_TERMINATED) from None
         except OSError as exc:  # the terminal or a stream that cannot take the output
 

@@ -114,6 +114,26 @@ def replace(snapshot: Snapshot, text: str) -> None:
     write_atomic(snapshot.path, snapshot.encode(text))
 
 
+class Writes:
+    """What this run has written: the files replaced, and the one being replaced (its target
+    and the new content's inode), so that an interruption says the truth about the file."""
+
+    done: list[Path] = []
+    pending: tuple[Path, int] | None = None
+
+    @classmethod
+    def since(cls, count: int) -> list[Path]:
+        """The files written since `count` writes — the one being replaced included when the
+        replacement did happen (its inode is the new content's)."""
+        written = list(cls.done[count:])
+        if cls.pending is not None:
+            target, inode = cls.pending
+            with contextlib.suppress(OSError):
+                if os.stat(target).st_ino == inode and target not in written:
+                    written.append(target)
+        return written
+
+
 def write_atomic(path: Path, data: str | bytes, private: bool = False) -> None:
     """Replace `path` in one step: a temporary file beside the real target, then `os.replace`
     (Windows too). The file's mode, owner and group are kept where the system allows it;
@@ -137,7 +157,10 @@ def write_atomic(path: Path, data: str | bytes, private: bool = False) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         _copy_ownership(tmp, info, private)
+        Writes.pending = (target, os.stat(tmp).st_ino)
         os.replace(tmp, target)
+        Writes.done.append(target)
+        Writes.pending = None
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
