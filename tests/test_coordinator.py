@@ -305,3 +305,18 @@ def test_pty_add_asks_for_what_is_missing(territory, tmp_path):
     text = territory.read_text(encoding="utf-8")
     assert "id: mg-nouveau" in text and "kind: medecin-generaliste" in text
     assert '"01 99 00 00 42"' in text
+
+
+def test_kinds_lists_every_id_that_resources_add_takes(cli):
+    import yaml as _yaml
+
+    model = _yaml.safe_load((ROOT / "grids" / "model.yaml").read_text("utf-8"))
+    out = cli("kinds", "-f", "markdown").stdout
+    unescaped = out.replace("\\", "")  # the Markdown escapes of the labels taken off
+    for kind in model["kinds"]:  # each id, with its label, exactly as the catalogue says
+        assert f"| `{kind['id']}` | {kind['label']} |" in unescaped
+    assert "| `cmpi` | CMP infanto-juvénile | Sanitaire | 2e ligne | 156 |" in out
+    text = cli("kinds").stdout
+    assert "Types de ressources (" in text and "pedopsychiatre" in text
+    help_text = " ".join(cli("resources", "add", "--help").stdout.split())
+    assert "gradation kinds" in help_text

@@ -60,7 +60,7 @@ def full_app() -> typer.Typer:
     if _registered:
         return app
     _registered = True
-    from gradation.cli import compare, quiz, sources, train
+    from gradation.cli import compare, kinds, quiz, sources, train
     from gradation.cli.grid import grid_app
     from gradation.cli.importer import import_app
     from gradation.cli.resources import resources_app
@@ -72,6 +72,7 @@ def full_app() -> typer.Typer:
     app.command("train")(quiz.train_command)
     app.command("compare")(compare.compare_command)
     app.command("sources")(sources.sources_command)
+    app.command("kinds")(kinds.kinds_command)
     app.add_typer(grid_app, name="grid")
     app.add_typer(resources_app, name="resources")
     app.add_typer(territory_app, name="territory")

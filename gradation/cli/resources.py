@@ -66,8 +66,8 @@ def resources_list(
         if kind not in known:
             from gradation.core.suggest import suggest
 
-            raise GradationError(f"type « {kind} » inconnu{suggest(kind, known)} (les types : "
-                                 "gradation show SITUATION, ou grids/model.yaml)")
+            raise GradationError(f"type « {kind} » inconnu{suggest(kind, known)} (la liste : "
+                                 "gradation kinds)")
         chosen = [r for r in chosen if r.kind == kind]
     if situation:
         sit = grid.situation(situation)
@@ -163,7 +163,7 @@ FIELD_OPTIONS: tuple[tuple[str, Any, str, str], ...] = (
         "kind",
         Optional[str],
         "--kind",
-        "Type de ressource (catalogue de la grille : gradation model).",
+        "Identifiant du type de ressource (la liste : gradation kinds).",
     ),
     ("serves", Optional[str], "--serves", "Communes du secteur, codes INSEE : 99001,99002."),
     ("age_min", Optional[int], "--age-min", "Âge minimal, en années (inclus)."),
