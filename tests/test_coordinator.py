@@ -297,7 +297,9 @@ def test_pty_add_asks_for_what_is_missing(territory, tmp_path):
     child.expect_exact("Nom affiché")
     child.send("Dr Nouveau\r")
     child.expect_exact("Type de ressource")
-    child.send("\r")  # the first kind of the catalogue: médecin généraliste
+    child.send("xyz\r")  # not a kind: said in French, asked again
+    child.expect_exact("Type inconnu")
+    child.send("\x7f" * 3 + "medecin-generaliste\r")  # the id, as `gradation kinds` lists it
     child.expect_exact("ajoutée")
     child.expect(pexpect.EOF)
     child.close()

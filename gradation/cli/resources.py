@@ -273,7 +273,7 @@ def resources_add(
     path = territory_path(territory, grids)
     missing = [k for k in ("id", "name", "kind") if not fields.get(k)]
     if missing and sys.stdin.isatty():
-        from gradation.consult.prompts import ask_resource_fields
+        from gradation.consult.resource_prompts import ask_resource_fields
 
         fields.update(ask_resource_fields(grid, missing))
         missing = [k for k in ("id", "name", "kind") if not fields.get(k)]

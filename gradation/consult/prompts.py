@@ -352,37 +352,14 @@ class QuestionaryAsker:
                 if question.type == "commune" and self.territory is not None:
                     name = self.territory.commune_name(str(answers[question.id]))
                     shown = f"{shown} {name}" if name else shown
-                choices.append(Choice(wrap(f"Modifier : {question.text} — {shown}"),
-                                      value=question.id))
+                text = situation.wording(question, answers)[0]  # as it was asked (by age)
+                choices.append(Choice(wrap(f"Modifier : {text} — {shown}"), value=question.id))
         choices.append(Choice(BACK_LABEL, value=BACK))
         choice = self._ask(questionary.select(message("Vérifiez les réponses"), choices=choices,
                                               instruction=NO_INSTRUCTION, style=STYLE, **self.io),
                            "Vérifiez les réponses",
                            lambda c: "Voir le résultat" if c == SHOW_RESULT else None)
         return None if choice == SHOW_RESULT else choice
-
-
-def ask_resource_fields(grid: Grid, missing: list[str]) -> dict[str, Any]:
-    """Ask a coordinator for the required fields of a new resource."""
-    import re
-
-    out: dict[str, Any] = {}
-    for key in missing:
-        if key == "kind":
-            choices = [Choice(f"{k.label} ({k.id})", value=k.id) for k in grid.model.kinds]
-            out[key] = questionary.select("Type de ressource", choices=choices, style=STYLE
-                                          ).unsafe_ask()
-        elif key == "id":
-            out[key] = questionary.text(
-                "Identifiant (minuscules, chiffres, tirets)", style=STYLE,
-                validate=lambda t: bool(re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", t.strip()))
-                or "Minuscules sans accent, chiffres et tirets (ex. cmp-exempleville).",
-            ).unsafe_ask().strip()
-        else:
-            out[key] = questionary.text("Nom affiché", style=STYLE,
-                                        validate=lambda t: bool(t.strip()) or "Nom requis."
-                                        ).unsafe_ask().strip()
-    return out
 
 
 def ask_level(grid: Grid, situation: Situation) -> str:
