@@ -322,3 +322,15 @@ def test_kinds_lists_every_id_that_resources_add_takes(cli):
     assert "Types de ressources (" in text and "pedopsychiatre" in text
     help_text = " ".join(cli("resources", "add", "--help").stdout.split())
     assert "gradation kinds" in help_text
+
+
+def test_a_warning_names_the_resource_by_its_id(cli, tmp_path):
+    path = write(tmp_path / "t.yaml", """\
+        territory: {id: t, name: T, communes: [{insee: "99001", name: A}]}
+        resources:
+          - {id: mg-a, name: "A", kind: medecin-generaliste}
+          - {id: cmp-val, name: "CMP du Val", kind: cmp, phone: "0123", serves: ["99009"]}
+        """)
+    out = cli("grid", "validate", str(path)).stdout
+    assert "resources[1].phone : « 0123 » n'est pas un numéro français" in out
+    assert out.count("— ressource « cmp-val »") == 2 and "mg-a" not in out

@@ -55,11 +55,17 @@ class _ResourceChecks:
         self.communes = communes
         self.seen: dict[str, tuple[int, int]] = {}
         self.problems: list[Problem] = []
+        self.current: str | None = None  # the id of the resource being checked
 
     def add(self, where: tuple[int, int], message: str, severity: str = "erreur") -> None:
+        # named by its id too: « resources[33] » alone sends a coordinator counting entries
+        if self.current is not None and f"« {self.current} »" not in message:
+            message += f" — ressource « {visible(self.current, 40)} »"
         self.problems.append(Problem(self.name, *where, message, severity))
 
     def resource(self, prefix: str, res: dict[str, Any]) -> None:
+        rid = res.get("id")
+        self.current = rid if isinstance(rid, str) else None
         self.identity(prefix, res)
         self.placement(prefix, res)
         self.sector(prefix, res)
