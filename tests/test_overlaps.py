@@ -14,9 +14,11 @@ GAJA = {"decrochage": "non", "conduites_a_risque": "non", "symptomes_psychotique
 
 
 @pytest.mark.parametrize(("situation", "age", "also"), [
-    ("psychiatrie", 16, ["gaja"]), ("psychiatrie", 25, ["gaja"]), ("psychiatrie", 26, []),
-    ("addictions", 14, []), ("addictions", 15, ["gaja"]), ("addictions", 25, ["gaja"]),
-    ("anxio-depression", 20, []),
+    ("psychiatrie", 16, ["gaja", "adolescent"]), ("psychiatrie", 18, ["gaja"]),
+    ("psychiatrie", 25, ["gaja"]), ("psychiatrie", 26, []),
+    ("addictions", 12, ["adolescent"]), ("addictions", 14, ["adolescent"]),
+    ("addictions", 15, ["gaja", "adolescent"]), ("addictions", 25, ["gaja"]),
+    ("anxio-depression", 17, ["adolescent"]), ("anxio-depression", 20, []),
 ])
 def test_the_result_names_the_overlapping_situation_the_age_fits(cli, situation, age, also):
     answers = {**PSY, "age": age, "produit": "cannabis", "cast": 3, "dependance": "non",
@@ -34,9 +36,12 @@ def test_the_result_names_the_overlapping_situation_the_age_fits(cli, situation,
                         *answer_flags(answers)).stdout.split())
     noted = "peut aussi s'appliquer" in text
     assert noted == bool(also)
+    labels = {"gaja": "« Grands adolescents et jeunes adultes »",
+              "adolescent": "« Adolescent en souffrance psychique (11 à 17 ans) »"}
+    for other in also:
+        assert labels[other] in text
     if also:
-        assert "« Grands adolescents et jeunes adultes »" in text
-        assert f"gradation compare {situation} gaja" in text
+        assert f"gradation compare {situation} {' '.join(also)}" in text
 
 
 def test_compare_sets_the_same_answers_under_two_situations(cli, monkeypatch):

@@ -568,7 +568,7 @@ def test_validate_checks_where_the_model_table_places_kinds(cli, tmp_path):
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "medecine-travail, csapa" in row)
     assert (f"model.yaml:{line}:51: type « csapa » du champ medico-social, placé dans la "
             "colonne sanitaire (déplacez-le dans medico-social)") in out.stdout
-    assert ("enfant-apprentissages.yaml:13:5: avertissement : type « camsp » absent du tableau "
+    assert ("enfant-apprentissages.yaml:14:5: avertissement : type « camsp » absent du tableau "
             "ligne × champ : ajoutez-le aux « placed » d'une ligne de model.yaml") in out.stdout
     assert "1 erreur, 1 avertissement" in out.stdout and out.exit_code == 3
 
