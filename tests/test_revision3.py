@@ -221,3 +221,16 @@ def test_a_patient_already_followed_is_sent_to_the_team_first(cli, tmp_path):
     assert "Si l'équipe qui le suit ne peut pas le voir à temps" not in text  # a slot in 3 days
     late = " ".join(orient(cli, "psychiatrie", {**answers, "commune": "99003"}).stdout.split())
     assert "Si l'équipe qui le suit ne peut pas le voir à temps" in late
+
+
+def test_a_broken_wording_condition_of_a_common_question_is_said_once(cli, tmp_path):
+    from conftest import copy_grids
+
+    grids = copy_grids(tmp_path)
+    path = grids / "common.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '- {when: "age >= 18", text: "Un enfant du foyer', '- {when: "ag >= 18", text: "Un enfant '
+        'du foyer', 1), encoding="utf-8")
+    out = cli("grid", "validate", str(grids)).stdout
+    assert out.count("question « ag » inconnue") == 1  # once, not once per situation
+    assert "common.yaml:" in out and "enfant_en_danger" in out

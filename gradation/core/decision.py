@@ -161,8 +161,8 @@ def _reasons(grid: Grid, situation: Situation, assessment: Assessment,
     fired = sorted(assessment.rules, key=lambda r: (r.level != level, -RANK[r.level]))
     reasons = [reason_of(grid, situation, r) for r in fired]
     told = [one for one in grid.model.level_one_reasons
-            if one.when is not None and (c := _level_one_condition(grid, one.when)) is not None
-            and holds(c, answers)]
+            if one.when is not None
+            and (c := grid.level_one_conditions.get(one.when)) is not None and holds(c, answers)]
     if level == "1" or told:
         seed = cell_of(grid, situation, "1", ())
         extra = [Reason(one.id, one.text, one.source, "1", "programme", seed, one.advice)
@@ -174,10 +174,6 @@ def _reasons(grid: Grid, situation: Situation, assessment: Assessment,
             text, source = (default.text, default.source) if default else (LEVEL_ONE_REASON, "")
             reasons.append(Reason("niveau-1", text, source, "1", "programme", seed))
     return reasons
-
-
-def _level_one_condition(grid: Grid, text: str) -> Condition | None:
-    return grid.level_one_conditions.get(text)
 
 
 def _check_age(grid: Grid, situation: Situation, answers: Mapping[str, Any], urgent: bool

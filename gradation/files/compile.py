@@ -17,7 +17,7 @@ from gradation.core.model import SAFETY_RED_FLAGS, CompiledRule, Grid, Situation
 from gradation.core.schema import CommonFile, ModelFile, Question, SituationFile
 from gradation.core.suggest import suggest
 from gradation.errors import Problem
-from gradation.files.problems import mapping_items, position_of
+from gradation.files.problems import duplicates, mapping_items, position_of
 
 
 @dataclass(slots=True)
@@ -79,6 +79,8 @@ class GridCompiler:
         self.check_safety()
         common_conditions = self.questions(self.common.questions, self.common_file,
                                            self.common_questions, {})
+        self.common_extras = self.question_extras(self.common.questions, self.common_file,
+                                                  self.common_questions)
         red_flags = self.red_flags()
         situations: dict[str, Situation] = {}
         for item in self.situation_files:
@@ -224,23 +226,33 @@ class GridCompiler:
         rules = [rule for i in range(len(spec.rules))
                  if (rule := self.rule(file, i, scope)) is not None]
         common = [q for q in self.common.questions if spec.id not in q.not_in]
-        questions = [*common, *spec.questions]
-        situation = Situation(spec, questions, conditions, rules)
-        for q, raw_q in [*zip(self.common.questions, self.common_file.raw["questions"],
-                              strict=False),
-                         *zip(spec.questions, file.raw.get("questions") or [], strict=False)]:
-            where = self.common_file.name if q in self.common.questions else file.name
+        situation = Situation(spec, [*common, *spec.questions], conditions, rules)
+        optional_when, variants = self.common_extras
+        situation.optional_when.update(optional_when)
+        situation.variants.update(variants)
+        own = self.question_extras(spec.questions, file, scope)
+        situation.optional_when.update(own[0])
+        situation.variants.update(own[1])
+        return situation
+
+    def question_extras(self, questions: list[Question], file: RawFile,
+                        scope: Mapping[str, Question]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The conditions of the questions' `optional_when` and of their wordings by answers
+        (`variants`), each compiled once and located in its file."""
+        optional_when: dict[str, cond.Condition] = {}
+        variants: dict[str, list[tuple[cond.Condition, Any]]] = {}
+        for q, raw_q in zip(questions, file.raw.get("questions") or [], strict=False):
             if q.optional_when:
-                c = self.condition(q.optional_when, scope, raw_q, where,
+                c = self.condition(q.optional_when, scope, raw_q, file.name,
                                    f"question « {q.id} ».optional_when")
                 if c is not None:
-                    situation.optional_when[q.id] = c
+                    optional_when[q.id] = c
             for j, variant in enumerate(q.variants):
-                c = self.condition(variant.when, scope, (raw_q.get("variants") or [])[j], where,
-                                   f"question « {q.id} ».variants[{j}].when")
+                c = self.condition(variant.when, scope, (raw_q.get("variants") or [])[j],
+                                   file.name, f"question « {q.id} ».variants[{j}].when")
                 if c is not None:
-                    situation.variants.setdefault(q.id, []).append((c, variant))
-        return situation
+                    variants.setdefault(q.id, []).append((c, variant))
+        return optional_when, variants
 
     def levels(self, file: RawFile) -> None:
         spec: SituationFile = file.spec
@@ -379,19 +391,3 @@ class GridCompiler:
             if c is not None:
                 out.append((warning, c))
         return out
-
-
-def duplicates(raw: Any, key: str, id_key: str, name: str, problems: list[Problem],
-               what: str) -> None:
-    """Report each id used twice in a list of mappings, with the line of the first use."""
-    seen: dict[str, tuple[int, int]] = {}
-    for _, item in mapping_items(raw, key):
-        ident = item.get(id_key)
-        if not isinstance(ident, str):
-            continue
-        where = position_of(item, id_key)
-        if ident in seen:
-            problems.append(Problem(name, *where, f"{what} « {ident} » en double "
-                                    f"(déjà définie ligne {seen[ident][0]})"))
-        else:
-            seen[ident] = where

@@ -216,3 +216,17 @@ def mapping_items(data: Any, key: str) -> list[tuple[int, dict]]:
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
 
 
+def duplicates(raw: Any, key: str, id_key: str, name: str, problems: list[Problem],
+               what: str) -> None:
+    """Report each id used twice in a list of mappings, with the line of the first use."""
+    seen: dict[str, tuple[int, int]] = {}
+    for _, item in mapping_items(raw, key):
+        ident = item.get(id_key)
+        if not isinstance(ident, str):
+            continue
+        where = position_of(item, id_key)
+        if ident in seen:
+            problems.append(Problem(name, *where, f"{what} « {ident} » en double "
+                                    f"(déjà définie ligne {seen[ident][0]})"))
+        else:
+            seen[ident] = where

@@ -124,7 +124,9 @@ def resources_title(result: Result) -> str:
 def in_time(result: Result) -> str:
     """How soon the fallback's reasons wanted the patient seen: « dans la semaine », « sous
     72 h »."""
-    return "sous 72 h" if result.fallback_delay == "sous-72h" else "dans la semaine"
+    from gradation.core.matching import IN_TIME
+
+    return IN_TIME.get(result.fallback_delay or "rapide", IN_TIME["rapide"])
 
 
 def fallback_title(result: Result) -> str:

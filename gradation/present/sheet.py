@@ -15,7 +15,7 @@ from gradation.core.model import Grid
 from gradation.core.result import Result
 from gradation.core.schema import Resource
 from gradation.errors import GradationError
-from gradation.present.documents import Block, Place, footer, place
+from gradation.present.documents import Block, Place, footer, in_time, place
 
 
 def _others(grid: Grid, resources: list[Resource]) -> list[Resource]:
@@ -94,8 +94,7 @@ def sheet_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
     if waiting:
         blocks.append(("places", [_for_patient(r, grid, result) for r in waiting]))
     if result.fallback_needed:
-        soon = "sous 72 h" if result.fallback_delay == "sous-72h" else "dans la semaine"
-        blocks += [("h2", f"Si personne ne peut vous recevoir {soon}"),
+        blocks += [("h2", f"Si personne ne peut vous recevoir {in_time(result)}"),
                    ("p", "Rappelez votre médecin ; si ça s'aggrave ou en cas de danger : 15. "
                          "Vous pouvez aussi aller à :"),
                    ("places", [_recourse(_for_patient(r, grid, result))
