@@ -45,10 +45,6 @@ class Snapshot:
         return self.data.startswith(BOM)
 
     @property
-    def newline(self) -> str:
-        return "\r\n" if b"\r\n" in self.data else "\n"
-
-    @property
     def text(self) -> str:
         """The content as text: without its BOM, with « \\n » line endings."""
         try:
@@ -60,9 +56,50 @@ class Snapshot:
         return text.replace("\r\n", "\n")
 
     def encode(self, text: str) -> bytes:
-        """New text in the file's own style (BOM and line endings kept)."""
-        data = text.replace("\r\n", "\n").replace("\n", self.newline).encode("utf-8")
+        """New text in the file's own style: its BOM, and each line's ending kept where the
+        line was kept (a file with a few CRLF lines is not rewritten whole); a new line takes
+        the file's most common ending."""
+        data = _line_endings(self.data.decode("utf-8-sig", "replace"),
+                             text.replace("\r\n", "\n")).encode("utf-8")
         return BOM + data if self.bom else data
+
+
+def _split(text: str) -> tuple[list[str], list[str]]:
+    """Lines without their endings, and the endings (« » for a last line without one)."""
+    parts = text.split("\n")
+    bodies, ends = [], []
+    for n, part in enumerate(parts):
+        last = n + 1 == len(parts)
+        if last and not part:
+            break
+        crlf = part.endswith("\r") and not last
+        bodies.append(part[:-1] if crlf else part)
+        ends.append("" if last else "\r\n" if crlf else "\n")
+    return bodies, ends
+
+
+def _line_endings(old: str, new: str) -> str:
+    """`new` (with « \\n » endings) written with the endings of `old` on the lines they share:
+    the common head and tail are matched line by line, the lines between take the most common
+    ending."""
+    old_lines, old_ends = _split(old)
+    new_lines, new_ends = _split(new)
+    usual = "\r\n" if old_ends.count("\r\n") > old_ends.count("\n") else "\n"
+    ends = [usual if end else "" for end in new_ends]
+    head = 0
+    while (head < min(len(old_lines), len(new_lines))
+           and old_lines[head] == new_lines[head]):
+        head += 1
+    tail = 0
+    while (tail < min(len(old_lines), len(new_lines)) - head
+           and old_lines[-1 - tail] == new_lines[-1 - tail]):
+        tail += 1
+    shared = [*((k, k) for k in range(head)),
+              *((len(old_lines) - 1 - k, len(new_lines) - 1 - k) for k in range(tail))]
+    for i, j in shared:
+        if ends[j] and old_ends[i]:
+            ends[j] = old_ends[i]
+    return "".join(line + end for line, end in zip(new_lines, ends, strict=True))
 
 
 def real_path(path: Path) -> Path:

@@ -1,9 +1,9 @@
 """Editing a territory file by program, as a coordinator would by hand.
 
 The file is changed as text, one entry at a time: an entry's block runs from the comment lines
-right above its dash to its last line of content; removing an entry takes that block, editing
-rewrites it (through ruamel.yaml, which keeps the comments inside it), adding one puts it after
-the last entry. Everything else — the comments above other entries, the file's trailing
+right above its dash to its last line of content (a comment, however far left, ends nothing);
+removing an entry takes that block, editing changes the lines of the fields it changes
+(`lines`: a one-field edit is a one-line diff), adding one puts it after the last entry. Everything else — the comments above other entries, the file's trailing
 comments, quoting, blank lines — stays byte for byte. The new text is validated before it
 replaces the file, under a lock, atomically (`files.safe`); a refused edit changes nothing.
 """
@@ -23,6 +23,7 @@ from gradation.core.suggest import suggest
 from gradation.errors import GradationError, LoadError
 from gradation.files.safe import editing, replace, write_output
 from gradation.files.territories import check_territory_file
+from gradation.territory import lines as by_line
 
 # The order of a resource's keys, as the format describes them.
 FIELD_ORDER = list(Resource.model_fields)
@@ -67,6 +68,15 @@ def _scalar(key: str, value: Any) -> Any:
     if isinstance(value, str) and key in QUOTED:
         return Q(value)
     return value
+
+
+def _key_text(key: str, value: Any) -> str:
+    """« key: value » on one line, as the format quotes and styles it."""
+    from ruamel.yaml.comments import CommentedMap
+
+    buffer = io.StringIO()
+    _yaml().dump(CommentedMap([(key, _scalar(key, value))]), buffer)
+    return buffer.getvalue().rstrip("\n")
 
 
 def new_entry(fields: dict[str, Any]) -> Any:
@@ -131,10 +141,11 @@ def blocks(lines: list[str], seq: Any) -> list[Block]:
         end = dash
         for j in range(dash + 1, len(lines)):
             text = lines[j]
-            if text.strip() and _indent(text) <= dash_column:
+            if not text.strip() or _is_comment(text):
+                continue  # a comment ends nothing, however far left it stands
+            if _indent(text) <= dash_column:
                 break
-            if text.strip() and not _is_comment(text):
-                end = j
+            end = j
         out.append(Block(start, dash, end, dash_column))
     return out
 
@@ -152,7 +163,8 @@ def _render(items: list[Any], column: int) -> list[str]:
 
 def _entry_of(lines: list[str], block: Block) -> Any:
     """The entry of a block, parsed on its own (its inner comments kept)."""
-    own = [line[block.column:] for line in lines[block.dash:block.end + 1]]
+    own = [line.lstrip() if _is_comment(line) and _indent(line) < block.column
+           else line[block.column:] for line in lines[block.dash:block.end + 1]]
     return parse("\n".join(own) + "\n")[0]
 
 
@@ -210,9 +222,8 @@ class Editor:
         del self.lines[block.comments:stop]
         if len(found) == 1:  # the last resource: the key stays, an empty list
             line, column = self.doc.lc.key("resources")
-            comment = self.lines[line].partition("#")[2]
-            self.lines[line] = " " * column + "resources: []" + (f"  #{comment}" if comment
-                                                                  else "")
+            comment = by_line.trailing_comment(self.lines[line])
+            self.lines[line] = " " * column + "resources: []" + comment
         self._reload()
 
     def edit(self, rid: str, fields: dict[str, Any], unset: list[str]) -> None:
@@ -229,11 +240,37 @@ class Editor:
             self._rewrite_key(self.doc, "resources", list(seq))
             return
         for index in sorted(indexes, reverse=True):
-            block = found[index]
-            entry = _entry_of(self.lines, block)
-            change_entry(entry, indexes[index], unset or [])
-            self.lines[block.dash:block.end + 1] = _render([entry], block.column)
+            self._edit_block(seq[index], found[index], indexes[index], unset or [])
         self._reload()
+
+    def _edit_block(self, current: Any, block: Block, fields: dict[str, Any],
+                    unset: list[str]) -> None:
+        """One entry changed on its own lines where it can be (a one-field edit is a one-line
+        diff), else rewritten whole with the comments inside it."""
+        for key in unset:
+            if key not in FIELD_ORDER:
+                raise GradationError(f"champ « {key} » inconnu{suggest(key, FIELD_ORDER)}")
+        flow = getattr(current, "fa", None)
+        if flow is not None and flow.flow_style() and block.dash == block.end:
+            line = self.lines[block.dash]
+            copy = new_entry({})
+            for key, value in current.items():
+                copy[key] = value
+            change_entry(copy, fields, unset)
+            copy.fa.set_flow_style()
+            rendered = _render([copy], block.column)
+            if len(rendered) == 1:
+                self.lines[block.dash] = rendered[0] + by_line.trailing_comment(line)
+                return
+        if flow is not None and not flow.flow_style():
+            edits = by_line.field_edits(self.lines, current, block.dash, block.end, FIELD_ORDER,
+                                      fields, unset, _key_text)
+            if edits is not None:
+                by_line.apply(self.lines, edits)
+                return
+        entry = _entry_of(self.lines, block)
+        change_entry(entry, fields, unset)
+        self.lines[block.dash:block.end + 1] = _render([entry], block.column)
 
     def add(self, fields: dict[str, Any]) -> None:
         self.add_many([fields])

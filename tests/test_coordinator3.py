@@ -1,0 +1,147 @@
+"""Coordinators never lose a line, round 3: edits on the lines a person wrote."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+from conftest import write
+
+# An entry whose comment stands left of its keys, as a coordinator comments out a field.
+LEFT_COMMENT = """\
+territory:
+  id: t
+  name: "T"
+  communes:
+    - {insee: "99001", name: "Alpha"}
+
+resources:
+  - id: cmpi
+    name: "CMPI"
+    kind: cmpi
+    age: {max: 12}
+# phone: "01 99 00 00 09"
+    serves: ["99001"]
+  - id: cmp-adulte   # les adultes du secteur
+    name: "CMP"
+    kind: cmp
+  # rappel : vérifier le numéro
+    serves: ["99001"]
+"""
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                                  lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def test_removing_an_entry_with_a_comment_left_of_its_keys_takes_that_entry_only(cli, tmp_path):
+    path = write(tmp_path / "t.yaml", LEFT_COMMENT)
+    result = cli("resources", "remove", "cmpi", "-t", str(path))
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert text == LEFT_COMMENT.replace(
+        '  - id: cmpi\n    name: "CMPI"\n    kind: cmpi\n    age: {max: 12}\n'
+        '# phone: "01 99 00 00 09"\n    serves: ["99001"]\n', "")
+    listed = cli("resources", "list", "-t", str(path), "--format", "json")
+    assert "max" not in listed.stdout  # the adult CMP did not inherit the child's ages
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["cmpi", "--phone", "01 99 00 00 08"],
+     ['+    phone: "01 99 00 00 08"']),
+    (["cmp-adulte", "--name", "CMP adultes"],
+     ['-    name: "CMP"', '+    name: "CMP adultes"']),
+    (["cmp-adulte", "--wait-weeks", "3"], ["+    wait_weeks: 3"]),
+])
+def test_a_one_field_edit_is_a_one_line_diff_whatever_the_comments(cli, tmp_path, args,
+                                                                   expected):
+    path = write(tmp_path / "t.yaml", LEFT_COMMENT)
+    result = cli("resources", "edit", *args, "-t", str(path))
+    assert result.exit_code == 0, result.output
+    assert changed_lines(LEFT_COMMENT, path.read_text(encoding="utf-8")) == expected
+
+
+FLOW = """\
+territory:
+  id: t
+  name: "T"
+  communes:
+    - {insee: "99001", name: "Alpha"}   # le bourg
+    - {insee: "99002", name: "Bêta"}
+
+resources:
+  - {id: cmp-a, name: "CMP A", kind: cmp, serves: ["99001"]}   # à revoir en janvier
+  - id: mg-a   # le médecin du bourg
+    name: 'Dr A'
+    kind: medecin-generaliste
+    serves:
+      - "99001"   # Alpha
+      - "99002"      # Bêta
+    phone: "01 99 00 00 01"  # le secrétariat
+"""
+
+
+def test_comments_after_a_flow_entry_and_on_list_items_stay(cli, tmp_path):
+    path = write(tmp_path / "t.yaml", FLOW)
+    assert cli("resources", "edit", "cmp-a", "--wait-weeks", "2", "-t", str(path)).exit_code == 0
+    assert cli("resources", "edit", "mg-a", "--phone", "01 99 00 00 02", "-t",
+               str(path)).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert changed_lines(FLOW, text)[:4] == [
+        '-  - {id: cmp-a, name: "CMP A", kind: cmp, serves: ["99001"]}   # à revoir en janvier',
+        '+  - {id: cmp-a, name: "CMP A", kind: cmp, serves: ["99001"], wait_weeks: 2}   '
+        '# à revoir en janvier',
+        '-    phone: "01 99 00 00 01"  # le secrétariat',
+        '+    phone: "01 99 00 00 02"  # le secrétariat',
+    ]
+    for kept in ('      - "99001"   # Alpha', '      - "99002"      # Bêta',
+                 '  - id: mg-a   # le médecin du bourg',
+                 '    - {insee: "99001", name: "Alpha"}   # le bourg'):
+        assert kept in text.splitlines()
+
+
+def test_a_comment_with_a_hash_inside_quotes_is_told_apart():
+    from gradation.territory.lines import trailing_comment
+
+    assert trailing_comment('    name: "Maison #2"  # la deuxième') == "  # la deuxième"
+    assert trailing_comment("    name: 'l''#un'") == ""
+    assert trailing_comment("    url: https://x.fr/#ancre") == ""
+
+
+def test_an_edit_keeps_each_line_ending_of_a_file_with_a_few_crlf_lines(cli, tmp_path):
+    lines = FLOW.splitlines()
+    data = "".join(line + ("\r\n" if n in (0, 9, 14) else "\n") for n, line in enumerate(lines))
+    path = tmp_path / "t.yaml"
+    path.write_bytes(data.encode("utf-8"))
+    assert cli("resources", "edit", "mg-a", "--name", "Dr B", "-t", str(path)).exit_code == 0
+    after = path.read_bytes().decode("utf-8")
+    assert after == data.replace("name: 'Dr A'", 'name: "Dr B"')
+    assert after.count("\r\n") == 3
+
+
+def test_unsetting_a_field_takes_its_line_only(cli, tmp_path):
+    path = write(tmp_path / "t.yaml", FLOW)
+    assert cli("resources", "edit", "mg-a", "--unset", "serves", "-t", str(path)).exit_code == 0
+    assert changed_lines(FLOW, path.read_text(encoding="utf-8")) == [
+        "-    serves:", '-      - "99001"   # Alpha', '-      - "99002"      # Bêta']
+
+
+def test_every_entry_of_the_demo_territory_takes_a_one_line_edit(grid, tmp_path):
+    from gradation.files.locate import default_grids_dir
+    from gradation.files.territories import load_territory
+    from gradation.territory import directory
+
+    source = (default_grids_dir() / "territories" / "demo.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "demo.yaml"
+    path.write_text(source, encoding="utf-8")
+    ids = [r.id for r in load_territory(path, grid).resources]
+    assert len(ids) > 20
+    for rid in ids:
+        before = path.read_text(encoding="utf-8")
+        directory.update(path, grid, lambda e, rid=rid: e.edit(rid, {"wait_weeks": 7}, []))
+        diff = changed_lines(before, path.read_text(encoding="utf-8"))
+        assert len([line for line in diff if line.startswith("+")]) == 1, (rid, diff)
+        assert len(diff) <= 2, (rid, diff)
+    assert {r.wait_weeks for r in load_territory(path, grid).resources} == {7}
