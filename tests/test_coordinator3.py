@@ -145,3 +145,107 @@ def test_every_entry_of_the_demo_territory_takes_a_one_line_edit(grid, tmp_path)
         assert len([line for line in diff if line.startswith("+")]) == 1, (rid, diff)
         assert len(diff) <= 2, (rid, diff)
     assert {r.wait_weeks for r in load_territory(path, grid).resources} == {7}
+
+
+# --- FINESS merges that stay home ---------------------------------------------------------------
+
+HAND_WRITTEN = """\
+# CPTS du Val — annuaire tenu par la coordination
+territory:
+  id: val
+  name: "CPTS du Val"
+  updated_on: 2026-05-01
+  communes:
+    - {insee: "99001", name: "Exempleville"}
+    - {insee: "99002", name: "Valdeville"}   # rattachée en 2025
+
+resources:
+  # Saisi à la main
+  - id: psy-martin
+    name: "Mme Martin, psychologue"
+    kind: psychologue
+    serves: ["99001"]
+"""
+
+
+def _structure(finess: str, name: str, category: str, commune: str, routing: str,
+               phone: str) -> str:
+    return ";".join(["structureet", finess, "990000990", name, name, "", "", "1", "R",
+                     "DE LA PAIX", "", "", commune, "99", "DEPT", routing, phone, "", category,
+                     "Libellé", "", "", "", "", "", "", "", "", "2001-01-01", "2001-01-01",
+                     "2026-05-01", ""])
+
+
+def _finess_extract(tmp_path, name: str, date: str, csapa_phone: str):  # type: ignore[no-untyped-def]
+    lines = [f"finess;etalab;99;{date}",
+             _structure("990000016", "CMP ADULTES EXEMPLEVILLE", "156", "001",
+                        "99100 EXEMPLEVILLE", "0199000101"),
+             _structure("990000024", "CENTRE HOSPITALIER D'EXEMPLEVILLE", "355", "001",
+                        "99100 EXEMPLEVILLE", "0199000200"),
+             _structure("990000032", "CSAPA DU VAL", "197", "002", "99200 VALDEVILLE",
+                        csapa_phone),
+             # another commune: never merged into this territory without being asked
+             _structure("990000040", "CMP DE LOINVILLE", "156", "003", "99300 LOINVILLE",
+                        "0199000300")]
+    path = tmp_path / name
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    return path
+
+
+def test_merges_twice_an_older_extract_removals_then_a_merge_leave_the_expected_file(
+        cli, tmp_path):
+    import datetime as dt
+
+    from conftest import ROOT
+
+    path = write(tmp_path / "t.yaml", HAND_WRITTEN)
+    june = _finess_extract(tmp_path, "juin.csv", "2026-06-01", "0199000400")
+    merged = cli("import", "finess", str(june), "--merge", str(path), "-o", str(path))
+    assert merged.exit_code == 0, merged.output
+    assert "ajouté : centre-hospitalier-d-exempleville-urgences (990000024) Service " \
+           "d'urgences — Centre Hospitalier d'Exempleville" in merged.stdout
+    assert "loinville" not in path.read_text(encoding="utf-8").lower()
+    once = path.read_bytes()
+    again = cli("import", "finess", str(june), "--merge", str(path), "-o", str(path))
+    assert again.exit_code == 0 and path.read_bytes() == once
+    older = _finess_extract(tmp_path, "janvier.csv", "2026-01-01", "0199000401")
+    refused = cli("import", "finess", str(older), "--merge", str(path), "-o", str(path))
+    assert refused.exit_code == 1 and path.read_bytes() == once
+    assert "plus ancien que le dernier fusionné (2026-06-01)" in refused.stderr
+    for rid, noted in (("csapa-du-val", "(990000032)"),
+                       ("centre-hospitalier-d-exempleville-urgences", "(990000024:urgences)")):
+        removed = cli("resources", "remove", rid, "-t", str(path))
+        assert removed.exit_code == 0 and noted in removed.stdout
+    september = _finess_extract(tmp_path, "septembre.csv", "2026-09-01", "0199000402")
+    last = cli("import", "finess", str(september), "--merge", str(path), "-o", str(path))
+    assert last.exit_code == 0, last.output
+    assert "non repris (finess_ignore) : 990000024:urgences, 990000032" in last.stdout
+    golden = (ROOT / "tests" / "golden" / "finess-merge.yaml").read_text(encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == golden.replace("{today}",
+                                                              dt.date.today().isoformat())
+
+
+def test_an_older_extract_merges_with_force(cli, tmp_path):
+    path = write(tmp_path / "t.yaml", HAND_WRITTEN)
+    june = _finess_extract(tmp_path, "juin.csv", "2026-06-01", "0199000400")
+    assert cli("import", "finess", str(june), "--merge", str(path), "-o", str(path)).exit_code == 0
+    older = _finess_extract(tmp_path, "janvier.csv", "2026-01-01", "0199000401")
+    forced = cli("import", "finess", str(older), "--merge", str(path), "-o", str(path), "--force")
+    assert forced.exit_code == 0, forced.output
+    text = path.read_text(encoding="utf-8")
+    assert "finess_extract: 2026-06-01" in text and "01 99 00 04 01" in text
+
+
+def test_a_new_territory_from_finess_records_its_extract_and_proposes_emergencies(cli, grid,
+                                                                                 tmp_path):
+    from gradation.files.territories import load_territory
+
+    out = tmp_path / "new.yaml"
+    june = _finess_extract(tmp_path, "juin.csv", "2026-06-01", "0199000400")
+    assert cli("import", "finess", str(june), "--id", "val", "--name", "Val", "-o",
+               str(out)).exit_code == 0
+    territory = load_territory(out, grid)
+    assert "\n  finess_extract: 2026-06-01\n" in out.read_text(encoding="utf-8")
+    urgent = [r for r in territory.resources if r.kind == "urgences"]
+    assert [r.name for r in urgent] == ["Service d'urgences — Centre Hospitalier d'Exempleville"]
+    assert "à vérifier" in (urgent[0].notes or "")

@@ -13,6 +13,7 @@ from gradation.cli.common import SUBCOMMANDS, GridsOption, grid_from, handled, p
 from gradation.errors import GradationError
 
 if TYPE_CHECKING:
+    from gradation.core.model import Grid
     from gradation.territory.finess import ImportResult
     from gradation.territory.merge import MergeReport
 
@@ -45,6 +46,8 @@ def import_finess(
     merge: Annotated[Optional[Path], typer.Option(
         "--merge", help="Territoire existant à mettre à jour (ses ajouts et corrections "
         "manuels sont gardés).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Fusionner un extrait plus ancien que le dernier fusionné.")] = False,
     grids: GridsOption = None,
 ) -> None:
     """Importer les établissements utiles à l'orientation depuis FINESS."""
@@ -74,7 +77,8 @@ def import_finess(
     else:
         from gradation.territory.merge import merge_finess
 
-        lines = _merge_lines(merge_finess(merge, output, result, grid, today), output)
+        lines = _merge_lines(merge_finess(merge, output, result, grid, today, force), output,
+                             result.extract_date)
     print_lines(lines + _report(result))
 
 
@@ -96,7 +100,7 @@ def _territory_communes(path: Path) -> list[str]:
     return codes
 
 
-def _create(file: Path, output: Path, result: ImportResult, grid: object, today: dt.date,
+def _create(file: Path, output: Path, result: ImportResult, grid: Grid, today: dt.date,
             territory_id: str, name: str) -> list[str]:
     from gradation.errors import LoadError, display_path
     from gradation.files.safe import write_output
@@ -104,8 +108,8 @@ def _create(file: Path, output: Path, result: ImportResult, grid: object, today:
     from gradation.territory import finess
 
     ids = finess.unique_ids(result.establishments, set())
-    data = finess.territory_data(territory_id, name, result, ids, today)
-    problems = check_territory_data(data, display_path(output), grid, today)  # type: ignore[arg-type]
+    data = finess.territory_data(territory_id, name, result, ids, today, grid)
+    problems = check_territory_data(data, display_path(output), grid, today)
     if any(p.is_error for p in problems):
         raise LoadError(problems, "l'import produirait un territoire invalide ; rien n'a été "
                         "écrit", 1)
@@ -140,14 +144,20 @@ def _report(result: ImportResult) -> list[str]:
     return lines
 
 
-def _merge_lines(report: MergeReport, output: Path) -> list[str]:
+def _merge_lines(report: MergeReport, output: Path, date: dt.date | None) -> list[str]:
     if not report.written:
         lines = [f"{output} : rien à changer, le fichier est resté tel quel."]
     else:
-        lines = [f"Fusion dans {output} : {report.added} ajoutés, {report.updated} mis à jour, "
-                 f"{report.unchanged} inchangés ; les entrées saisies à la main sont gardées."]
+        lines = [f"Fusion dans {output} (extrait FINESS du "
+                 f"{date.isoformat() if date else 'date inconnue'}) : {len(report.added)} "
+                 f"ajoutés, {report.updated} mis à jour, {report.unchanged} inchangés ; les "
+                 "entrées saisies à la main sont gardées."]
+    lines += [f"  ajouté : {added}" for added in report.added]
     for rid, changes in report.fields.items():
         lines.append(f"  {rid} : " + " ; ".join(changes))
+    if report.ignored:
+        lines.append("Retirés à la main, non repris (finess_ignore) : "
+                     + ", ".join(report.ignored))
     if report.gone:
         lines.append("Absents de l'extrait FINESS (gardés, à vérifier) :")
         lines += [f"  {rid} ({code})" for rid, code in report.gone]

@@ -281,7 +281,7 @@ def resources_add(
         raise GradationError(
             "champs obligatoires manquants : " + ", ".join(f"--{k}" for k in missing)
         )
-    directory.update(path, grid, lambda editor: editor.add(fields))
+    directory.update(path, grid, lambda editor: editor.add_many([fields]))
     print_lines([f"Ressource « {fields['id']} » ajoutée à {path}."])
 
 
@@ -322,5 +322,7 @@ def resources_remove(
 
     grid = grid_from(grids)
     path = territory_path(territory, grids)
-    directory.update(path, grid, lambda editor: editor.remove(resource_id))
-    print_lines([f"Ressource « {resource_id} » retirée de {path}."])
+    _, noted = directory.update(path, grid, lambda editor: editor.remove(resource_id))
+    print_lines([f"Ressource « {resource_id} » retirée de {path}."] + (
+        [f"Son numéro FINESS est noté dans finess_ignore ({noted}) : les prochains imports ne "
+         "la remettront pas."] if noted else []))

@@ -206,6 +206,9 @@ class Kind(_Strict):
     label: Text
     field: Literal["sanitaire", "medico-social", "social"]
     finess: list[StrictInt] = []
+    # FINESS categories whose establishments may hold this kind (a hospital, an emergency
+    # department): an import proposes an entry of this kind beside theirs, to verify.
+    finess_proposed: list[StrictInt] = []
     # Complements proximity care without treating (occupational medicine, medical adviser): a
     # result that calls only such kinds keeps the level-1 resources « en complément ».
     complements: StrictBool = False

@@ -41,6 +41,11 @@ class TerritoryInfo(_Strict):
     maintainer: Line | None = None
     geography: Geography | None = None
     updated_on: Date | None = None
+    # The date of the last FINESS extract merged: an older one is refused (without --force).
+    finess_extract: Date | None = None
+    # Entries removed by hand that FINESS merges never bring back: a FINESS number (the
+    # establishment), or « number:kind » (only that entry, a proposed emergency department).
+    finess_ignore: list[Annotated[StrictStr, Field(pattern=r"^[0-9A-Z]{9}(:[a-z0-9-]+)?$")]] = []
     communes: list[Commune] = []
 
 

@@ -3,8 +3,10 @@
 The file is changed as text, one entry at a time: an entry's block runs from the comment lines
 right above its dash to its last line of content (a comment, however far left, ends nothing);
 removing an entry takes that block, editing changes the lines of the fields it changes
-(`lines`: a one-field edit is a one-line diff), adding one puts it after the last entry. Everything else — the comments above other entries, the file's trailing
-comments, quoting, blank lines — stays byte for byte. The new text is validated before it
+(`lines`: a one-field edit is a one-line diff), adding one puts it after the last entry.
+Everything else — the comments above other entries, the file's trailing comments, quoting,
+blank lines, line endings — stays byte for byte. An entry that came from FINESS, once removed,
+is noted in `finess_ignore` so that no merge brings it back. The new text is validated before it
 replaces the file, under a lock, atomically (`files.safe`); a refused edit changes nothing.
 """
 
@@ -13,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from gradation.errors import GradationError, LoadError
 from gradation.files.safe import editing, replace, write_output
 from gradation.files.territories import check_territory_file
 from gradation.territory import lines as by_line
+from gradation.territory.lines import Block, blocks, indent, is_comment
 
 # The order of a resource's keys, as the format describes them.
 FIELD_ORDER = list(Resource.model_fields)
@@ -38,6 +40,7 @@ def _yaml() -> Any:
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.ignore_aliases = lambda *_: True  # a shared value is written twice, not &id001
     return yaml
 
 
@@ -110,46 +113,6 @@ def change_entry(entry: Any, fields: dict[str, Any], unset: list[str]) -> None:
 # --- The text of a sequence of entries -------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
-    comments: int  # first line of the comment lines right above the dash (0-based)
-    dash: int  # the line of the entry's dash
-    end: int  # its last line of content (inclusive)
-    column: int  # the dash's column
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _is_comment(line: str) -> bool:
-    return line.lstrip().startswith("#")
-
-
-def blocks(lines: list[str], seq: Any) -> list[Block]:
-    """Each item's block, from the line positions ruamel records."""
-    out = []
-    for i in range(len(seq)):
-        line, column = seq.lc.item(i)
-        dash = line
-        while dash > 0 and not lines[dash][:column].rstrip().endswith("-"):
-            dash -= 1  # a dash alone on its line, content below
-        dash_column = lines[dash][:column if dash == line else None].rstrip().rfind("-")
-        start = dash
-        while start > 0 and _is_comment(lines[start - 1]):
-            start -= 1
-        end = dash
-        for j in range(dash + 1, len(lines)):
-            text = lines[j]
-            if not text.strip() or _is_comment(text):
-                continue  # a comment ends nothing, however far left it stands
-            if _indent(text) <= dash_column:
-                break
-            end = j
-        out.append(Block(start, dash, end, dash_column))
-    return out
-
-
 def _render(items: list[Any], column: int) -> list[str]:
     """Entries dumped as a block sequence whose dashes stand at `column`."""
     from ruamel.yaml.comments import CommentedSeq
@@ -157,13 +120,13 @@ def _render(items: list[Any], column: int) -> list[str]:
     buffer = io.StringIO()
     _yaml().dump(CommentedSeq(items), buffer)
     lines = buffer.getvalue().rstrip("\n").split("\n")
-    shift = column - min(_indent(line) for line in lines if line.strip())
+    shift = column - min(indent(line) for line in lines if line.strip())
     return [(" " * shift + line) if shift >= 0 else line[-shift:] for line in lines]
 
 
 def _entry_of(lines: list[str], block: Block) -> Any:
     """The entry of a block, parsed on its own (its inner comments kept)."""
-    own = [line.lstrip() if _is_comment(line) and _indent(line) < block.column
+    own = [line.lstrip() if is_comment(line) and indent(line) < block.column
            else line[block.column:] for line in lines[block.dash:block.end + 1]]
     return parse("\n".join(own) + "\n")[0]
 
@@ -171,7 +134,9 @@ def _entry_of(lines: list[str], block: Block) -> Any:
 class Editor:
     """The text of a territory file and the changes made to its resources and communes."""
 
-    def __init__(self, text: str, shown: Path | str = "") -> None:
+    def __init__(self, text: str, shown: Path | str = "",
+                 proposed: dict[str, list[int]] | None = None) -> None:
+        self.proposed = proposed or {}  # kind → the FINESS categories that propose it
         self.lines = text.split("\n")
         self.original = text
         self.shown = shown
@@ -206,13 +171,33 @@ class Editor:
             return seq, blocks(self.lines, seq)
         return seq, []
 
-    def remove(self, rid: str) -> None:
+    def remove(self, rid: str, today: dt.date | None = None) -> str | None:
+        """Take an entry out; one that came from FINESS is noted in `finess_ignore` (with
+        its name and the day, in a comment) so that no merge brings it back. Returns what was
+        noted."""
         index = self._index(rid)
+        entry = self.resources()[index]
+        noted = None
+        if entry.get("finess"):
+            kind = str(entry.get("kind"))
+            noted = str(entry["finess"]) + (f":{kind}" if kind in self.proposed else "")
         seq, found = self._sequence(self.doc, "resources")
         if not found:  # a flow sequence: rewritten whole
             del seq[index]
             self._rewrite_key(self.doc, "resources", list(seq))
-            return
+        else:
+            self._cut(found, index)
+        if noted is not None and noted not in [str(c) for c in
+                                               self.doc["territory"].get("finess_ignore") or []]:
+            name = " ".join(str(entry.get("name", "")).split())
+            self._append(self.doc["territory"], "finess_ignore", [_scalar("finess", noted)])
+            line = self.doc["territory"]["finess_ignore"].lc.item(
+                len(self.doc["territory"]["finess_ignore"]) - 1)[0]
+            self.lines[line] += f"  # {rid} « {name} », retiré le {(today or dt.date.today())}"
+            self._reload()
+        return noted
+
+    def _cut(self, found: list[Block], index: int) -> None:
         block = found[index]
         stop = block.end + 1
         while stop < len(self.lines) and not self.lines[stop].strip():
@@ -224,6 +209,27 @@ class Editor:
             line, column = self.doc.lc.key("resources")
             comment = by_line.trailing_comment(self.lines[line])
             self.lines[line] = " " * column + "resources: []" + comment
+        self._reload()
+
+    def set_info(self, key: str, value: Any) -> None:
+        """Set one key of the `territory` block on its own line."""
+        from gradation.core.schema_territory import TerritoryInfo
+
+        info = self.doc["territory"]
+        line = self.doc.lc.key("territory")[0]
+        end = line
+        for j in range(line + 1, len(self.lines)):
+            text = self.lines[j]
+            if text.strip() and not is_comment(text):
+                if indent(text) == 0:
+                    break
+                end = j
+        edits = by_line.field_edits(self.lines, info, line, end, list(TerritoryInfo.model_fields),
+                                    {key: value}, [], _key_text)
+        if edits is None or getattr(info, "fa", None) is None or info.fa.flow_style():
+            raise GradationError(f"{self.shown} : « territory » écrit sur une ligne ; ajoutez-y "
+                                 f"« {key}: {value} » à la main (rien n'a été modifié)")
+        by_line.apply(self.lines, edits)
         self._reload()
 
     def edit(self, rid: str, fields: dict[str, Any], unset: list[str]) -> None:
@@ -271,9 +277,6 @@ class Editor:
         entry = _entry_of(self.lines, block)
         change_entry(entry, fields, unset)
         self.lines[block.dash:block.end + 1] = _render([entry], block.column)
-
-    def add(self, fields: dict[str, Any]) -> None:
-        self.add_many([fields])
 
     def add_many(self, entries: list[dict[str, Any]]) -> None:
         ids = set(self.ids())
@@ -330,6 +333,8 @@ class Editor:
         while end + 1 < len(self.lines) and (not self.lines[end + 1].strip() or len(
                 self.lines[end + 1]) - len(self.lines[end + 1].lstrip()) > column):
             end += 1  # the last key's value, however many lines it holds
+        while end > line and not self.lines[end].strip():
+            end -= 1  # the blank lines after it stay after the new key
         self.lines.insert(end + 1, " " * column + f"{key}: []")
         self._reload()
         return self.doc["territory"]
@@ -378,7 +383,8 @@ def update(path: Path, grid: Grid, change: Callable[[Editor], Any],
     given). Returns the territory as written and what `change` returned."""
     with editing(path) as snapshot:
         _check_syntax(snapshot.text, path)
-        editor = Editor(snapshot.text, path)
+        editor = Editor(snapshot.text, path, {k.id: k.finess_proposed for k in grid.model.kinds
+                                              if k.finess_proposed})
         outcome = change(editor)
         text = editor.text()
         territory, problems = check_territory_file(output or path, grid, today, text=text)

@@ -279,6 +279,39 @@ def resource_fields(est: Establishment, rid: str) -> dict[str, Any]:
     return fields
 
 
+PROPOSED_NOTE = ("Proposé par l'import FINESS, à vérifier : cet établissement a-t-il un service "
+                 "de ce type, et à quel numéro ? (sinon : gradation resources remove)")
+
+
+def proposed_kinds(grid: Grid) -> dict[str, list[tuple[str, str]]]:
+    """FINESS category → the kinds an import proposes beside it (id, label)."""
+    table: dict[str, list[tuple[str, str]]] = {}
+    for kind in grid.model.kinds:
+        for code in kind.finess_proposed:
+            table.setdefault(str(code), []).append((kind.id, kind.label))
+    return table
+
+
+def proposal_fields(est: Establishment, kind: tuple[str, str], rid: str) -> dict[str, Any]:
+    """An entry proposed beside an establishment (its emergency department), to verify."""
+    kind_id, label = kind
+    fields = resource_fields(est, rid)
+    fields.pop("age", None)
+    fields.update({"name": f"{label} — {est.name}", "kind": kind_id, "notes": PROPOSED_NOTE})
+    return fields
+
+
+def entries(result: ImportResult, grid: Grid, ids: dict[str, str]) -> list[dict[str, Any]]:
+    """The entries of an import: each establishment, then what is proposed beside it."""
+    table = proposed_kinds(grid)
+    out = []
+    for est in result.establishments:
+        out.append(resource_fields(est, ids[est.finess]))
+        out += [proposal_fields(est, kind, f"{ids[est.finess]}-{kind[0]}")
+                for kind in table.get(est.category, [])]
+    return out
+
+
 def unique_ids(establishments: list[Establishment], taken: set[str]) -> dict[str, str]:
     """An id per establishment, from its name, made unique with its FINESS number if needed."""
     ids: dict[str, str] = {}
@@ -291,7 +324,7 @@ def unique_ids(establishments: list[Establishment], taken: set[str]) -> dict[str
 
 
 def territory_data(territory_id: str, name: str, result: ImportResult, ids: dict[str, str],
-                   today: dt.date) -> dict[str, Any]:
+                   today: dt.date, grid: Grid) -> dict[str, Any]:
     """The territory of the imported establishments, as data (validated before it is written)."""
     communes: dict[str, tuple[str, set[str]]] = {}
     for est in result.establishments:
@@ -301,10 +334,11 @@ def territory_data(territory_id: str, name: str, result: ImportResult, ids: dict
     return {
         "territory": {
             "id": territory_id, "name": name, "updated_on": today,
+            **({"finess_extract": result.extract_date} if result.extract_date else {}),
             "communes": [{"insee": insee, "name": town, "postcodes": sorted(codes)}
                          for insee, (town, codes) in sorted(communes.items())],
         },
-        "resources": [resource_fields(est, ids[est.finess]) for est in result.establishments],
+        "resources": entries(result, grid, ids),
     }
 
 
@@ -332,6 +366,8 @@ def territory_text(data: dict[str, Any], result: ImportResult, source: str,
         f"  id: {info['id']}",
         f"  name: {q(info['name'])}",
         f"  updated_on: {today.isoformat()}",
+        *([f"  finess_extract: {info['finess_extract'].isoformat()}"]
+          if info.get("finess_extract") else []),
         "  communes:" if info["communes"] else "  communes: []",
     ]
     for commune in info["communes"]:

@@ -11,6 +11,7 @@ entry whole.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -113,3 +114,42 @@ def apply(lines: list[str], edits: list[Edit]) -> None:
     for first, stop, _, new in sorted(edits, key=lambda e: (e[0], e[1] > e[0], e[2]),
                                       reverse=True):
         lines[first:stop] = new
+
+
+# --- The entries of a block sequence ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    comments: int  # first line of the comment lines right above the dash (0-based)
+    dash: int  # the line of the entry's dash
+    end: int  # its last line of content (inclusive)
+    column: int  # the dash's column
+
+
+def indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def blocks(lines: list[str], seq: Any) -> list[Block]:
+    """Each item's block, from the line positions ruamel records."""
+    out = []
+    for i in range(len(seq)):
+        line, column = seq.lc.item(i)
+        dash = line
+        while dash > 0 and not lines[dash][:column].rstrip().endswith("-"):
+            dash -= 1  # a dash alone on its line, content below
+        dash_column = lines[dash][:column if dash == line else None].rstrip().rfind("-")
+        start = dash
+        while start > 0 and is_comment(lines[start - 1]):
+            start -= 1
+        end = dash
+        for j in range(dash + 1, len(lines)):
+            text = lines[j]
+            if not text.strip() or is_comment(text):
+                continue  # a comment ends nothing, however far left it stands
+            if indent(text) <= dash_column:
+                break
+            end = j
+        out.append(Block(start, dash, end, dash_column))
+    return out

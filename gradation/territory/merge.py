@@ -2,8 +2,10 @@
 
 An entry that came from FINESS remembers what was imported (`imported`). A later import
 updates a field only where the file still holds that value; a value changed by hand is kept and
-reported, with what FINESS says now. New establishments are added, the ones gone from the
-extract are listed and kept. Importing the same extract again changes nothing.
+reported, with what FINESS says now. New establishments are added (with what is proposed beside
+them: a hospital's emergency department, to verify), the ones gone from the extract are listed
+and kept, the ones removed by hand (`finess_ignore`) stay out. The extract's date is recorded and
+an older extract is refused. Importing the same extract again changes nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gradation.core.model import Grid
+from gradation.errors import GradationError
 from gradation.territory import directory, finess
 
 NAMES = {"phone": "téléphone", "address": "adresse", "lat": "latitude", "lon": "longitude"}
@@ -21,7 +24,8 @@ NAMES = {"phone": "téléphone", "address": "adresse", "lat": "latitude", "lon":
 
 @dataclass(slots=True)
 class MergeReport:
-    added: int = 0
+    added: list[str] = field(default_factory=list)  # « id (FINESS) name » of each new entry
+    ignored: list[str] = field(default_factory=list)  # what finess_ignore kept out
     updated: int = 0
     unchanged: int = 0
     gone: list[tuple[str, str]] = field(default_factory=list)  # (id, finess) not in the extract
@@ -55,20 +59,68 @@ def _compare(entry: dict[str, Any], est: finess.Establishment
     return changes, said
 
 
-def merge_finess(existing: Path, output: Path, result: Any, grid: Grid, today: dt.date
-                 ) -> MergeReport:
+Key = tuple[str, str]  # (FINESS number, the proposed kind or « » for the establishment)
+
+
+def _ignored(key: Key, ignore: set[str]) -> bool:
+    number, kind = key
+    return number in ignore or (bool(kind) and f"{number}:{kind}" in ignore)
+
+
+def _check_date(info: Any, result: Any, force: bool) -> dt.date | None:
+    """The extract's date to record, or None; an older extract than the last one merged is
+    refused (its phones and addresses would replace newer ones)."""
+    known = info.get("finess_extract")
+    date = result.extract_date
+    if date is None:
+        return None
+    if isinstance(known, dt.date) and date < known and not force:
+        raise GradationError(f"extrait FINESS du {date.isoformat()}, plus ancien que le dernier "
+                             f"fusionné ({known.isoformat()}) : rien n'a été écrit (--force pour "
+                             "le fusionner quand même)", 1)
+    return date if not isinstance(known, dt.date) or date > known else None
+
+
+def merge_finess(existing: Path, output: Path, result: Any, grid: Grid, today: dt.date,
+                 force: bool = False) -> MergeReport:
     """Merge `result` (finess.parse) into the territory `existing`, written to `output`."""
+    proposed = finess.proposed_kinds(grid)
+    proposed_ids = {kind for kinds in proposed.values() for kind, _ in kinds}
 
     def change(editor: directory.Editor) -> MergeReport:
+        info = editor.doc["territory"]
+        date = _check_date(info, result, force)
+        ignore = {str(code) for code in info.get("finess_ignore") or []}
         entries = [e for e in editor.resources() if isinstance(e, dict)]
-        by_finess = {str(e.get("finess")): e for e in entries if e.get("finess")}
-        new = [e for e in result.establishments if e.finess not in by_finess]
-        ids = finess.unique_ids(new, {str(e.get("id")) for e in entries})
-        report = MergeReport(added=len(new))
-        edits: dict[str, dict[str, Any]] = {}
+        existing: dict[Key, Any] = {}
+        for e in entries:
+            if e.get("finess"):
+                kind = str(e.get("kind"))
+                existing[(str(e["finess"]), kind if kind in proposed_ids else "")] = e
+        wanted: dict[Key, finess.Establishment] = {}
         for est in result.establishments:
-            entry = by_finess.get(est.finess)
+            wanted[(est.finess, "")] = est
+            for kind, _ in proposed.get(est.category, []):
+                wanted[(est.finess, kind)] = est
+        report = MergeReport()
+        report.ignored = sorted(k[0] + (f":{k[1]}" if k[1] else "") for k in wanted
+                                if _ignored(k, ignore))
+        wanted = {k: est for k, est in wanted.items() if not _ignored(k, ignore)}
+        new = [est for (number, kind), est in wanted.items() if not kind
+               and (number, "") not in existing]
+        ids = finess.unique_ids(new, {str(e.get("id")) for e in entries})
+        ids.update({number: str(e["id"]) for (number, kind), e in existing.items() if not kind})
+        added = []
+        edits: dict[str, dict[str, Any]] = {}
+        for key, est in wanted.items():
+            entry = existing.get(key)
             if entry is None:
+                kinds = dict(proposed.get(est.category, []))
+                base = (ids.get(est.finess)
+                        or finess.unique_ids([est], set(editor.ids()))[est.finess])
+                fields = (finess.proposal_fields(est, (key[1], kinds[key[1]]), f"{base}-{key[1]}")
+                          if key[1] else finess.resource_fields(est, base))
+                added.append(fields)
                 continue
             changes, said = _compare(entry, est)
             rid = str(entry["id"])
@@ -79,11 +131,14 @@ def merge_finess(existing: Path, output: Path, result: Any, grid: Grid, today: d
             if any(not s.startswith(tuple(f"{n} gardé" for n in NAMES.values())) for s in said):
                 report.updated += 1
         editor.edit_many(edits)
-        editor.add_many([finess.resource_fields(est, ids[est.finess]) for est in new])
+        editor.add_many(added)
+        report.added = [f"{f['id']} ({f['finess']}) {f['name']}" for f in added]
         editor.add_communes([(est.insee, est.town) for est in result.establishments])
-        imported = {e.finess for e in result.establishments}
-        report.gone = [(str(e.get("id")), f) for f, e in by_finess.items() if f not in imported]
-        report.unchanged = len(by_finess) - len(report.gone) - report.updated
+        if date is not None:
+            editor.set_info("finess_extract", date)
+        report.gone = [(str(e.get("id")), k[0]) for k, e in existing.items()
+                       if k not in wanted and not _ignored(k, ignore)]
+        report.unchanged = len(existing) - len(report.gone) - report.updated
         report.written = editor.text() != editor.original
         return report
 
