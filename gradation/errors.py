@@ -40,7 +40,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.file
         if self.line:
-            where += f":{self.line}:{self.column}"
+            where += f":{self.line}" + (f":{self.column}" if self.column else "")
         prefix = "" if self.is_error else "avertissement : "
         return f"{where}: {prefix}{self.message}"
 

@@ -249,3 +249,40 @@ def test_a_new_territory_from_finess_records_its_extract_and_proposes_emergencie
     urgent = [r for r in territory.resources if r.kind == "urgences"]
     assert [r.name for r in urgent] == ["Service d'urgences — Centre Hospitalier d'Exempleville"]
     assert "à vérifier" in (urgent[0].notes or "")
+
+
+# --- Errors where they are, in French -----------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "where", "message"), [
+    ('territory:\n  id: t\n  name: "T\n  communes: []\nresources: []\n', ":3:9:",
+     "le guillemet « \" » ouvert ici n'est jamais fermé"),
+    ("territory:\n  id: t\n  name: 'T\n  communes: []\nresources: []\n", ":3:9:",
+     "le guillemet « ' » ouvert ici n'est jamais fermé"),
+    ('territory:\n  id: t\n  name: "T"\n  communes: [{insee: "99001", name: "A"}\n'
+     'resources: []\n', ":4:13:", "crochet « [ » ouvert ici et jamais fermé"),
+    ('territory:\n  id: t\n  name: "T"\n communes: []\nresources: []\n', ":4:2:",
+     "indentation incohérente"),
+    ('territory:\n  id: t\n  name: "T\\q"\nresources: []\n', ":3:11:",
+     "« \\ » inconnu entre guillemets doubles"),
+])
+def test_a_syntax_error_is_said_in_french_where_it_is(cli, tmp_path, text, where, message):
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("grid", "validate", str(path))
+    assert result.exit_code == 3
+    assert f"t.yaml{where} {message}" in result.stdout
+    assert "found" not in result.stdout and "expected" not in result.stdout
+    edit = cli("resources", "add", "--id", "x", "--name", "X", "--kind", "cmp", "-t", str(path))
+    assert edit.exit_code == 3 and message in edit.stderr and path.read_text("utf-8") == text
+
+
+def test_a_refused_edit_points_to_lines_that_are_on_disk(cli, tmp_path):
+    path = write(tmp_path / "t.yaml", FLOW)
+    lines = FLOW.count("\n")
+    refused = cli("resources", "edit", "mg-a", "--age-min", "50", "--age-max", "10", "-t",
+                  str(path))
+    assert refused.exit_code == 1 and path.read_text(encoding="utf-8") == FLOW
+    # the age goes after the serves list (lines 13–15), before the phone on line 16
+    assert "t.yaml:16: resources[1].age : min (50) supérieur à max (10) — ressource « mg-a » " \
+           "(dans la modification proposée)" in refused.stderr
+    assert "contenu proposé" not in refused.stderr and lines == 16

@@ -75,3 +75,15 @@ def visible_lines(text: str) -> str:
 def capitalized(text: str) -> str:
     """« niveau 3 » → « Niveau 3 » (only the first letter: « CMP » stays)."""
     return text[:1].upper() + text[1:]
+
+
+def shared_ends(before: list[str], after: list[str]) -> tuple[int, int]:
+    """How many lines two versions of a text share at their head, then at their tail."""
+    head = 0
+    while head < min(len(before), len(after)) and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while (tail < min(len(before), len(after)) - head
+           and before[-1 - tail] == after[-1 - tail]):
+        tail += 1
+    return head, tail

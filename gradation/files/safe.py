@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from gradation.core.text import shared_ends
 from gradation.errors import EXIT_WRITE, GradationError, os_error_text
 
 BOM = b"\xef\xbb\xbf"
@@ -86,14 +87,7 @@ def _line_endings(old: str, new: str) -> str:
     new_lines, new_ends = _split(new)
     usual = "\r\n" if old_ends.count("\r\n") > old_ends.count("\n") else "\n"
     ends = [usual if end else "" for end in new_ends]
-    head = 0
-    while (head < min(len(old_lines), len(new_lines))
-           and old_lines[head] == new_lines[head]):
-        head += 1
-    tail = 0
-    while (tail < min(len(old_lines), len(new_lines)) - head
-           and old_lines[-1 - tail] == new_lines[-1 - tail]):
-        tail += 1
+    head, tail = shared_ends(old_lines, new_lines)
     shared = [*((k, k) for k in range(head)),
               *((len(old_lines) - 1 - k, len(new_lines) - 1 - k) for k in range(tail))]
     for i, j in shared:

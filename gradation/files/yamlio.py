@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from gradation.errors import Problem, os_error_text
+from gradation.files.yaml_messages import UNDEFINED_ALIAS, syntax_problem
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_ALIASES = 10_000
@@ -148,7 +149,7 @@ class _Builder:
             raise self.error(event.start_mark, f"plus de {MAX_ALIASES} alias : fichier refusé "
                              "(il pourrait grossir démesurément)")
         if event.anchor not in self.anchors:
-            raise self.error(event.start_mark, _YAML_PROBLEMS_FR["found undefined alias"])
+            raise self.error(event.start_mark, UNDEFINED_ALIAS)
         return self.anchors[event.anchor]
 
     def start(self, event: Any, pos: tuple[int, int]) -> _Frame:
@@ -265,18 +266,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
             yaml.parser.Parser.__init__(self)
 
 
-_YAML_PROBLEMS_FR = {
-    "found character '\\t' that cannot start any token": (
-        "tabulation interdite en YAML : indentez avec des espaces"
-    ),
-    "mapping values are not allowed here": (
-        "« : » inattendu : mettez le texte entre guillemets ou corrigez l'indentation"
-    ),
-    "could not find expected ':'": "« : » attendu après la clé",
-    "found undefined alias": "alias inconnu (aucune ancre « & » de ce nom)",
-}
-
-
 def decode_text(raw: bytes, filename: str) -> str:
     """UTF-8 text (with or without a byte-order mark), or a located error."""
     try:
@@ -319,11 +308,7 @@ def parse_yaml(text: str, filename: str, marks: bool = True) -> tuple[Any, list[
         builder = _Builder(text, filename, marks)  # the reader checks every character here
         data = builder.build()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        detail = str(exc.problem or exc.context or "")
-        message = _YAML_PROBLEMS_FR.get(detail, f"syntaxe YAML invalide ({detail})")
-        if "tab" in detail or (mark is not None and _char_at(text, mark) == "\t"):
-            message = _YAML_PROBLEMS_FR["found character '\\t' that cannot start any token"]
+        mark, message = syntax_problem(exc, text)
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise ProblemsFound([Problem(filename, line, column, message)]) from None
     except yaml.reader.ReaderError as exc:
@@ -338,13 +323,6 @@ def parse_yaml(text: str, filename: str, marks: bool = True) -> tuple[Any, list[
         if dispose:
             dispose()
     return data, builder.problems
-
-
-def _char_at(text: str, mark: Any) -> str:
-    lines = text.splitlines()
-    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
-        return lines[mark.line][mark.column]
-    return ""
 
 
 def read_yaml(path: Path, filename: str | None = None, marks: bool = True

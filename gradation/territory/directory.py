@@ -50,8 +50,11 @@ def parse(text: str, shown: Path | str = "") -> Any:
     try:
         return _yaml().load(text)
     except YAMLError as exc:
-        raise GradationError(f"{shown} : YAML illisible ({exc}) ; corrigez-le d'abord "
-                             "(gradation grid validate)", 3) from None
+        from gradation.files.yaml_messages import syntax_problem
+        mark, message = syntax_problem(exc, text)
+        where = f":{mark.line + 1}" if getattr(mark, "line", None) is not None else ""
+        raise GradationError(f"{shown}{where} : {message} ; corrigez-le d'abord (gradation grid "
+                             "validate)", 3) from None
 
 
 def _scalar(key: str, value: Any) -> Any:
@@ -59,11 +62,9 @@ def _scalar(key: str, value: Any) -> Any:
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Q
 
     if isinstance(value, dict):
-        m = CommentedMap()
-        for k, v in value.items():
-            m[k] = v
-        m.fa.set_flow_style()
-        return m
+        mapping = CommentedMap(list(value.items()))
+        mapping.fa.set_flow_style()
+        return mapping
     if isinstance(value, list):
         seq = CommentedSeq([Q(v) if key == "serves" else v for v in value])
         seq.fa.set_flow_style()
@@ -155,8 +156,7 @@ class Editor:
         return [str(r.get("id")) for r in self.resources() if isinstance(r, dict)]
 
     def resources(self) -> list[Any]:
-        found = self.doc.get("resources")
-        return list(found) if isinstance(found, list) else []
+        return list(found) if isinstance(found := self.doc.get("resources"), list) else []
 
     def _index(self, rid: str) -> int:
         ids = self.ids()
@@ -389,8 +389,8 @@ def update(path: Path, grid: Grid, change: Callable[[Editor], Any],
         text = editor.text()
         territory, problems = check_territory_file(output or path, grid, today, text=text)
         if territory is None:
-            raise LoadError(problems, f"modification refusée ; {output or path} n'a pas été "
-                            "modifié (lignes du contenu proposé)", 1)
+            raise LoadError(by_line.on_disk(problems, snapshot.text, text),
+                            f"modification refusée ; {output or path} n'a pas été modifié", 1)
         if text == snapshot.text and (output is None or Path(output).resolve() == snapshot.path):
             return territory, outcome  # nothing changed: the file is left as it was
         if output is None or Path(output).resolve() == snapshot.path:

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from dataclasses import replace as replace_field
 from typing import Any
+
+from gradation.core.text import shared_ends
+from gradation.errors import Problem
 
 
 def comment_start(line: str) -> int | None:
@@ -153,3 +157,21 @@ def blocks(lines: list[str], seq: Any) -> list[Block]:
             end = j
         out.append(Block(start, dash, end, dash_column))
     return out
+
+
+def on_disk(problems: list[Problem], old: str, new: str) -> list[Problem]:
+    """Problems of a proposed text placed on the lines of the file as it is on disk: a line
+    the change kept is where it stands; a line the change wrote points to where the change
+    goes, and says so."""
+    before, after = old.split("\n"), new.split("\n")
+    head, tail = shared_ends(before, after)
+    placed = []
+    for p in problems:
+        if p.line <= head:
+            placed.append(p)
+        elif p.line > len(after) - tail:
+            placed.append(replace_field(p, line=p.line - len(after) + len(before)))
+        else:
+            placed.append(replace_field(p, line=min(head + 1, len(before)), column=0,
+                                        message=f"{p.message} (dans la modification proposée)"))
+    return placed
