@@ -249,17 +249,19 @@ def test_init_use_and_coverage(cli, tmp_path, monkeypatch):
     monkeypatch.delenv("GRADATION_TERRITORY")
     report = cli("territory", "coverage", "-f", "markdown").stdout
     assert "| psychiatrie | 0 | 1 | 1 | 0 |" in report  # the CMP evaluates within 72 h at level 3
-    assert "- **Bêta** (99002) : anxio-depression niveau 1" in report
-    assert "psychiatrie niveau 2" in report.split("**Bêta**")[1]
+    bêta = report.split("- **Bêta** (99002) : \n")[1]
+    assert bêta.startswith("  - anxio-depression niveau 1 — à trouver : ")
+    assert "  - psychiatrie niveau 2 — à trouver : psychiatre, cmp, cmpi, mda\n" in bêta
     assert "psychiatrie niveau 2" not in report.split("**Alpha**")[1].split("**Bêta**")[0]
     csv_text = cli("territory", "coverage", "-f", "csv").stdout
     # for a French Excel: « ; » and its byte-order mark (CRLF: in the file below)
-    assert csv_text.startswith("\ufeffcommune;nom;situation;niveau;ressources")
-    assert "99001;Alpha;psychiatrie;2;1" in csv_text and "99002;Bêta;psychiatrie;2;0" in csv_text
+    assert csv_text.startswith("\ufeffcommune;nom;situation;niveau;ressources;")
+    assert "99001;Alpha;psychiatrie;2;1;\n" in csv_text
+    assert "99002;Bêta;psychiatrie;2;0;psychiatre, cmp, cmpi, mda\n" in csv_text
     written = tmp_path / "couverture.csv"
     assert cli("territory", "coverage", "-f", "csv", "-o", str(written)).exit_code == 0
     assert written.read_bytes().startswith(
-        b"\xef\xbb\xbfcommune;nom;situation;niveau;ressources\r\n99001;Alpha;")
+        b"\xef\xbb\xbfcommune;nom;situation;niveau;ressources;types qui y r")
 
 
 def test_stale_entries(cli, tmp_path):

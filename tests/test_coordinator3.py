@@ -286,3 +286,64 @@ def test_a_refused_edit_points_to_lines_that_are_on_disk(cli, tmp_path):
     assert "t.yaml:16: resources[1].age : min (50) supérieur à max (10) — ressource « mg-a » " \
            "(dans la modification proposée)" in refused.stderr
     assert "contenu proposé" not in refused.stderr and lines == 16
+
+
+# --- --dry-run: the diff, and nothing written ----------------------------------------------------
+
+@pytest.mark.parametrize(("args", "shown"), [
+    (["resources", "edit", "mg-a", "--wait-weeks", "4"], ["+    wait_weeks: 4"]),
+    (["resources", "remove", "cmp-a"],
+     ['-  - {id: cmp-a, name: "CMP A", kind: cmp, serves: ["99001"]}   # à revoir en janvier']),
+    (["resources", "add", "--id", "psy-b", "--name", "Mme B", "--kind", "psychologue"],
+     ["+  - id: psy-b", '+    name: "Mme B"', "+    kind: psychologue"]),
+])
+def test_dry_run_shows_the_diff_and_writes_nothing(cli, tmp_path, args, shown):
+    path = write(tmp_path / "t.yaml", FLOW)
+    before = path.stat().st_mtime_ns
+    result = cli(*args, "-t", str(path), "--dry-run")
+    assert result.exit_code == 0, result.output
+    out = result.stdout.splitlines()
+    assert out[:2] == [f"--- {path}", f"+++ {path}"]
+    assert [line for line in out if line and line[0] in "+-" and line[1:3] not in ("--", "++")
+            ] == shown
+    assert out[-1] == "Simulation (--dry-run) : rien n'a été écrit."
+    assert path.read_text(encoding="utf-8") == FLOW and path.stat().st_mtime_ns == before
+
+
+def test_dry_run_of_a_merge_and_of_a_creation(cli, tmp_path):
+    path = write(tmp_path / "t.yaml", HAND_WRITTEN)
+    june = _finess_extract(tmp_path, "juin.csv", "2026-06-01", "0199000400")
+    merge = cli("import", "finess", str(june), "--merge", str(path), "-o", str(path),
+                "--dry-run")
+    assert merge.exit_code == 0 and path.read_text(encoding="utf-8") == HAND_WRITTEN
+    assert "+  finess_extract: 2026-06-01" in merge.stdout
+    assert "+  - id: centre-hospitalier-d-exempleville-urgences" in merge.stdout
+    created = tmp_path / "nouveau.yaml"
+    new = cli("territory", "init", "val", "--name", "Val", "-o", str(created),
+              "--dry-run")
+    assert new.exit_code == 0 and not created.exists()
+    assert new.stdout.startswith(f"--- /dev/null\n+++ {created}\n")
+    assert "+  id: val" in new.stdout
+
+
+def test_coverage_groups_communes_with_the_same_gaps_and_names_the_kinds_to_find(cli, tmp_path):
+    path = write(tmp_path / "t.yaml", """\
+        territory:
+          id: t
+          name: "T"
+          communes:
+            - {insee: "99001", name: "Alpha"}
+            - {insee: "99002", name: "Bêta"}
+            - {insee: "99003", name: "Gamma"}
+        resources:
+          - {id: mg, name: "MG", kind: medecin-generaliste}
+          - {id: cmp-a, name: "CMP A", kind: cmp, serves: ["99001"]}
+        """)
+    out = cli("territory", "coverage", "-t", str(path)).stdout
+    assert "  Bêta (99002), Gamma (99003) :\n" in out
+    assert "  Alpha (99001) :\n" in out
+    group = out.split("  Bêta (99002), Gamma (99003) :\n")[1]
+    assert "    psychiatrie niveau 2 — à trouver : psychiatre, cmp, cmpi, mda\n" in group
+    assert "    psychiatrie urgence — à trouver : urgences, centre-crise\n" in group
+    alpha = out.split("  Alpha (99001) :\n")[1].split("  Bêta")[0]
+    assert "psychiatrie niveau 2" not in alpha  # the CMP serves Alpha

@@ -48,6 +48,17 @@ OutputOption = Annotated[Optional[Path], typer.Option(
 ForceOption = Annotated[bool, typer.Option(
     "--force", help="Remplacer le fichier de --output s'il existe déjà.")]
 
+# Every command that changes a file can show what it would change first.
+DryRunOption = Annotated[bool, typer.Option(
+    "--dry-run", help="Montrer les changements (diff) sans rien écrire.")]
+
+
+def print_diff(diff: list[str]) -> None:
+    """What a --dry-run would have changed, then that nothing was written."""
+    print_lines([*(diff or ["Aucun changement."]),
+                 "Simulation (--dry-run) : rien n'a été écrit."])
+
+
 GridsOption = Annotated[
     Optional[Path],
     typer.Option(

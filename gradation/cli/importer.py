@@ -5,11 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from gradation.cli.common import SUBCOMMANDS, GridsOption, grid_from, handled, print_lines
+from gradation.cli.common import (
+    SUBCOMMANDS,
+    DryRunOption,
+    GridsOption,
+    grid_from,
+    handled,
+    print_diff,
+    print_lines,
+)
 from gradation.errors import GradationError
 
 if TYPE_CHECKING:
@@ -48,6 +56,7 @@ def import_finess(
         "manuels sont gardés).", show_default=False)] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Fusionner un extrait plus ancien que le dernier fusionné.")] = False,
+    dry_run: DryRunOption = False,
     grids: GridsOption = None,
 ) -> None:
     """Importer les établissements utiles à l'orientation depuis FINESS."""
@@ -72,13 +81,16 @@ def import_finess(
             communes = _territory_communes(merge)
     result = finess.parse(file, grid, departement or [], communes, categorie or [])
     today = dt.date.today()
+    diff: list[str] | None = [] if dry_run else None
     if merge is None:
-        lines = _create(file, output, result, grid, today, str(territory_id), str(name))
+        lines = _create(file, output, result, grid, today, str(territory_id), str(name), diff)
     else:
         from gradation.territory.merge import merge_finess
 
-        lines = _merge_lines(merge_finess(merge, output, result, grid, today, force), output,
-                             result.extract_date)
+        lines = _merge_lines(merge_finess(merge, output, result, grid, today, force, diff),
+                             output, result.extract_date)
+    if diff is not None:
+        return print_diff(diff)
     print_lines(lines + _report(result))
 
 
@@ -101,7 +113,7 @@ def _territory_communes(path: Path) -> list[str]:
 
 
 def _create(file: Path, output: Path, result: ImportResult, grid: Grid, today: dt.date,
-            territory_id: str, name: str) -> list[str]:
+            territory_id: str, name: str, dry_run: list[str] | None = None) -> list[str]:
     from gradation.errors import LoadError, display_path
     from gradation.files.safe import write_output
     from gradation.files.territories import check_territory_data
@@ -113,7 +125,13 @@ def _create(file: Path, output: Path, result: ImportResult, grid: Grid, today: d
     if any(p.is_error for p in problems):
         raise LoadError(problems, "l'import produirait un territoire invalide ; rien n'a été "
                         "écrit", 1)
-    write_output(output, finess.territory_text(data, result, file.name, today), [file])
+    text = finess.territory_text(data, result, file.name, today)
+    if dry_run is not None:
+        from gradation.territory.lines import diff
+
+        dry_run += diff("", text, "/dev/null", str(output))
+        return []
+    write_output(output, text, [file])
     return [f"{len(result.establishments)} établissements importés dans {output}."]
 
 
@@ -188,11 +206,11 @@ def import_communes(
                                                 help="Nom du territoire créé.")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", show_default=False,
                                                    help="Fichier du territoire créé.")] = None,
+    dry_run: DryRunOption = False,
     grids: GridsOption = None,
 ) -> None:
     """Remplir les communes d'un territoire depuis la géographie officielle (COG, La Poste)."""
     from gradation.files.geography import add_postcodes, read_cog
-    from gradation.territory import directory
 
     if not departement and not commune:
         raise GradationError("précisez --departement ou --commune (sinon toute la France "
@@ -204,23 +222,49 @@ def import_communes(
     found = read_cog(file, departement or [], commune or [])
     if postes is not None:
         add_postcodes(postes, found)
-    created = None
     if territory is None:
         assert output is not None
         source = os.path.relpath(file.resolve(), output.resolve().parent)
         geography = (source, sorted({c.departement for c in found})) if departement else None
+        if dry_run:  # the new file is built aside, shown whole, and not kept
+            import tempfile
+
+            if output.exists():
+                raise GradationError(f"{output} existe déjà : complétez-le avec --territory "
+                                     f"{output}", 1)
+            with tempfile.TemporaryDirectory() as folder:
+                created = _new_territory(Path(folder) / output.name, str(territory_id),
+                                         str(name), geography)
+                _add_communes(created, grid, found)
+                text = created.read_text(encoding="utf-8")
+            from gradation.territory.lines import diff
+
+            return print_diff(diff("", text, "/dev/null", str(output)))
         territory = created = _new_territory(output, str(territory_id), str(name), geography)
-    details = {c.insee: {"postcodes": c.postcodes, "aliases": c.aliases} for c in found}
+    else:
+        created = None
+    changes: list[str] | None = [] if dry_run else None
     try:
-        _, added = directory.update(territory, grid, lambda editor: editor.add_communes(
-            [(c.insee, c.name) for c in found], details))
+        added = _add_communes(territory, grid, found, changes)
     except BaseException:
         if created is not None:  # a refused creation leaves no file behind
             created.unlink(missing_ok=True)
         raise
+    if changes is not None:
+        return print_diff(changes)
     kept = len(found) - len(added)
     n, s_n, s_kept = len(added), "s" if len(added) > 1 else "", "s" if kept > 1 else ""
     print_lines([f"{n} commune{s_n} ajoutée{s_n} à {territory} ; {kept} déjà présente{s_kept}."])
+
+
+def _add_communes(path: Path, grid: Grid, found: list[Any],
+                  dry_run: list[str] | None = None) -> list[str]:
+    from gradation.territory import directory
+
+    details = {c.insee: {"postcodes": c.postcodes, "aliases": c.aliases} for c in found}
+    _, added = directory.update(path, grid, lambda editor: editor.add_communes(
+        [(c.insee, c.name) for c in found], details), dry_run=dry_run)
+    return list(added)
 
 
 def _new_territory(output: Path, territory_id: str, name: str,

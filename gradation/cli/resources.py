@@ -14,11 +14,13 @@ import typer
 
 from gradation.cli.common import (
     SUBCOMMANDS,
+    DryRunOption,
     GridsOption,
     TerritoryFileOption,
     grid_from,
     handled,
     load_territory_option,
+    print_diff,
     print_lines,
     stdout_console,
     territory_path,
@@ -260,6 +262,7 @@ def resources_add(
         ),
     ] = None,
     grids: GridsOption = None,
+    dry_run: DryRunOption = False,
     *,
     fields: dict[str, Any],
 ) -> None:
@@ -281,7 +284,10 @@ def resources_add(
         raise GradationError(
             "champs obligatoires manquants : " + ", ".join(f"--{k}" for k in missing)
         )
-    directory.update(path, grid, lambda editor: editor.add_many([fields]))
+    diff: list[str] | None = [] if dry_run else None
+    directory.update(path, grid, lambda editor: editor.add_many([fields]), dry_run=diff)
+    if diff is not None:
+        return print_diff(diff)
     print_lines([f"Ressource « {fields['id']} » ajoutée à {path}."])
 
 
@@ -298,6 +304,7 @@ def resources_edit(
         typer.Option("--unset", help="Retirer ce champ (répétable).", show_default=False),
     ] = None,
     grids: GridsOption = None,
+    dry_run: DryRunOption = False,
     *,
     fields: dict[str, Any],
 ) -> None:
@@ -306,7 +313,11 @@ def resources_edit(
 
     grid = grid_from(grids)
     path = territory_path(territory, grids)
-    directory.update(path, grid, lambda editor: editor.edit(resource_id, fields, unset or []))
+    diff: list[str] | None = [] if dry_run else None
+    directory.update(path, grid, lambda editor: editor.edit(resource_id, fields, unset or []),
+                     dry_run=diff)
+    if diff is not None:
+        return print_diff(diff)
     print_lines([f"Ressource « {resource_id} » modifiée dans {path}."])
 
 
@@ -316,13 +327,18 @@ def resources_remove(
     resource_id: Annotated[str, typer.Argument(metavar="ID", show_default=False)],
     territory: TerritoryFileOption = None,
     grids: GridsOption = None,
+    dry_run: DryRunOption = False,
 ) -> None:
-    """Retirer une ressource."""
+    """Retirer une ressource (une entrée venue de FINESS est notée dans finess_ignore)."""
     from gradation.territory import directory
 
     grid = grid_from(grids)
     path = territory_path(territory, grids)
-    _, noted = directory.update(path, grid, lambda editor: editor.remove(resource_id))
+    diff: list[str] | None = [] if dry_run else None
+    _, noted = directory.update(path, grid, lambda editor: editor.remove(resource_id),
+                                dry_run=diff)
+    if diff is not None:
+        return print_diff(diff)
     print_lines([f"Ressource « {resource_id} » retirée de {path}."] + (
         [f"Son numéro FINESS est noté dans finess_ignore ({noted}) : les prochains imports ne "
          "la remettront pas."] if noted else []))

@@ -12,12 +12,14 @@ import typer
 
 from gradation.cli.common import (
     SUBCOMMANDS,
+    DryRunOption,
     ForceOption,
     GridsOption,
     OutputOption,
     grid_from,
     grids_root,
     handled,
+    print_diff,
     print_lines,
     refuse_existing,
     stdout_console,
@@ -48,6 +50,7 @@ def territory_init(
             "--output", "-o", help="Fichier à créer (par défaut ID.yaml).", show_default=False
         ),
     ] = None,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Créer un fichier de territoire commenté."""
     import re
@@ -76,7 +79,12 @@ def territory_init(
     target = output or Path(f"{territory_id}.yaml")
     if target.exists():
         raise GradationError(f"{target} existe déjà : choisissez un autre fichier (--output)", 1)
-    write_atomic(target, init_text(territory_id, name, communes, dt.date.today()))
+    text = init_text(territory_id, name, communes, dt.date.today())
+    if dry_run:
+        from gradation.territory.lines import diff
+
+        return print_diff(diff("", text, "/dev/null", str(target)))
+    write_atomic(target, text)
     print_lines(
         [
             f"Territoire créé : {target}",
@@ -134,7 +142,7 @@ def territory_coverage(
     """Couverture du territoire : ressources par situation et niveau, et lacunes par commune."""
     from gradation.files.locate import resolve_territory
     from gradation.files.territories import load_territory
-    from gradation.territory.coverage import LEVEL_COLUMNS, coverage
+    from gradation.territory.coverage import LEVEL_COLUMNS, coverage, grouped_gaps, level_text
 
     grid = grid_from(grids)
     terr = load_territory(resolve_territory(territory, grid.root), grid)
@@ -149,14 +157,17 @@ def territory_coverage(
             ]
         )
     header = ["situation", "niveau 1", "niveau 2", "niveau 3", "urgence"]
-    gaps = [(c.insee, c.name, cov.gaps(c.insee)) for c in terr.data.territory.communes]
+    groups = grouped_gaps(terr, grid, cov)
     if output_format == ReportFormat.csv:  # for a French Excel: « ; », BOM, formula-safe
         from gradation.files.records import excel_csv
         from gradation.files.safe import write_output
 
-        records: list[list[object]] = [["commune", "nom", "situation", "niveau", "ressources"]]
-        records += [[insee, name, sid, lv, count] for insee, name, _ in gaps
-                  for (sid, lv), count in cov.by_commune[insee].items()]
+        records: list[list[object]] = [["commune", "nom", "situation", "niveau", "ressources",
+                                        "types qui y répondraient (lacune)"]]
+        for commune in terr.data.territory.communes:
+            for (sid, lv), count in cov.by_commune[commune.insee].items():
+                kinds = ", ".join(grid.situations[sid].kinds(lv, grid)) if count == 0 else ""
+                records.append([commune.insee, commune.name, sid, lv, count, kinds])
         if output is not None and str(output) != "-" and not force:
             refuse_existing(output)
         write_output(output or Path("-"), excel_csv(records), [terr.path])
@@ -172,9 +183,11 @@ def territory_coverage(
         ]
         lines += ["| " + " | ".join(r) + " |" for r in rows]
         lines += ["", "## Lacunes par commune", ""]
-        for insee, name, missing in gaps:
-            text = ", ".join(f"{s} niveau {lv}" for s, lv in missing) or "aucune"
-            lines.append(f"- **{md(name)}** ({insee}) : {text}")
+        for communes, gaps in groups:
+            names = ", ".join(f"**{md(name)}** ({insee})" for insee, name in communes)
+            lines.append(f"- {names} : {'' if gaps else 'aucune'}")
+            lines += [f"  - {sid} {level_text(lv)} — à trouver : {', '.join(kinds)}"
+                      for sid, lv, kinds in gaps]
         typer.echo("\n".join(lines))
         return
     from rich.table import Table
@@ -189,12 +202,13 @@ def territory_coverage(
     for r in rows:
         table.add_row(*[Text(c, style="bold red") if c == "0" else c for c in r])
     console.print(table)
-    console.print(
-        Text("Lacunes par commune (situation et niveau sans aucune ressource) :", style="bold")
-    )
-    for insee, name, missing in gaps:
-        text = ", ".join(f"{s} {lv}" for s, lv in missing) or "aucune"
-        console.print(Text(f"  {name} ({insee}) : {text}"))
+    console.print(Text("Lacunes par commune (situation et niveau sans aucune ressource, et "
+                       "les types qui y répondraient) :", style="bold"))
+    for communes, gaps in groups:
+        names = ", ".join(f"{name} ({insee})" for insee, name in communes)
+        console.print(Text(f"  {names} : {'' if gaps else 'aucune'}".rstrip()))
+        for sid, lv, wanted in gaps:
+            console.print(Text(f"    {sid} {level_text(lv)} — à trouver : {', '.join(wanted)}"))
 
 
 @territory_app.command("stale")

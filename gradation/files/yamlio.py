@@ -374,3 +374,14 @@ def key_position(container: Any, key: Any) -> Position:
     if isinstance(container, MarkedDict):
         return container.key_pos.get(key, container.pos)
     return position(container, key)
+
+
+def check_syntax(text: str, path: Path) -> None:
+    """A file that YAML cannot read is reported with its lines before any edit."""
+    from gradation.errors import LoadError, display_path
+
+    try:
+        parse_yaml(text, display_path(path), marks=False)
+    except ProblemsFound as exc:
+        raise LoadError(exc.problems, f"{path} ne se lit pas : corrigez-le d'abord (rien n'a "
+                        "été modifié)") from None

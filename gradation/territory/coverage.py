@@ -58,6 +58,25 @@ def coverage(territory: Territory, grid: Grid) -> Coverage:
     return Coverage(counts, by_commune)
 
 
+Gap = tuple[str, str, tuple[str, ...]]  # situation, level, the kinds that would answer it
+
+
+def grouped_gaps(territory: Territory, grid: Grid, cov: Coverage
+                 ) -> list[tuple[list[tuple[str, str]], list[Gap]]]:
+    """The communes grouped by the same gaps (in the territory's order), each gap with the
+    kinds that would fill it."""
+    groups: dict[tuple[Gap, ...], list[tuple[str, str]]] = {}
+    for commune in territory.data.territory.communes:
+        gaps = tuple((sid, level, tuple(grid.situations[sid].kinds(level, grid)))
+                     for sid, level in cov.gaps(commune.insee))
+        groups.setdefault(gaps, []).append((commune.insee, commune.name))
+    return [(communes, list(gaps)) for gaps, communes in groups.items()]
+
+
+def level_text(level: str) -> str:
+    return "urgence" if level == "urgence" else f"niveau {level}"
+
+
 _DURATION = re.compile(r"^(\d+)\s*([jdsmwya])$")
 
 

@@ -24,6 +24,7 @@ from gradation.core.suggest import suggest
 from gradation.errors import GradationError, LoadError
 from gradation.files.safe import editing, replace, write_output
 from gradation.files.territories import check_territory_file
+from gradation.files.yamlio import check_syntax
 from gradation.territory import lines as by_line
 from gradation.territory.lines import Block, blocks, indent, is_comment
 
@@ -365,24 +366,14 @@ class Editor:
         self._reload()
 
 
-def _check_syntax(text: str, path: Path) -> None:
-    """A file that YAML cannot read is reported with its lines before any edit."""
-    from gradation.errors import display_path
-    from gradation.files.yamlio import ProblemsFound, parse_yaml
-
-    try:
-        parse_yaml(text, display_path(path), marks=False)
-    except ProblemsFound as exc:
-        raise LoadError(exc.problems, f"{path} ne se lit pas : corrigez-le d'abord (rien n'a "
-                        "été modifié)") from None
-
-
 def update(path: Path, grid: Grid, change: Callable[[Editor], Any],
-           output: Path | None = None, today: dt.date | None = None) -> tuple[Territory, Any]:
+           output: Path | None = None, today: dt.date | None = None,
+           dry_run: list[str] | None = None) -> tuple[Territory, Any]:
     """Lock and read `path`, apply `change`, validate, and write the result (to `output` when
-    given). Returns the territory as written and what `change` returned."""
+    given) — or, with a `dry_run` list, put the unified diff there and write nothing. Returns
+    the territory as written and what `change` returned."""
     with editing(path) as snapshot:
-        _check_syntax(snapshot.text, path)
+        check_syntax(snapshot.text, path)
         editor = Editor(snapshot.text, path, {k.id: k.finess_proposed for k in grid.model.kinds
                                               if k.finess_proposed})
         outcome = change(editor)
@@ -391,6 +382,9 @@ def update(path: Path, grid: Grid, change: Callable[[Editor], Any],
         if territory is None:
             raise LoadError(by_line.on_disk(problems, snapshot.text, text),
                             f"modification refusée ; {output or path} n'a pas été modifié", 1)
+        if dry_run is not None:
+            dry_run += by_line.diff(snapshot.text, text, str(path), str(output or path))
+            return territory, outcome
         if text == snapshot.text and (output is None or Path(output).resolve() == snapshot.path):
             return territory, outcome  # nothing changed: the file is left as it was
         if output is None or Path(output).resolve() == snapshot.path:

@@ -175,3 +175,11 @@ def on_disk(problems: list[Problem], old: str, new: str) -> list[Problem]:
             placed.append(replace_field(p, line=min(head + 1, len(before)), column=0,
                                         message=f"{p.message} (dans la modification proposée)"))
     return placed
+
+
+def diff(old: str, new: str, before: str, after: str) -> list[str]:
+    """The unified diff of a change, as `git diff` shows it (three lines of context)."""
+    import difflib
+
+    return [line.rstrip("\n") for line in difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), before, after)]

@@ -82,7 +82,7 @@ def _check_date(info: Any, result: Any, force: bool) -> dt.date | None:
 
 
 def merge_finess(existing: Path, output: Path, result: Any, grid: Grid, today: dt.date,
-                 force: bool = False) -> MergeReport:
+                 force: bool = False, dry_run: list[str] | None = None) -> MergeReport:
     """Merge `result` (finess.parse) into the territory `existing`, written to `output`."""
     proposed = finess.proposed_kinds(grid)
     proposed_ids = {kind for kinds in proposed.values() for kind, _ in kinds}
@@ -142,5 +142,6 @@ def merge_finess(existing: Path, output: Path, result: Any, grid: Grid, today: d
         report.written = editor.text() != editor.original
         return report
 
-    _, report = directory.update(existing, grid, change, output=output, today=today)
+    _, report = directory.update(existing, grid, change, output=output, today=today,
+                                 dry_run=dry_run)
     return report
