@@ -77,7 +77,7 @@ def test_tables_and_results_read_whole_at_any_width_and_piped(cli, grid, monkeyp
         text = flat(result.stdout)
         assert "Dr X (psychiatre)" in text or "Urgences" in text
         if command["risque_suicidaire"] == "eleve":
-            assert "URGENCE" in text and "Appeler le 15 ou orienter vers les urgences" in text
+            assert "URGENCE" in text and "Appeler le 15 (SAMU), ou adresser aux urgences sans délai" in text
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a POSIX pty")

@@ -252,7 +252,10 @@ def follow_up(outcome: Outcome) -> None:
     if (asker is None or not asker.asked or outcome.output is not None
             or outcome.output_format != "text"):
         return
+    from gradation.present.terminal import print_card
+
     while True:
+        print_card(outcome.result, outcome.grid)  # the decision in view when asked what next
         choice = asker.follow_up()
         if choice is None:
             return

@@ -165,8 +165,8 @@ def _reasons(grid: Grid, situation: Situation, assessment: Assessment,
             and (c := grid.level_one_conditions.get(one.when)) is not None and holds(c, answers)]
     if level == "1" or told:
         seed = cell_of(grid, situation, "1", ())
-        extra = [Reason(one.id, one.text, one.source, "1", "programme", seed, one.advice)
-                 for one in told]
+        extra = [Reason(one.id, one.text, one.source, "1", "programme", seed, one.advice,
+                        meanwhile=one.meanwhile) for one in told]
         reasons += extra
         if level == "1" and not reasons:
             default = next((one for one in grid.model.level_one_reasons if one.when is None),

@@ -71,6 +71,7 @@ class CompiledRule:
     advice: str | None = None
     variants: tuple[Variant, ...] = ()
     sooner: tuple[tuple[cond.Condition, str], ...] = ()  # (condition, faster delay)
+    meanwhile: str | None = None  # what the GP does until the appointment
 
 @dataclass(slots=True)
 class Situation:

@@ -20,6 +20,7 @@ class Reason:
     cell: str = ""  # the seed cell its resources come from, or « extension »
     advice: str | None = None  # one sentence for the patient sheet
     psy: bool = False
+    meanwhile: str | None = None  # what the GP does until the appointment
 
 
 @dataclass(slots=True)

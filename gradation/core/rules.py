@@ -73,4 +73,5 @@ def cell_of(grid: Grid, situation: Situation, level: str, calls: Iterable[str]) 
 
 def reason_of(grid: Grid, situation: Situation, rule: CompiledRule) -> Reason:
     return Reason(rule.id, rule.reason, rule.source, rule.level, rule.delay,
-                  cell_of(grid, situation, rule.level, rule.calls), rule.advice, rule.psy)
+                  cell_of(grid, situation, rule.level, rule.calls), rule.advice, rule.psy,
+                  rule.meanwhile)

@@ -121,6 +121,7 @@ class Rule(_Strict):
     delay: Delay = "programme"
     psy: StrictBool = False  # a psychiatric reason: only psychiatric kinds answer it in time
     advice: Text | None = None  # one sentence for the patient sheet
+    meanwhile: Text | None = None  # what the GP does until the appointment (the decision card)
     variants: list[RuleVariant] = []
     sooner: list[Sooner] = []
 
@@ -239,6 +240,7 @@ class LineInfo(_Strict):
 class HelpNumber(_Strict):
     number: Text  # as shown ("39 89"); dialled without its spaces
     label: Text
+    short: Text | None = None  # a few words, for the decision card (« prévention du suicide »)
     levels: list[Literal["1", "2", "3", "urgence"]] | None = None
     when: StrictStr | None = None
     with_fallback: StrictBool = False  # shown whenever no one can see the patient in time
@@ -317,6 +319,7 @@ class Reasoning(_Strict):
     text: Text
     source: Text
     advice: Text | None = None
+    meanwhile: Text | None = None
 
 
 class ModelFile(_Strict):

@@ -337,7 +337,8 @@ class GridCompiler:
             calls = () if rule.level == 1 else tuple(cell)
         delay = "sans-delai" if urgent else rule.delay
         return CompiledRule(rule.id, str(rule.level), c, rule.reason, rule.source, calls,
-                            delay, rule.psy, rule.advice, variants, tuple(sooner))
+                            delay, rule.psy, rule.advice, variants, tuple(sooner),
+                            rule.meanwhile)
 
     def result_condition(self, text: str | None, container: Any, what: str
                          ) -> cond.Condition | None:

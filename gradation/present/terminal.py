@@ -7,7 +7,7 @@ import re
 import sys
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -27,6 +27,10 @@ from gradation.present.documents import (
 from gradation.present.typography import TIED_WORD
 
 LEVEL_STYLES = {"1": "green", "2": "yellow", "3": "dark_orange", "urgence": "bold white on red"}
+# The four delays never look alike: an emergency on red, « sous 72 h » in red letters, « avis
+# rapide » in yellow, a planned appointment plain.
+DELAY_STYLES = {"sans-delai": "bold white on red", "sous-72h": "bold red reverse",
+                "rapide": "bold yellow", "programme": "bold"}
 ACCESS_LABELS = {
     "rendez-vous": "sur rendez-vous",
     "sans-rendez-vous": "sans rendez-vous",
@@ -37,7 +41,8 @@ ACCESS_LABELS = {
 
 def plain(text: object, style: str = "") -> Text:
     """Grid and territory text, never interpreted as markup; control characters replaced."""
-    cleaned = "".join(ch if ch.isprintable() or ch == "\n" else "�" for ch in str(text))
+    cleaned = "".join(ch if ch.isprintable() or ch in "\n\u00a0\u202f" else "�"
+                      for ch in str(text))  # French no-break spaces are text
     return Text(cleaned, style=style)
 
 
@@ -108,7 +113,7 @@ def resource_block(res: Resource, grid: Grid, result: Result | None = None) -> T
 
 def render_result(result: Result, grid: Grid, console: Console) -> None:
     """The result, section by section: level and delay, why, numbers, resources, notes."""
-    _header(result, grid, console)
+    render_card(result, grid, console)
     console.print(Text("Pourquoi", style="bold underline"))
     console.print(bullets([
         plain(reason.text).append(f" ({references(reason)})", style="dim")
@@ -129,20 +134,37 @@ def _level_spec(result: Result) -> LevelSpec | None:
     return result.situation.level_spec(result.level)
 
 
-def _header(result: Result, grid: Grid, console: Console) -> None:
-    level = result.level
-    title = Text(f" {grid.level_label(level)} · {grid.delay_label(result.delay)} ",
-                 style=LEVEL_STYLES.get(level, "bold"))
-    header = plain(result.situation.label)
-    if level == "urgence":  # the call to action inside the box: a title is cut when narrow
+def render_card(result: Result, grid: Grid, console: Console) -> None:
+    """The decision card: level and how soon, the one action, meanwhile, the numbers."""
+    from gradation.present.card import decision_card
+
+    card = decision_card(result, grid)
+    if card.level == "urgence":  # the call to action inside the box: a title is cut when narrow
         title = Text(" URGENCE ", style=LEVEL_STYLES["urgence"])
-        header = Text("Appeler le 15 ou orienter vers les urgences sans délai.\n",
-                      style="bold").append_text(header)
+    else:
+        title = Text(f" {card.title} ", style=LEVEL_STYLES.get(card.level, "bold")).append(
+            f"· {card.when} ", style=DELAY_STYLES.get(card.delay, "bold"))
+    head = plain(card.situation, "dim")
     spec = _level_spec(result)
     if spec is not None and spec.extension and spec.note:
-        header.append("\n").append_text(plain(spec.note, "italic"))
-    console.print(Panel(header, title=title, title_align="left",
-                        border_style=LEVEL_STYLES.get(level, "white").split()[-1]))
+        head.append("\n").append_text(plain(spec.note, "italic"))
+    rows = Table.grid(padding=(0, 1))
+    rows.add_column(no_wrap=True, style="bold")
+    rows.add_column(ratio=1)
+    rows.add_row("À faire", plain(card.action, "bold"))
+    for line in card.way_in:
+        rows.add_row("", plain(line))
+    if card.meanwhile:
+        rows.add_row("En attendant", plain(" ; ".join(card.meanwhile)))
+    if card.numbers:
+        rows.add_row("Numéros", plain(" · ".join(card.numbers)))
+    console.print(Panel(Group(head, rows), title=title, title_align="left",
+                        border_style=LEVEL_STYLES.get(card.level, "white").split()[-1]))
+
+
+def print_card(result: Result, grid: Grid) -> None:
+    """The decision card alone, on standard output (just above « Et maintenant ? »)."""
+    render_card(result, grid, TidyConsole(highlight=False))
 
 
 def _numbers(result: Result, console: Console) -> None:
