@@ -56,14 +56,11 @@ def test_interview_asks_the_path_in_order(grid):
 
 
 def test_what_cannot_change_the_orientation_is_not_asked(grid):
-    from gradation.consult.interview import skipped
-
     psy = grid.situations["psychiatrie"]
     script = Script([*BASE, True])
     answers = interview(grid, psy, {}, script)
     assert script.asked[-2:] == ["premier_episode", "<review>"]
-    assert skipped(psy, answers) == ["decompensation", "rupture_de_soins"]
-    result = decide(grid, psy, answers, not_asked=skipped(psy, answers))
+    result = decide(grid, psy, answers)
     assert result.level == "2" and result.delay == "rapide"
     assert result.not_asked == ["decompensation", "rupture_de_soins"]
     # whatever the skipped answers, the same orientation: an independent check by brute force
@@ -97,9 +94,7 @@ def test_the_readme_first_episode_takes_nine_screens_after_the_situation(grid):
         "age", "commune", "risque_suicidaire", "<checklist:" + ",".join(FLAGS) + ">",
         "<context:" + ",".join(CONTEXT) + ">",
         "retentissement", "echec_soins_anterieurs", "premier_episode", "<review>"]
-    from gradation.consult.interview import skipped
-
-    assert decide(grid, psy, answers, not_asked=skipped(psy, answers)).level == "2"
+    assert decide(grid, psy, answers).not_asked == ["decompensation", "rupture_de_soins"]
 
 
 def test_a_minor_is_asked_about_suspected_maltreatment_which_is_no_red_flag(grid):

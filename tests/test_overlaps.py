@@ -47,8 +47,6 @@ def test_the_result_names_the_overlapping_situation_the_age_fits(cli, situation,
 def test_compare_sets_the_same_answers_under_two_situations(cli, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     answers = {**PSY, "age": 20, **GAJA}
-    answers.pop("decompensation")
-    answers.pop("rupture_de_soins")
     out = cli("compare", "psychiatrie", "gaja", *answer_flags(answers)).stdout
     words = " ".join(out.replace("│", " ").split())
     assert "Premier épisode suspecté avec retentissement sévère" in words

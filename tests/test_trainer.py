@@ -315,7 +315,7 @@ vignettes:
   - id: a
     situation: psychiatrie
     story: "Premier épisode, retentissement modéré."
-    answers: {age: 30, commune: "99001", risque_suicidaire: aucun, tentative_recente: non, mise_en_danger: non, danger_autrui: non, agitation: non, confusion: non, intoxication_aigue: non, enfant_en_danger: non, retentissement: modere, echec_soins_anterieurs: aucun, premier_episode: oui}
+    answers: {age: 30, commune: "99001", risque_suicidaire: aucun, tentative_recente: non, mise_en_danger: non, danger_autrui: non, agitation: non, confusion: non, intoxication_aigue: non, enfant_en_danger: non, retentissement: modere, echec_soins_anterieurs: aucun, premier_episode: oui, decompensation: non, rupture_de_soins: non}
     level: "3"
   - id: b
     situation: psychiatrie
@@ -329,8 +329,8 @@ vignettes:
     level: "2"
   - id: d
     situation: psychiatrie
-    story: "Correcte : décompensation et rupture de soins ne changeraient rien."
-    answers: {age: 30, commune: "99001", risque_suicidaire: aucun, tentative_recente: non, mise_en_danger: non, danger_autrui: non, agitation: non, confusion: non, intoxication_aigue: non, enfant_en_danger: non, retentissement: modere, echec_soins_anterieurs: aucun, premier_episode: oui}
+    story: "Correcte : toutes les réponses du parcours sont données."
+    answers: {age: 30, commune: "99001", risque_suicidaire: aucun, tentative_recente: non, mise_en_danger: non, danger_autrui: non, agitation: non, confusion: non, intoxication_aigue: non, enfant_en_danger: non, retentissement: modere, echec_soins_anterieurs: aucun, premier_episode: oui, decompensation: non, rupture_de_soins: non}
     level: "2"
     teaching: "Un premier épisode suspecté appelle un avis psychiatrique dans la semaine."
     difficulty: facile
@@ -383,9 +383,9 @@ def test_the_readme_vignette_example_is_valid(cli, tmp_path):
     assert result.exit_code == 0 and "Aucun problème" in result.stdout, result.stdout
 
 
-def test_a_vignette_may_leave_out_the_commune_and_what_cannot_change_the_level(cli, tmp_path):
-    # a vignette names no territory: without a commune, the answers that could not change the
-    # orientation may still be left out (here relapse and follow-up), as the README says
+def test_a_vignette_may_leave_out_the_commune_but_not_what_would_add_a_reason(cli, tmp_path):
+    # a vignette names no territory: the commune may be left out; a relapse, even after a
+    # first episode that already decides the level, would add a reason: it is asked for
     path = tmp_path / "sans-commune.yaml"
     path.write_text(
         "vignettes:\n"
@@ -396,12 +396,12 @@ def test_a_vignette_may_leave_out_the_commune_and_what_cannot_change_the_level(c
         "              mise_en_danger: non, danger_autrui: non, agitation: non,\n"
         "              confusion: non, intoxication_aigue: non, enfant_en_danger: non,\n"
         "              retentissement: modere,\n"
-        "              echec_soins_anterieurs: aucun, premier_episode: oui}\n"
+        "              echec_soins_anterieurs: aucun, premier_episode: oui,\n"
+        "              decompensation: non, rupture_de_soins: non}\n"
         "    level: '2'\n", encoding="utf-8")
     result = cli("grid", "validate", str(path))
     assert result.exit_code == 0 and "Aucun problème" in result.stdout, result.stdout
-    # without the first episode, relapse and follow-up could change it: they are asked for
-    text = path.read_text(encoding="utf-8").replace("premier_episode: oui", "premier_episode: non")
+    text = path.read_text(encoding="utf-8").replace(" decompensation: non,", "")
     path.write_text(text, encoding="utf-8")
     result = cli("grid", "validate", str(path))
     assert result.exit_code == 3 and "réponses manquantes pour « psychiatrie »" in result.stdout

@@ -67,14 +67,15 @@ vignettes:
   - id: v8-voix
     situation: psychiatrie
     story: "M. G., 30 ans, entend des voix depuis trois semaines."
-    answers: {{age: 30, {CALM}, retentissement: modere, premier_episode: oui}}
+    answers: {{age: 30, {CALM}, retentissement: modere, premier_episode: oui,
+              decompensation: non, rupture_de_soins: non}}
     level: "2"
     difficulty: facile
   - id: v9-rechute
     situation: psychiatrie
     story: "Mme H., 40 ans, bipolaire connue, rechute et ne s'alimente plus."
     answers: {{age: 40, {CALM}, retentissement: severe, premier_episode: non,
-              decompensation: oui}}
+              decompensation: oui, rupture_de_soins: non}}
     level: "3"
   - id: v10-fac
     situation: gaja

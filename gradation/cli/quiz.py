@@ -76,8 +76,7 @@ def train_command(
     from rich.text import Text
 
     from gradation.consult.prompts import ask_level
-    from gradation.core.decision import decide
-    from gradation.core.settle import unneeded
+    from gradation.core.settle import result_for
     from gradation.files.grids import load_vignettes
     from gradation.files.locate import resolve_territory
     from gradation.files.territories import load_territory
@@ -117,8 +116,7 @@ def train_command(
             sit = grid.situations[vignette.situation]
             console.print(Panel(plain(vignette.story), title=plain(
                 f"{i}/{len(chosen)} — {sit.label}{_difficulty(vignette)}"), title_align="left"))
-            result = decide(grid, sit, vignette.answers, territory,
-                            not_asked=unneeded(grid, sit, vignette.answers))
+            result = result_for(grid, sit, vignette.answers, territory)
             if salle:
                 names = [grid.level_name(str(lv)) for lv in sorted(sit.spec.levels)]
                 console.input(Text(f"Votez : {', '.join(names)} ou {grid.level_name('urgence')} "
@@ -205,8 +203,7 @@ def _export(grid: Any, vignettes: list[Any], output_format: HandoutFormat,
             output: Path | None, force: bool = False) -> None:
     """The handout: each story with boxes to tick, then the answer key (level, reasons, the
     point to remember)."""
-    from gradation.core.decision import decide
-    from gradation.core.settle import unneeded
+    from gradation.core.settle import result_for
     from gradation.present.documents import blocks_html, blocks_markdown
 
     title = "Entraînement à la gradation des soins en santé mentale"
@@ -215,8 +212,7 @@ def _export(grid: Any, vignettes: list[Any], output_format: HandoutFormat,
     key: list[Any] = [("h2", "Corrigé")]
     for i, vignette in enumerate(vignettes, 1):
         situation = grid.situations[vignette.situation]
-        result = decide(grid, situation, vignette.answers,
-                        not_asked=unneeded(grid, situation, vignette.answers))
+        result = result_for(grid, situation, vignette.answers)
         blocks += [("h2", f"Vignette {i} — {situation.label}{_difficulty(vignette)}"),
                    ("p", vignette.story),
                    ("p", f"Niveau de recours : {boxes}")]

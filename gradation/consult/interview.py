@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from gradation.core.decision import is_asked, red_flags, restrict_to_path, situation_urgence
-from gradation.core.model import SAFETY_RED_FLAGS, Grid, Situation
+from gradation.core.model import SAFETY_RED_FLAGS, Grid, Situation, Territory
 from gradation.core.schema import Question
-from gradation.core.settle import pending, settled
+from gradation.core.settle import settled
 
 BACK = object()  # the answer that means « revenir à la question précédente »
 
@@ -102,8 +102,9 @@ def context_group(situation: Situation, answers: Mapping[str, Any]) -> list[Ques
 
 class _Interview:
     def __init__(self, grid: Grid, situation: Situation, preset: Mapping[str, Any],
-                 asker: Asker) -> None:
+                 asker: Asker, territory: Territory | None = None) -> None:
         self.grid = grid
+        self.territory = territory
         self.situation = situation
         self.asker = asker
         self.answers: dict[str, Any] = dict(preset)
@@ -122,8 +123,8 @@ class _Interview:
 
     def next_question(self) -> Question | None:
         question = _next(self.situation, self.answers)
-        if question is not None and self.history and settled(self.grid, self.situation,
-                                                             self.answers):
+        if question is not None and self.history and settled(
+                self.grid, self.situation, self.answers, self.territory):
             return None  # nothing still to come can change the orientation
         return question
 
@@ -200,15 +201,10 @@ class _Interview:
 
 
 def interview(grid: Grid, situation: Situation, preset: Mapping[str, Any],
-              asker: Asker) -> dict[str, Any]:
+              asker: Asker, territory: Territory | None = None) -> dict[str, Any]:
     """Ask what is missing; return the answers (normalised values, None for « non évalué »).
 
     The yes/no red flags are asked together on one screen when the asker can (a checklist:
-    nothing ticked means « non » to all). Once the answers settle the orientation, what is left
-    is not asked: `skipped()` lists it (see core.settle)."""
-    return _Interview(grid, situation, preset, asker).run()
-
-
-def skipped(situation: Situation, answers: Mapping[str, Any]) -> list[str]:
-    """The questions left unasked because they could not change the orientation."""
-    return [qid for qid in pending(situation, answers)]
+    nothing ticked means « non » to all). Once the answers settle the result (with this
+    territory's resources), what is left is not asked; `decide` lists it (see core.settle)."""
+    return _Interview(grid, situation, preset, asker, territory).run()

@@ -144,7 +144,7 @@ def orient(
     letter: str | None = None,
     recipient: str | None = None,
 ) -> Outcome:
-    from gradation.core.decision import decide
+    from gradation.core.settle import result_for
 
     grid = load_grid(grids or default_grids_dir())
     territory_data = load_territory(resolve_territory(territory, grid.root), grid)
@@ -162,16 +162,15 @@ def orient(
             + ", ".join(grid.situations) + ")"
         )
     chosen = grid.situation(situation)
-    not_asked: list[str] = []
     if asker is not None:
-        from gradation.consult.interview import interview, skipped
+        from gradation.consult.interview import interview
         from gradation.core.decision import normalise_answers
-        from gradation.core.settle import settled
 
-        answers = interview(grid, chosen, normalise_answers(grid, chosen, answers), asker)
-        if settled(grid, chosen, answers):  # proved again: skipping never changes the result
-            not_asked = skipped(chosen, answers)
-    result = decide(grid, chosen, answers, territory_data, not_asked=not_asked)
+        answers = interview(grid, chosen, normalise_answers(grid, chosen, answers), asker,
+                            territory_data)
+    # What the questionnaire left out, or a script: accepted (and listed as not asked) only
+    # when decide proves that no answer to it could change the result.
+    result = result_for(grid, chosen, answers, territory_data)
     reads = (territory_data.path, *grid_files(grid.root))
     if answers_file and answers_file != "-":
         reads = (*reads, Path(answers_file))

@@ -241,8 +241,8 @@ def decide(
 ) -> Result:
     """Check the answers, decide the level and delay, and match the territory's resources.
 
-    `not_asked`: questions the questionnaire left out because no answer could change the
-    orientation (core.settle proves it before); they are not « missing »."""
+    `not_asked`: questions left out because no answer to them could change the result
+    (`core.settle.result_for` proves it first); they are not « missing »."""
     from gradation.core.matching import match_resources
 
     today = today or dt.date.today()

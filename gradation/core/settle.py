@@ -1,19 +1,25 @@
 """When the answers already given settle the orientation, the questionnaire stops asking.
 
 The orientation is settled when every way of answering the questions still to come gives the
-same level, delay, called kinds and numbers: those questions cannot change what the GP will do,
-and are listed in the result as « non demandé (sans effet sur l'orientation) ». A red flag still
-to come never settles anything (answered « oui », it leads to urgence), and the age and the
-commune are always asked (they choose the resources).
+same result — level, delay, reasons, every list of resources, numbers and warnings: those
+questions cannot change anything the GP reads, and are listed in the result as « non demandé
+(sans effet sur l'orientation) ». The check is exact: every completion is decided in full, with
+the territory (a cheap comparison of the decision alone rules most cases out first). A red flag
+still to come never settles anything (answered « oui », it leads to urgence), and the age and
+the commune are always asked (they choose the resources). A script may leave out what the
+questionnaire would not ask: `decide` accepts the same omission.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 from gradation.core.decision import assess, candidate_values, is_asked, numbers_for
-from gradation.core.model import Grid, Situation
+from gradation.core.model import Grid, Situation, Territory
+from gradation.core.result import Result
 from gradation.core.schema import Question
 
 ALWAYS_ASKED = ("age", "commune")
@@ -21,13 +27,27 @@ LIMIT = 4096  # answer sets explored at most; beyond, nothing is skipped
 
 
 def outcome(grid: Grid, situation: Situation, answers: Mapping[str, Any]) -> tuple[Any, ...]:
-    """What a GP acts on: level, delay, called kinds, numbers."""
+    """The decision alone, cheaply: level, delay, the rules that fire, numbers."""
     found = assess(grid, situation, answers)
-    kinds = (tuple(situation.kinds("1", grid)) if found.level == "1"
-             else tuple(sorted(found.callers(found.level))))
     numbers = tuple(n.dial for n in numbers_for(grid, found.level, answers, False,
                                                 situation=situation.id, delay=found.delay))
-    return found.level, found.delay, kinds, numbers
+    fired = tuple(sorted((r.id, r.delay, r.reason) for r in [*found.flags, *found.rules]))
+    return found.level, found.delay, fired, numbers
+
+
+def projection(result: Result) -> tuple[Any, ...]:
+    """Everything a GP reads in a result, but what was answered: level, delay, reasons, every
+    list of resources (and why each is there), numbers and warnings."""
+    def ids(resources: list[Any]) -> tuple[str, ...]:
+        return tuple(r.id for r in resources)
+
+    reasons = tuple((r.rule, r.level, r.delay, r.text, r.source, r.cell, r.advice, r.meanwhile)
+                    for r in result.reasons)
+    return (result.level, result.delay, reasons, ids(result.resources), ids(result.bridge),
+            result.bridge_reason, ids(result.alongside), ids(result.fallback),
+            result.fallback_needed, tuple(result.looked_for),
+            tuple(sorted((k, tuple(v)) for k, v in result.because.items())),
+            tuple(n.dial for n in result.numbers), tuple(result.warnings), tuple(result.also))
 
 
 def _values(situation: Situation, question: Question) -> list[Any]:
@@ -53,17 +73,23 @@ def _completions(situation: Situation, answers: dict[str, Any]) -> Iterator[dict
     yield from walk(0, dict(answers))
 
 
-def settled(grid: Grid, situation: Situation, answers: Mapping[str, Any]) -> bool:
-    """True when no answer still to come can change the orientation."""
+def settled(grid: Grid, situation: Situation, answers: Mapping[str, Any],
+            territory: Territory | None = None, today: dt.date | None = None) -> bool:
+    """True when no answer still to come can change the result."""
+    from gradation.core.decision import decide
+
     pending = [q for q in situation.questions
                if q.id not in answers and is_asked(situation, q, answers)]
     if not pending or any(q.id in ALWAYS_ASKED for q in pending):
         return not pending
+    completions = list(islice(_completions(situation, dict(answers)), LIMIT + 1))
+    if len(completions) > LIMIT:
+        return False
+    if len({outcome(grid, situation, complete) for complete in completions}) > 1:
+        return False
     seen: set[tuple[Any, ...]] = set()
-    for count, complete in enumerate(_completions(situation, dict(answers))):
-        if count >= LIMIT:
-            return False
-        seen.add(outcome(grid, situation, complete))
+    for complete in completions:
+        seen.add(projection(decide(grid, situation, complete, territory, today)))
         if len(seen) > 1:
             return False
     return True
@@ -75,7 +101,8 @@ def pending(situation: Situation, answers: Mapping[str, Any]) -> list[str]:
             if q.id not in answers and is_asked(situation, q, answers)]
 
 
-def unneeded(grid: Grid, situation: Situation, raw: Mapping[str, Any]) -> list[str]:
+def unneeded(grid: Grid, situation: Situation, raw: Mapping[str, Any],
+             territory: Territory | None = None, today: dt.date | None = None) -> list[str]:
     """The questions of the path left without an answer that could not change the orientation
     (none when they could): a vignette or a case may leave them out, as the questionnaire does."""
     from gradation.core.decision import normalise_answers
@@ -92,4 +119,20 @@ def unneeded(grid: Grid, situation: Situation, raw: Mapping[str, Any]) -> list[s
         if (question.id not in answers and situation.is_optional(question, answers)
                 and is_asked(situation, question, answers)):
             answers[question.id] = None
-    return pending(situation, answers) if settled(grid, situation, answers) else []
+    return pending(situation, answers) if settled(grid, situation, answers, territory,
+                                                  today) else []
+
+
+def result_for(grid: Grid, situation: Situation, raw: Mapping[str, Any],
+               territory: Territory | None = None, today: dt.date | None = None) -> Result:
+    """The result of a questionnaire's or a script's answers: what they leave out is accepted,
+    and listed as not asked, when no answer to it could change the result; otherwise it is
+    missing (exit 2, each question named)."""
+    from gradation.core.answers import AnswerError
+    from gradation.core.decision import decide
+
+    try:
+        not_asked = unneeded(grid, situation, raw, territory, today)
+    except AnswerError:  # a refused answer: decide says it (or lets a red flag win)
+        not_asked = []
+    return decide(grid, situation, raw, territory, today, not_asked=not_asked)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gradation.core.decision import decide
 from gradation.core.model import Grid, Territory
+from gradation.core.settle import result_for
 from gradation.errors import GradationError, LoadError, Problem, display_path
 from gradation.files.territories import load_territory
 from gradation.files.yamlio import ProblemsFound, read_yaml
@@ -39,8 +39,8 @@ def check_case(case: dict[str, Any], grid: Grid, territory: Territory,
         return f"cas mal formé : {problem}"
     expect = case.get("expect") or {}
     try:
-        result = decide(grid, grid.situation(str(case.get("situation"))),
-                        case.get("answers") or {}, territory, today)
+        result = result_for(grid, grid.situation(str(case.get("situation"))),
+                            case.get("answers") or {}, territory, today)
     except GradationError as exc:
         if expect.get("exit") != exc.exit_code:
             return f"refusé (code {exc.exit_code}) : {exc.message.splitlines()[0]}"

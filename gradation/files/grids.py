@@ -82,9 +82,8 @@ def check_vignettes(grid: Grid, path: Path) -> tuple[list[Any] | None, list[Prob
     values, an age the situation accepts, every question of the path answered, and the
     expected level the one the engine reaches. Each problem with FILE:LINE:COL."""
     from gradation.core.answers import AnswerError, normalise
-    from gradation.core.decision import decide
     from gradation.core.schema import VignetteFile
-    from gradation.core.settle import unneeded
+    from gradation.core.settle import result_for
 
     data, problems, name = read_checked(path)
     found = None
@@ -130,8 +129,7 @@ def check_vignettes(grid: Grid, path: Path) -> tuple[list[Any] | None, list[Prob
                                     f"({spec_age.min} à {spec_age.max} ans)"))
             continue
         try:
-            result = decide(grid, situation, vignette.answers,
-                            not_asked=unneeded(grid, situation, vignette.answers))
+            result = result_for(grid, situation, vignette.answers)
         except AnswerError as exc:
             problems.append(Problem(name, *position_of(item, "answers"), f"{where} : {exc}"))
             continue

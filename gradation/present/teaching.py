@@ -306,16 +306,14 @@ def compare(grid: Grid, situations: list[Situation], raw: Mapping[str, Any]) -> 
     kinds it calls; an answer a situation does not know is left out of it, and what it lacks
     is said instead of a conclusion."""
     from gradation.core.answers import AnswerError
-    from gradation.core.decision import decide
-    from gradation.core.settle import unneeded
+    from gradation.core.settle import result_for
 
     sides = []
     for situation in situations:
         known = {k: v for k, v in raw.items() if situation.question(str(k)) is not None}
         side = Side(situation, unused=sorted(str(k) for k in raw if k not in known))
         try:
-            result = decide(grid, situation, known,
-                            not_asked=unneeded(grid, situation, known))
+            result = result_for(grid, situation, known)
         except AnswerError as exc:
             side.problem = str(exc)
         else:
