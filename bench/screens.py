@@ -8,7 +8,9 @@ reference cases, before and after issue 16.
 « avant » is the questionnaire as it was: every question of the path on its own screen (the
 red flags one by one) until the first red flag, then the review. « après » is the questionnaire
 as shipped: the red flags on one checklist, the context questions on another (still shown
-after a red flag), nothing asked once the orientation is settled.
+after a red flag), the situation's yes/no signs on a third, nothing asked once no answer still
+to come can change the result (core.settle). The median and the worst case are printed for all
+the orientations and for each situation.
 Both are walked by a scripted GP who answers what the case says (« non évalué » otherwise).
 """
 
@@ -45,12 +47,14 @@ class ScriptedGP:
         return self.answers.get(question.id)
 
     def checklist(self, questions: list[Any], can_go_back: bool,
-                  situation: Situation) -> set[str]:
+                  situation: Situation, ticked: Any = None) -> set[str]:
         self.screens += 1
         return {q.id for q in questions if self.answers.get(q.id) is True}
 
+    signs = checklist  # the situation's yes/no signs: one checklist screen too
+
     def context(self, questions: list[Any], can_go_back: bool,
-                situation: Situation) -> dict[str, Any]:
+                situation: Situation, before: Any = None) -> dict[str, Any]:
         """The context checklist: one screen (an unticked box answers non / aucun)."""
         self.screens += 1
         return {q.id: self.answers.get(q.id, False if q.type == "boolean" else q.values[0].id)
@@ -90,7 +94,8 @@ def main(argv: list[str]) -> None:
     grid = load_grid()
     paths = [Path(a) for a in argv] or [p for p in (
         ROOT / "tests" / "cases" / "cases.yaml", ROOT / "tests" / "cases" / "precision.yaml",
-        ROOT / "tests" / "cases" / "revision3.yaml", ROOT.parent / "shared" / "cases" / "cases.yaml") if p.exists()]
+        ROOT / "tests" / "cases" / "revision3.yaml",
+        ROOT.parent / "shared" / "cases" / "cases.yaml") if p.exists()]
     rows, refused = [], 0
     for source, sid, raw in cases(paths):
         situation = grid.situations[sid]
@@ -111,9 +116,12 @@ def main(argv: list[str]) -> None:
     by_situation: dict[str, list[tuple[int, int]]] = {}
     for _, sid, b, a in rows:
         by_situation.setdefault(sid, []).append((b, a))
+    print(f"  {'situation':28} {'avant':>13}   {'après':>13}")
+    print(f"  {'':28} {'médiane  pire':>13}   {'médiane  pire':>13}")
     for sid, pairs in sorted(by_situation.items()):
-        print(f"  {sid:28} avant {statistics.median(p[0] for p in pairs):>4g}   "
-              f"après {statistics.median(p[1] for p in pairs):>4g}   ({len(pairs)} cas)")
+        before_, after_ = [p[0] for p in pairs], [p[1] for p in pairs]
+        print(f"  {sid:28} {statistics.median(before_):>7g} {max(before_):>5}"
+              f"   {statistics.median(after_):>7g} {max(after_):>5}   ({len(pairs)} cas)")
 
 
 if __name__ == "__main__":

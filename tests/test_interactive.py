@@ -17,7 +17,7 @@ from gradation.consult.interview import BACK, interview
 from gradation.core.decision import decide
 
 TERRITORY = str(ROOT / "tests" / "cases" / "territoire.yaml")
-DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
+DOWN, ENTER, CTRL_C, LEFT = "\x1b[B", "\r", "\x03", "\x1b[D"
 
 
 class Script:
@@ -55,46 +55,77 @@ def test_interview_asks_the_path_in_order(grid):
     assert decide(grid, psy, answers).level == "1"
 
 
-def test_what_cannot_change_the_orientation_is_not_asked(grid):
+def test_a_question_that_would_add_a_reason_is_asked_even_once_the_level_is_known(grid):
     psy = grid.situations["psychiatrie"]
-    script = Script([*BASE, True])
+    script = Script([*BASE, True, False, False])
     answers = interview(grid, psy, {}, script)
-    assert script.asked[-2:] == ["premier_episode", "<review>"]
+    # a first episode decides level 2 « avis rapide », but a relapse or a break in care would
+    # each add a reason (and what the letter says): they are asked
+    assert script.asked[-4:] == ["premier_episode", "decompensation", "rupture_de_soins",
+                                 "<review>"]
     result = decide(grid, psy, answers)
-    assert result.level == "2" and result.delay == "rapide"
-    assert result.not_asked == ["decompensation", "rupture_de_soins"]
-    # whatever the skipped answers, the same orientation: an independent check by brute force
-    for decompensation in (False, True):
-        for rupture in (False, True):
-            full = decide(grid, psy, {**answers, "decompensation": decompensation,
-                                      "rupture_de_soins": rupture})
-            assert (full.level, full.delay) == ("2", "rapide")
+    assert (result.level, result.delay, result.not_asked) == ("2", "rapide", [])
     # a red flag still to come is never skipped
     assert "danger_autrui" in script.asked
+
+
+def test_only_what_changes_nothing_is_left_out_and_the_script_may_leave_it_out_too(grid):
+    from gradation.core.settle import result_for
+
+    # a grid whose last question changes nothing: the questionnaire stops before it, and a
+    # script that leaves it out gets the same result, which lists it as not asked
+    psy = grid.situations["psychiatrie"]
+    inert = psy.question("rupture_de_soins")
+    assert inert is not None
+    answers = dict(zip(["age", "commune", "risque_suicidaire", *FLAGS, *CONTEXT,
+                        "retentissement", "echec_soins_anterieurs", "premier_episode",
+                        "decompensation"], [*BASE, True, False], strict=True))
+    reading = {"rupture-de-soins", "post-partum-rupture", "grossesse-rupture"}
+    assert reading <= {r.id for r in psy.rules}
+    quiet = psy.__class__(**{**vars_of(psy),
+                             "rules": [r for r in psy.rules if r.id not in reading]})
+    result = result_for(grid, quiet, answers)
+    assert result.not_asked == ["rupture_de_soins"]
+    with pytest.raises(Exception, match="rupture_de_soins"):
+        result_for(grid, psy, answers)  # with its rules, it is missing
+
+
+def vars_of(situation: Any) -> dict[str, Any]:
+    import dataclasses
+
+    return {f.name: getattr(situation, f.name) for f in dataclasses.fields(situation)}
 
 
 class Screens(Script):
     """A GP with the red-flag checklist and the context checklist on one screen each, as the
     terminal offers them."""
 
-    def checklist(self, questions, can_go_back, situation):  # type: ignore[no-untyped-def]
+    def checklist(self, questions, can_go_back, situation, ticked=None):  # type: ignore[no-untyped-def]
         self.asked.append("<checklist:" + ",".join(q.id for q in questions) + ">")
         return set()
 
-    def context(self, questions, can_go_back, situation):  # type: ignore[no-untyped-def]
+    def signs(self, questions, can_go_back, situation, ticked=None):  # type: ignore[no-untyped-def]
+        self.asked.append("<signs:" + ",".join(q.id for q in questions) + ">")
+        return {q.id for q in questions if q.id in self.ticked}
+
+    ticked: set[str] = set()
+
+    def context(self, questions, can_go_back, situation, before=None):  # type: ignore[no-untyped-def]
         self.asked.append("<context:" + ",".join(q.id for q in questions) + ">")
         return {q.id: False if q.type == "boolean" else q.values[0].id for q in questions}
 
 
 def test_the_readme_first_episode_takes_nine_screens_after_the_situation(grid):
     psy = grid.situations["psychiatrie"]
-    script = Screens([34, "99001", "faible", "modere", "aucun", True])
+    script = Screens([34, "99001", "faible", "modere", "aucun"])
+    script.ticked = {"premier_episode"}
     answers = interview(grid, psy, {}, script)
     assert script.asked == [
         "age", "commune", "risque_suicidaire", "<checklist:" + ",".join(FLAGS) + ">",
-        "<context:" + ",".join(CONTEXT) + ">",
-        "retentissement", "echec_soins_anterieurs", "premier_episode", "<review>"]
-    assert decide(grid, psy, answers).not_asked == ["decompensation", "rupture_de_soins"]
+        "<context:" + ",".join(CONTEXT) + ">", "retentissement", "echec_soins_anterieurs",
+        "<signs:premier_episode,decompensation,rupture_de_soins>", "<review>"]
+    assert answers["decompensation"] is False and answers["rupture_de_soins"] is False
+    assert decide(grid, psy, answers).level == "2"
 
 
 def test_a_minor_is_asked_about_suspected_maltreatment_which_is_no_red_flag(grid):
@@ -211,13 +242,11 @@ def test_pty_full_orientation_with_review(tmp_path):
     answer(child, "Situation clinique", DOWN * 3 + ENTER)  # psychiatrie
     for prompt, keys in COMMON:
         answer(child, prompt, keys)
-    answer(child, "Premier épisode", DOWN + ENTER)
-    # a first episode settles it (niveau 2, avis rapide): relapse and follow-up are not asked
+    # the situation's signs on one screen: a first episode ticked, the others « non »
+    answer(child, "Présent chez ce patient ?", " " + ENTER)
     answer(child, "Vérifiez les réponses", ENTER)
-    assert "Signes de décompensation" not in child.before
     child.expect_exact("Niveau 2 — recours spécialisé")
     child.expect_exact("Soins partagés")
-    child.expect_exact("Non demandé (sans effet sur l'orientation)")
     # Then the letter for the specialist, written where the GP says.
     letter = tmp_path / "courrier.md"
     answer(child, "Et maintenant ?", DOWN + ENTER)
@@ -276,11 +305,15 @@ def test_pty_going_back_and_changing_an_answer(tmp_path):
         answer(child, prompt, keys)
     answer(child, "Produit ou comportement", ENTER)  # alcool
     answer(child, "Score AUDIT", "25" + ENTER)
-    answer(child, "Antécédent de sevrage", DOWN * 2 + ENTER)  # ← revenir
-    answer(child, "Score AUDIT", "<" + ENTER)  # revenir encore
-    answer(child, "Produit ou comportement", DOWN * 2 + ENTER)  # tabac
-    answer(child, "Dépendance", ENTER)
-    answer(child, "Retentissement sur le travail", ENTER)
+    # the signs' checklist: a past complicated withdrawal ticked, then ← back: no box for it
+    answer(child, "Antécédent de sevrage", " " + LEFT)
+    child.expect_exact("cochés de nouveau au retour")
+    child.expect_exact("Antécédent de sevrage")
+    # the AUDIT given before is offered again (25): erased, then `<` to go back once more
+    answer(child, "Score AUDIT", "\x7f" * 2 + "<" + ENTER)
+    # the previous answer is offered: the pointer stands on « Alcool »; tabac is two down
+    answer(child, "Produit ou comportement", DOWN * 2 + ENTER)
+    answer(child, "Présent chez ce patient ?", ENTER)  # dependence, work: nothing ticked
     answer(child, "Vérifiez les réponses", ENTER)
     child.expect_exact('"level": "1"')
     rest = child.read()
@@ -294,9 +327,7 @@ def test_pty_review_screen_changes_an_answer(tmp_path):
     child = spawn("-s", "psychiatrie", "-a", "age=30", "-a", "commune=99001", tmp_path=tmp_path)
     for prompt, keys in COMMON[2:]:
         answer(child, prompt, keys)
-    answer(child, "Premier épisode", ENTER)
-    answer(child, "Signes de décompensation", ENTER)
-    answer(child, "Rupture de soins", ENTER)
+    answer(child, "Présent chez ce patient ?", ENTER)  # none of the three signs
     answer(child, "Vérifiez les réponses", DOWN * 3 + ENTER)  # risque suicidaire
     answer(child, "Risque suicidaire", DOWN * 2 + ENTER)  # moyen
     answer(child, "Vérifiez les réponses", ENTER)
@@ -380,6 +411,33 @@ def test_pty_commune_unknown_only_on_enter_and_one_enter_takes_the_single_comple
     child.send("\x7f\x7fGam" + ENTER)  # one suggestion left: Enter takes it, no Tab needed
     child.expect_exact("Risque suicidaire")
     seen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.logfile_read.getvalue())
-    assert "? Commune de résidence (code INSEE) — 99003 Gamma (99300)" in seen
+    assert "? Commune de résidence (nom ou code postal) — 99003 Gamma (99300)" in seen
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
+
+
+@pytestmark_pty
+def test_pty_back_from_the_age_to_the_situation_and_a_checklist_keeps_its_ticks(tmp_path):
+    child = spawn(tmp_path=tmp_path)
+    answer(child, "Situation clinique", DOWN * 3 + ENTER)  # psychiatrie
+    answer(child, "Âge du patient", "<" + ENTER)  # back to the situation
+    # the situation chosen before is offered: Enter keeps it
+    answer(child, "Situation clinique", ENTER)
+    child.expect_exact("Situation clinique — Troubles psychiatriques")
+    answer(child, "Âge du patient", "30" + ENTER)
+    answer(child, "Commune de résidence", "99001" + ENTER)
+    answer(child, "Risque suicidaire", ENTER)
+    # `a` ticks every red flag, and nothing else (no « revenir » box); ← goes back, saying so
+    answer(child, "Signes d'urgence présents", "a" + LEFT)
+    child.expect_exact("cochés de nouveau au retour")
+    # back at the risk, the answer given before is offered (Enter keeps « Aucun »)
+    answer(child, "Risque suicidaire", ENTER)
+    # the red flags come back ticked: `a` again unticks them all, Enter: none
+    answer(child, "Signes d'urgence présents", "a" + ENTER)
+    child.expect_exact("Signes d'urgence présents ? — Aucun")
+    answer(child, "Contexte", ENTER)
+    child.sendcontrol("c")
+    child.expect_exact("Orientation interrompue.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130

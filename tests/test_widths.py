@@ -119,7 +119,7 @@ def test_each_answered_screen_leaves_one_line_in_french_with_its_answer(tmp_path
              ("Commune de résidence", "99001\r"), ("Risque suicidaire", "\x1b[B\r"),
              ("Signes d'urgence présents", "\r"), ("Contexte", "\r"),
              ("Retentissement fonctionnel", "\x1b[B\r"),
-             ("Soins bien conduits", "\r"), ("Premier épisode", "\x1b[B\r")]
+             ("Soins bien conduits", "\r"), ("Présent chez ce patient", " \r")]
     for prompt, keys in steps:
         child.expect_exact(prompt)
         child.send(keys)
@@ -128,7 +128,7 @@ def test_each_answered_screen_leaves_one_line_in_french_with_its_answer(tmp_path
     seen = ANSI.sub("", child.logfile_read.getvalue())
     expected = ["? Situation clinique — Troubles psychiatriques (psychose, trouble bipolaire …)",
                 "? Âge du patient (en années) — 34",
-                "? Commune de résidence (code INSEE) — 99001",
+                "? Commune de résidence (nom ou code postal) — 99001",
                 "? Risque suicidaire : niveau d'urgence (RUD) — Faible : idées de mort ou de "
                 "suicide, sans scénario",
                 "? Signes d'urgence présents ? — Aucun",
@@ -136,13 +136,14 @@ def test_each_answered_screen_leaves_one_line_in_french_with_its_answer(tmp_path
                 "? Retentissement fonctionnel (vie quotidienne, scolarité, travail, relations) — "
                 "Léger",
                 "? Soins bien conduits sans amélioration suffisante ? — Non",
-                "? Premier épisode psychotique ou maniaque suspecté ? — Oui"]
+                "? Présent chez ce patient ? — Premier épisode psychotique ou maniaque suspecté"]
     words = flat(seen)
     for line in expected:
         assert line in words, line
     assert "done" not in words and "(en années)  (" not in seen
     # the review's answers wrap under their label, none cropped at 60 columns
     assert "Modifier : Premier épisode psychotique ou maniaque suspecté ? — Oui" in words
+    assert "Modifier : Rupture de soins (traitement ou suivi arrêté) ? — Non" in words
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()

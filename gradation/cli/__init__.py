@@ -7,6 +7,7 @@ Errors reach the user through `common.handled` (inside a command) or `main` (usa
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from typing import Annotated
 
@@ -149,8 +150,17 @@ def _terminate_like_ctrl_c() -> None:
     """SIGTERM unwinds the program as Ctrl-C does, so that no temporary file is left."""
     import signal
 
-    def stop(_signum: int, _frame: object) -> None:
+    def stop(_signum: int, frame: object) -> None:
         Interruption.terminated = True
+        code = getattr(frame, "f_code", None)
+        if "importlib._bootstrap" in getattr(code, "co_filename", ""):
+            # inside the import machinery (a lock's callback), a raised exception would be
+            # « ignored » with a traceback and the run would go on: nothing is being written
+            # while a module loads, so the program stops here
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.write("Arrêté (signal de fin).\n")
+                sys.stderr.flush()
+            os._exit(143)
         raise Terminated
 
     with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread

@@ -18,6 +18,14 @@ from gradation.core.settle import settled
 BACK = object()  # the answer that means « revenir à la question précédente »
 
 
+class Back:
+    """Going back from a checklist with boxes ticked: they are kept for when it comes again
+    (the ticked ids; for the context checklist, the answers they make)."""
+
+    def __init__(self, ticked: Any) -> None:
+        self.ticked = ticked
+
+
 class Asker(Protocol):
     def question(self, question: Question, current: Any, can_go_back: bool,
                  situation: Situation) -> Any: ...
@@ -93,6 +101,12 @@ def context_answers(questions: list[Question], ticked: list[tuple[str, Any, str]
     return values
 
 
+def signs_group(situation: Situation, answers: Mapping[str, Any]) -> list[Question]:
+    """The situation's yes/no signs still to ask (`screen: signes`): one checklist screen."""
+    return [worded(situation, q, answers) for q in situation.questions
+            if q.screen == "signes" and q.id not in answers and is_asked(situation, q, answers)]
+
+
 def context_group(situation: Situation, answers: Mapping[str, Any]) -> list[Question]:
     """The context questions still to ask (pregnancy, already followed, an attempt already
     treated, suspected maltreatment): one checklist screen."""
@@ -102,19 +116,41 @@ def context_group(situation: Situation, answers: Mapping[str, Any]) -> list[Ques
 
 class _Interview:
     def __init__(self, grid: Grid, situation: Situation, preset: Mapping[str, Any],
-                 asker: Asker, territory: Territory | None = None) -> None:
+                 asker: Asker, territory: Territory | None = None,
+                 can_leave: bool = False) -> None:
         self.grid = grid
         self.territory = territory
+        self.can_leave = can_leave  # going back from the first question returns to the situation
+        self.left = False
+        self.previous: dict[str, Any] = {}  # answers taken back: offered again when re-asked
         self.situation = situation
         self.asker = asker
         self.answers: dict[str, Any] = dict(preset)
         self.history: list[list[str]] = []  # each step: the questions answered on one screen
         self.can_check = hasattr(asker, "checklist")
 
-    def back(self) -> None:
+    def back(self, ticked: dict[str, Any] | None = None) -> None:
+        """Take the last screen back; its answers (and what a checklist had ticked) are
+        offered again when it comes back."""
+        self.previous.update(ticked or {})
         if self.history:
             for qid in self.history.pop():
-                self.answers.pop(qid, None)
+                if qid in self.answers:
+                    self.previous[qid] = self.answers.pop(qid)
+        elif self.can_leave:
+            self.left = True
+
+    @property
+    def can_go_back(self) -> bool:
+        return bool(self.history) or self.can_leave
+
+    def _checked(self, group: list[Question], answer: Any) -> None:
+        """Record a checklist's answer, or go back keeping what it had ticked."""
+        if answer is BACK or isinstance(answer, Back):
+            ticked = answer.ticked if isinstance(answer, Back) else []
+            self.back({q.id: q.id in ticked for q in group if q.id in ticked})
+        else:
+            self.record({q.id: q.id in answer for q in group})
 
     def record(self, values: dict[str, Any]) -> None:
         self.answers.update(values)
@@ -152,9 +188,10 @@ class _Interview:
         group = context_group(self.situation, self.answers)
         if not group or not hasattr(self.asker, "context"):
             return False
-        values = self.asker.context(group, bool(self.history), self.situation)
-        if values is BACK:
-            self.back()
+        before = {q.id: self.previous[q.id] for q in group if q.id in self.previous}
+        values = self.asker.context(group, self.can_go_back, self.situation, before)
+        if values is BACK or isinstance(values, Back):
+            self.back(dict(values.ticked) if isinstance(values, Back) else None)
         else:
             self.record(dict(values))
         return True
@@ -166,18 +203,23 @@ class _Interview:
         group = (_checklist_group(self.grid, self.situation, self.answers, question)
                  if self.can_check else [])
         if len(group) > 1:
-            ticked = self.asker.checklist(group, bool(self.history),  # type: ignore[attr-defined]
-                                          self.situation)
-            if ticked is BACK:
-                self.back()
-            else:
-                self.record({q.id: q.id in ticked for q in group})
+            self._checked(group, self.asker.checklist(  # type: ignore[attr-defined]
+                group, self.can_go_back, self.situation, self._ticked(group)))
             return
-        value = self.asker.question(question, None, bool(self.history), self.situation)
+        signs = signs_group(self.situation, self.answers) if question.screen == "signes" else []
+        if len(signs) > 1 and hasattr(self.asker, "signs"):
+            self._checked(signs, self.asker.signs(signs, self.can_go_back, self.situation,
+                                                  self._ticked(signs)))
+            return
+        value = self.asker.question(question, self.previous.get(question.id),
+                                    self.can_go_back, self.situation)
         if value is BACK:
             self.back()
         else:
             self.record({question.id: value})
+
+    def _ticked(self, group: list[Question]) -> set[str]:
+        return {q.id for q in group if self.previous.get(q.id) is True}
 
     def run(self) -> dict[str, Any]:
         context_shown = False
@@ -196,15 +238,22 @@ class _Interview:
             question = self.next_question()
             if question is not None:
                 self.ask(question)
+                if self.left:
+                    return {}  # back to the situation
             elif not self.history or self.review():
                 return self.answers  # nothing asked here (all from flags), or the result
 
 
 def interview(grid: Grid, situation: Situation, preset: Mapping[str, Any],
-              asker: Asker, territory: Territory | None = None) -> dict[str, Any]:
-    """Ask what is missing; return the answers (normalised values, None for « non évalué »).
+              asker: Asker, territory: Territory | None = None,
+              can_leave: bool = False) -> dict[str, Any] | None:
+    """Ask what is missing; return the answers (normalised values, None for « non évalué »),
+    or None when the GP went back from the first question to the situation (`can_leave`).
 
     The yes/no red flags are asked together on one screen when the asker can (a checklist:
-    nothing ticked means « non » to all). Once the answers settle the result (with this
+    nothing ticked means « non » to all), and so are the situation's signs (`screen: signes`).
+    Going back offers the answer given before. Once the answers settle the result (with this
     territory's resources), what is left is not asked; `decide` lists it (see core.settle)."""
-    return _Interview(grid, situation, preset, asker, territory).run()
+    found = _Interview(grid, situation, preset, asker, territory, can_leave)
+    answers = found.run()
+    return None if found.left else answers

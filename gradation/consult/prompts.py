@@ -11,7 +11,8 @@ from typing import Any
 import questionary
 from questionary import Choice, Style
 
-from gradation.consult.interview import BACK, context_answers, context_boxes
+from gradation.consult.boxes import back_hint, checkbox
+from gradation.consult.interview import BACK, Back, context_answers, context_boxes
 from gradation.core.answers import AnswerError, normalise
 from gradation.core.decision import age_text, display_answer, situations_for_age
 from gradation.core.model import Grid, Situation, Territory
@@ -108,7 +109,7 @@ class QuestionaryAsker:
             self.say(wrap(line, 2, indent_first=False))
         return answer
 
-    def situation(self) -> str:
+    def situation(self, current: str | None = None) -> str:
         # The label and ages, then the one-line description on the next line (questionary's own
         # description line is labelled in English).
         choices = [
@@ -116,47 +117,61 @@ class QuestionaryAsker:
                     ("class:instruction", f"\n     {s.spec.description or ''}")], value=s.id)
             for s in self.grid.situations.values()
         ]
+        default = next((c for c in choices if c.value == current), None)
         return str(self._ask(questionary.select(message("Situation clinique"), choices=choices,
-                                                instruction=NO_INSTRUCTION, style=STYLE,
-                                                **self.io),
+                                                default=default, instruction=NO_INSTRUCTION,
+                                                style=STYLE, **self.io),
                              "Situation clinique", lambda sid: self.grid.situations[sid].label))
 
-    def checklist(self, questions: list[Question], can_go_back: bool,
-                  situation: Situation) -> Any:
-        """The yes/no red flags on one screen: the ticked ones are « oui », the others « non »."""
-        choices = [Choice(wrap(q.text.rstrip(" ?")), value=q.id) for q in questions]
-        if can_go_back:
-            choices.append(Choice(BACK_LABEL, value=BACK))
-        labels = {q.id: q.text.rstrip(" ?") for q in questions}
-        ticked = self._ask(questionary.checkbox(
-            message("Signes d'urgence présents ?",
-                    "Cochez ceux qui sont présents ; aucun coché : aucun.",
-                    "(Espace pour cocher, Entrée pour valider)"),
-            choices=choices, instruction=NO_INSTRUCTION, style=STYLE, **self.io),
-            "Signes d'urgence présents ?",
-            lambda ids: None if BACK in ids else (
-                " ; ".join(labels[i] for i in ids) if ids else "Aucun"))
-        return BACK if BACK in ticked else set(ticked)
+    def _boxes(self, title: str, help_text: str, items: list[tuple[Any, str]],
+               checked: set[Any], can_go_back: bool) -> Any:
+        """A checklist: the ticked values, or `Back` (what was ticked goes with it)."""
+        labels = dict(items)
+        prompt = checkbox(message(title, help_text, back_hint(can_go_back)),
+                          [(value, wrap(label)) for value, label in items], checked,
+                          can_go_back, instruction=NO_INSTRUCTION, style=STYLE, **self.io)
+        ticked = self._ask(prompt, title, lambda ids: None if isinstance(ids, Back) else (
+            " ; ".join(labels[i] for i in ids) if ids else "Aucun"))
+        if isinstance(ticked, Back) and ticked.ticked:
+            self.say(wrap("Retour à la question précédente ; cochés, et cochés de nouveau au "
+                          "retour : " + " ; ".join(labels[i] for i in ticked.ticked), 2,
+                          indent_first=False))
+        return ticked
 
-    def context(self, questions: list[Question], can_go_back: bool,
-                situation: Situation) -> Any:
+    def checklist(self, questions: list[Question], can_go_back: bool, situation: Situation,
+                  ticked: set[str] | None = None) -> Any:
+        """The yes/no red flags on one screen: the ticked ones are « oui », the others « non »."""
+        return self._boxes("Signes d'urgence présents ?",
+                           "Cochez ceux qui sont présents ; aucun coché : aucun.",
+                           [(q.id, q.text.rstrip(" ?")) for q in questions], ticked or set(),
+                           can_go_back)
+
+    def signs(self, questions: list[Question], can_go_back: bool, situation: Situation,
+              ticked: set[str] | None = None) -> Any:
+        """The situation's yes/no signs on one screen (each with its help)."""
+        return self._boxes("Présent chez ce patient ?",
+                           "Cochez ce qui est présent ; rien de coché : non pour tout.",
+                           [(q.id, q.text.rstrip(" ?") + (f" ({q.help.rstrip('.')})"
+                                                          if q.help else ""))
+                            for q in questions], ticked or set(), can_go_back)
+
+    def context(self, questions: list[Question], can_go_back: bool, situation: Situation,
+                before: Mapping[str, Any] | None = None) -> Any:
         """The context questions on one screen (interview.context_boxes)."""
         boxes = context_boxes(questions)
+        checked = {i for i, (qid, value, _) in enumerate(boxes)
+                   if (before or {}).get(qid) == value}
         while True:
-            choices = [Choice(wrap(label), value=i) for i, (_, _, label) in enumerate(boxes)]
-            if can_go_back:
-                choices.append(Choice(BACK_LABEL, value=BACK))
-            ticked = self._ask(questionary.checkbox(
-                message("Contexte", "Cochez ce qui s'applique ; aucun coché : aucun.",
-                        "(Espace pour cocher, Entrée pour valider)"),
-                choices=choices, instruction=NO_INSTRUCTION, style=STYLE, **self.io),
-                "Contexte", lambda ids: None if BACK in ids else (
-                    " ; ".join(boxes[i][2] for i in ids) if ids else "Aucun"))
-            if BACK in ticked:
-                return BACK
+            ticked = self._boxes("Contexte", "Cochez ce qui s'applique ; aucun coché : aucun.",
+                                 [(i, label) for i, (_, _, label) in enumerate(boxes)],
+                                 checked, can_go_back)
+            if isinstance(ticked, Back):  # what was ticked comes back with the checklist
+                kept = context_answers(questions, [boxes[i] for i in ticked.ticked])
+                return Back(kept) if isinstance(kept, dict) else BACK
             values = context_answers(questions, [boxes[i] for i in ticked])
             if isinstance(values, dict):
                 return values
+            checked = set(ticked)
             self.say(wrap("Une seule réponse possible pour : " + ", ".join(values)
                           + " (grossesse ou post-partum, pas les deux)."))
 

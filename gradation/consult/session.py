@@ -150,12 +150,13 @@ def orient(
     territory_data = load_territory(resolve_territory(territory, grid.root), grid)
     answers = given_answers(answers_file, pairs)
     asker = None
+    chosen_here = False
     if interactive:
         from gradation.consult.prompts import QuestionaryAsker
 
         asker = QuestionaryAsker(grid, territory_data)
         if situation is None:
-            situation = asker.situation()
+            situation, chosen_here = asker.situation(), True
     if situation is None:
         raise GradationError(
             "--situation est requise hors d'un terminal (situations : "
@@ -166,8 +167,13 @@ def orient(
         from gradation.consult.interview import interview
         from gradation.core.decision import normalise_answers
 
-        answers = interview(grid, chosen, normalise_answers(grid, chosen, answers), asker,
-                            territory_data)
+        while True:  # `<` at the first question goes back to the situation chosen here
+            found = interview(grid, chosen, normalise_answers(grid, chosen, answers), asker,
+                              territory_data, can_leave=chosen_here)
+            if found is not None:
+                answers = found
+                break
+            chosen = grid.situation(asker.situation(chosen.id))
     # What the questionnaire left out, or a script: accepted (and listed as not asked) only
     # when decide proves that no answer to it could change the result.
     result = result_for(grid, chosen, answers, territory_data)

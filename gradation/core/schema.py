@@ -67,8 +67,9 @@ class Question(_Strict):
     variants: list[QuestionVariant] = []
     # A common question left out of these situations.
     not_in: list[Ident] = []
-    # The screen that asks it with others: « context » (the context checklist).
-    screen: Literal["context"] | None = None
+    # The screen that asks it with others: « context » (the context checklist), « signes » (the
+    # situation's yes/no signs, one checklist: nothing ticked is « non » to all).
+    screen: Literal["context", "signes"] | None = None
     # What an answer says in a letter, as a sentence: keys « oui »/« non » (booleans), the
     # choice ids, or « value » with {value} (numbers). An answer without one is not written.
     says: dict[StrictStr, Text] = {}

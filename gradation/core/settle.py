@@ -3,11 +3,11 @@
 The orientation is settled when every way of answering the questions still to come gives the
 same result — level, delay, reasons, every list of resources, numbers and warnings: those
 questions cannot change anything the GP reads, and are listed in the result as « non demandé
-(sans effet sur l'orientation) ». The check is exact: every completion is decided in full, with
-the territory (a cheap comparison of the decision alone rules most cases out first). A red flag
-still to come never settles anything (answered « oui », it leads to urgence), and the age and
-the commune are always asked (they choose the resources). A script may leave out what the
-questionnaire would not ask: `decide` accepts the same omission.
+(aucune réponse n'y changerait rien) ». The check is exact: every completion is decided in
+full, with the territory (a cheap comparison of the decision alone rules most cases out
+first). A red flag still to come never settles anything (answered « oui », it leads to
+urgence), and the age and the commune are always asked (they choose the resources). A script
+may leave out what the questionnaire would not ask, and only that: `result_for`.
 """
 
 from __future__ import annotations

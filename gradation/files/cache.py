@@ -163,7 +163,7 @@ def _store(folder: Path, path: Path, name: str, value: Any) -> None:
     try:
         payload = json.dumps({"key": name, "value": value}, ensure_ascii=False,
                              separators=(",", ":")).encode("utf-8")
-        write_atomic(path, payload, private=True)
+        write_atomic(path, payload, private=True, record=False)  # not the user's file
         entries = [p for p in folder.glob("*.json") if not p.is_symlink()]
         for old in sorted(entries, key=lambda p: p.stat().st_mtime)[:-32]:
             old.unlink(missing_ok=True)  # keep the cache small

@@ -165,10 +165,12 @@ class Writes:
         return written
 
 
-def write_atomic(path: Path, data: str | bytes, private: bool = False) -> None:
+def write_atomic(path: Path, data: str | bytes, private: bool = False,
+                 record: bool = True) -> None:
     """Replace `path` in one step: a temporary file beside the real target, then `os.replace`
     (Windows too). The file's mode, owner and group are kept where the system allows it;
-    `private` makes a new file readable by its owner only."""
+    `private` makes a new file readable by its owner only. `record`: a file of the user's,
+    named after an interruption (not the tool's own cache)."""
     target = real_path(Path(path))
     folder = target.parent
     try:
@@ -188,9 +190,11 @@ def write_atomic(path: Path, data: str | bytes, private: bool = False) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         _copy_ownership(tmp, info, private)
-        Writes.pending = (target, os.stat(tmp).st_ino)
+        if record:
+            Writes.pending = (target, os.stat(tmp).st_ino)
         os.replace(tmp, target)
-        Writes.done.append(target)
+        if record:
+            Writes.done.append(target)
         Writes.pending = None
     except BaseException as exc:
         with contextlib.suppress(OSError):

@@ -183,7 +183,7 @@ def result_blocks(result: Result, grid: Grid) -> list[Block]:
     if result.also:
         notes.append(also_note(result, grid))
     if result.not_asked:
-        notes.append("Non demandé (sans effet sur l'orientation) : " + ", ".join(
+        notes.append("Non demandé (aucune réponse n'y changerait rien) : " + ", ".join(
             q.text.rstrip(" ?") for q in result.situation.questions if q.id in result.not_asked))
     if notes:
         blocks += [("h2", "À noter"), ("ul", notes)]

@@ -238,7 +238,7 @@ def _notes(result: Result, grid: Grid, console: Console) -> None:
 
         notes.append(plain(also_note(result, grid)))
     if result.not_asked:
-        notes.append(Text("Non demandé (sans effet sur l'orientation) : " + ", ".join(
+        notes.append(Text("Non demandé (aucune réponse n'y changerait rien) : " + ", ".join(
             _question_label(result, q) for q in result.not_asked)))
     if result.ignored:
         notes.append(Text("Réponses ignorées (questions non posées sur ce parcours) : "
@@ -252,8 +252,9 @@ def _notes(result: Result, grid: Grid, console: Console) -> None:
 
 
 def _question_label(result: Result, qid: str) -> str:
+    """A question in its words (its id is for scripts, not for the screen)."""
     question = result.situation.question(qid)
-    return f"{question.text} ({qid})" if question else qid
+    return question.text.rstrip(" ?") if question else qid
 
 
 def render_problems(problems: list, console: Console) -> None:
