@@ -85,3 +85,27 @@ def test_an_emergency_shows_the_15_and_the_emergency_department(tmp_path):
         ("Risque suicidaire", "\x1b[B" * 3 + "\r")], {**CALM, "age": "30"})
     on_screen(lines, "URGENCE", "Appeler le 15 (SAMU), ou adresser aux urgences sans délai",
               "Centre hospitalier de Valdeville — urgences — 01 99 00 09 01", "Et maintenant ?")
+
+
+def test_the_situation_menu_is_whole_at_80_columns(tmp_path, grid):
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "c")}
+    env.pop("COLUMNS", None)
+    child = pexpect.spawn(sys.executable, ["-m", "gradation", "orient", "-t", DEMO], env=env,
+                          encoding="utf-8", timeout=30, dimensions=(24, 80))
+    child.logfile_read = io.StringIO()
+    child.expect_exact("Situation clinique")
+    last = grid.situations[list(grid.situations)[-1]].spec.description.split()[-1]
+    child.expect_exact(last)  # the menu is drawn to its last line
+    seen = child.logfile_read.getvalue()
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    screen = pyte.Screen(80, 24)
+    pyte.Stream(screen).feed(seen)
+    words = " ".join(" ".join(screen.display).split())
+    for situation in grid.situations.values():
+        # every label and description word for word, whatever the wrapping: nothing cut
+        assert " ".join(situation.label.split()) in words, situation.id
+        assert " ".join(situation.spec.description.split()) in words, situation.id
+    assert words.count("(11 à 17 ans)") == 1  # the adolescent's ages, said once

@@ -112,9 +112,15 @@ class QuestionaryAsker:
     def situation(self, current: str | None = None) -> str:
         # The label and ages, then the one-line description on the next line (questionary's own
         # description line is labelled in English).
+        def title(s: Situation) -> str:  # its ages, unless its label already says them
+            ages = age_text(s.spec.age.min, s.spec.age.max)
+            return s.label if "ans)" in s.label else f"{s.label} ({ages})"
+
+        # each line wrapped to the terminal, never cut at its edge
         choices = [
-            Choice([("class:text", f"{s.label} ({age_text(s.spec.age.min, s.spec.age.max)})"),
-                    ("class:instruction", f"\n     {s.spec.description or ''}")], value=s.id)
+            Choice([("class:text", wrap(title(s))),
+                    ("class:instruction", "\n     " + wrap(s.spec.description or "", 5)
+                     if s.spec.description else "")], value=s.id)
             for s in self.grid.situations.values()
         ]
         default = next((c for c in choices if c.value == current), None)
