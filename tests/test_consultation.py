@@ -109,3 +109,26 @@ def test_the_situation_menu_is_whole_at_80_columns(tmp_path, grid):
         assert " ".join(situation.label.split()) in words, situation.id
         assert " ".join(situation.spec.description.split()) in words, situation.id
     assert words.count("(11 à 17 ans)") == 1  # the adolescent's ages, said once
+
+
+def test_an_age_outside_the_situation_says_so_in_one_line_and_leads_back(tmp_path):
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "c")}
+    env.pop("COLUMNS", None)
+    child = pexpect.spawn(sys.executable, ["-m", "gradation", "orient", "-t", DEMO], env=env,
+                          encoding="utf-8", timeout=30, dimensions=(24, 80))
+    child.logfile_read = io.StringIO()
+    child.expect_exact("Situation clinique")
+    child.send("\x1b[B" * 4 + "\r")  # gaja, 15 to 25
+    child.expect_exact("Âge du patient")
+    child.send("40\r")
+    child.expect_exact("changer de situation.")
+    screen = pyte.Screen(80, 24)
+    pyte.Stream(screen).feed(child.logfile_read.getvalue())
+    shown = [line.rstrip() for line in screen.display]
+    assert "Situation prévue de 15 à 25 ans ; < : changer de situation." in shown
+    child.send("\x7f\x7f<\r")  # erased, then back to the situation menu
+    child.expect_exact("Situation clinique")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()

@@ -14,7 +14,7 @@ from questionary import Choice, Style
 from gradation.consult.boxes import back_hint, checkbox
 from gradation.consult.interview import BACK, Back, context_answers, context_boxes
 from gradation.core.answers import AnswerError, normalise
-from gradation.core.decision import age_text, display_answer, situations_for_age
+from gradation.core.decision import age_text, display_answer
 from gradation.core.model import Grid, Situation, Territory
 from gradation.core.schema import Question
 from gradation.core.text import capitalized
@@ -230,10 +230,9 @@ class QuestionaryAsker:
                 return f"Valeur hors limites : de {question.min} à {question.max}."
             if question.id == "age":
                 rng = situation.spec.age
-                if not rng.min <= value <= rng.max:
-                    others = ", ".join(s.id for s in situations_for_age(self.grid, value))
-                    return (f"Cette situation concerne les patients {age_text(rng.min, rng.max)}"
-                            + (f" ; à {value} ans : {others}." if others else "."))
+                if not rng.min <= value <= rng.max:  # one short line, no internal id
+                    back = " ; < : changer de situation" if can_go_back else ""
+                    return f"Situation prévue {age_text(rng.min, rng.max)}{back}."
             return True
 
         default = "" if current is None else str(current)
@@ -345,7 +344,7 @@ class QuestionaryAsker:
 
     def recipient(self, choices: list[tuple[str, str]]) -> str:
         """Whom the letter goes to, among the listed resources."""
-        options = [Choice(label, value=rid) for rid, label in choices]
+        options = [Choice(wrap(label), value=rid) for rid, label in choices]
         names = dict(choices)
         prompt = questionary.select(message("Destinataire du courrier"), choices=options,
                                     instruction=NO_INSTRUCTION, style=STYLE, **self.io)
