@@ -147,7 +147,7 @@ def test_mypy_is_clean_with_the_project_settings(tmp_path):
 
 def test_the_suite_uses_a_private_cache_and_configuration():
     from gradation.files.cache import cache_dir
-    from gradation.files.locate import config_file
+    from gradation.files.config import config_file
 
     private = Path(os.environ["GRADATION_CACHE_DIR"]).parent
     assert private.name.startswith("gradation-tests-")

@@ -258,7 +258,7 @@ def test_pty_full_orientation_with_review(tmp_path):
     child.close()
     assert child.exitstatus == 0
     text = letter.read_text(encoding="utf-8")
-    assert text.startswith("# Demande d'avis spécialisé") and "**Dr X (psychiatre)**" in text
+    assert "\n# Demande d'avis spécialisé\n" in text and "**Dr X (psychiatre)**" in text
     assert "Chère consœur, cher confrère," in text
 
 

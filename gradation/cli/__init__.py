@@ -62,6 +62,7 @@ def full_app() -> typer.Typer:
         return app
     _registered = True
     from gradation.cli import compare, kinds, quiz, sources, train
+    from gradation.cli.config import config_app
     from gradation.cli.grid import grid_app
     from gradation.cli.importer import import_app
     from gradation.cli.resources import resources_app
@@ -78,6 +79,7 @@ def full_app() -> typer.Typer:
     app.add_typer(resources_app, name="resources")
     app.add_typer(territory_app, name="territory")
     app.add_typer(import_app, name="import")
+    app.add_typer(config_app, name="config")
     return app
 
 

@@ -22,6 +22,7 @@ class OutputFormat(StrEnum):
 class Letter(StrEnum):
     avis = "avis"
     adressage = "adressage"
+    suivi = "suivi"
     urgence = "urgence"
     travail = "travail"
     information_preoccupante = "information-preoccupante"
@@ -51,7 +52,7 @@ def orient(
                         help="Avec markdown ou html : le résultat, le courrier d'adressage "
                         "(lettre) ou la fiche pour le patient (fiche).")] = Document.resultat,
     letter: Annotated[Optional[Letter], typer.Option(
-        "--letter", help="Le courrier (avec --document lettre) : avis, adressage, urgence, "
+        "--letter", help="Le courrier (avec --document lettre) : avis, adressage, suivi, urgence, "
         "travail ou information-preoccupante ; par défaut, choisi d'après le résultat et le "
         "destinataire.", show_default=False)] = None,
     to: Annotated[Optional[str], typer.Option(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -101,8 +100,15 @@ def territory_use(
     grids: GridsOption = None,
 ) -> None:
     """Choisir le territoire par défaut (GRADATION_TERRITORY l'emporte)."""
-    from gradation.files.atomic import write_atomic
-    from gradation.files.locate import config_file, resolve_territory
+    from gradation.errors import LoadError
+    from gradation.files.config import (
+        Config,
+        config_file,
+        read_config,
+        with_changes,
+        write_config,
+    )
+    from gradation.files.locate import resolve_territory
     from gradation.files.territories import load_territory
 
     root = grids_root(grids)
@@ -111,12 +117,12 @@ def territory_use(
     stored = (
         value if value == path.stem and path.parent == root / "territories" else str(path.resolve())
     )
+    try:
+        current = read_config()
+    except LoadError:  # a configuration that does not load is replaced by this choice
+        current = Config()
+    write_config(with_changes(current, territory=stored))  # the GP's identity kept
     config = config_file()
-    config.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(
-        config,
-        "# Configuration de gradation\nterritory: " + json.dumps(stored, ensure_ascii=False) + "\n",
-    )
     print_lines(
         [f"Territoire par défaut : {territory.name} ({stored})", f"Configuration : {config}"]
     )

@@ -324,11 +324,15 @@ class QuestionaryAsker:
             return []  # the file moved: the territory's own communes still complete
         return [(c.insee, c.name) for c in found if c.insee not in listed]
 
-    def follow_up(self) -> str | None:
-        """After the result: a document to write, or None to finish."""
+    def follow_up(self, protection: bool = False) -> str | None:
+        """After the result: a document to write, or None to finish; the information
+        préoccupante is its own item (`protection`: a child may be at risk)."""
         choices = [Choice("Terminer", value="fin"),
-                   Choice("Écrire le courrier d'adressage (brouillon)", value="lettre"),
+                   Choice("Écrire un courrier (avis, adressage…)", value="lettre"),
                    Choice("Écrire la fiche pour le patient", value="fiche")]
+        if protection:
+            choices.append(Choice("Écrire l'information préoccupante (protection de l'enfant)",
+                                  value="information"))
         names = {c.value: str(c.title) for c in choices}
         choice = self._ask(questionary.select(message("Et maintenant ?"), choices=choices,
                                               instruction=NO_INSTRUCTION, style=STYLE, **self.io),

@@ -198,7 +198,8 @@ def format_outcome(outcome: Outcome, color: bool) -> str:
 
         return render_document(outcome.document, outcome.output_format, outcome.result,
                                outcome.grid, letter=outcome.letter, recipient=outcome.recipient,
-                               explanation=_explanation(outcome) if outcome.explain else None)
+                               explanation=_explanation(outcome) if outcome.explain else None,
+                               praticien=_praticien())
     from gradation.present.terminal import result_text
 
     return result_text(outcome.result, outcome.grid,
@@ -257,11 +258,12 @@ def follow_up(outcome: Outcome) -> None:
     if (asker is None or not asker.asked or outcome.output is not None
             or outcome.output_format != "text"):
         return
+    from gradation.present.letters import child_at_risk
     from gradation.present.terminal import print_card
 
     while True:
         print_card(outcome.result, outcome.grid)  # the decision in view when asked what next
-        choice = asker.follow_up()
+        choice = asker.follow_up(protection=child_at_risk(outcome.result))
         if choice is None:
             return
         try:
@@ -284,14 +286,24 @@ def free_name(name: str, folder: Path | None = None) -> Path:
     return Path(path.name) if folder == Path.cwd() else path
 
 
+def _praticien() -> Any:
+    """The GP's identity, for the letters (None when it is not configured)."""
+    from gradation.files.config import read_config
+
+    return read_config().praticien
+
+
 def _write_document(outcome: Outcome, document: str) -> Path:
     """Ask where to write a document until it is written: a name that exists is replaced only
-    when the GP says so, and an error (a folder that does not exist…) asks again."""
+    when the GP says so, and an error (a folder that does not exist…) asks again.
+    `document`: « lettre », « information » (the information préoccupante) or « fiche »."""
     from gradation.files.safe import write_output
     from gradation.present.output import render_document
 
     asker = outcome.asker
     recipient = None
+    letter = "information-preoccupante" if document == "information" else None
+    kind = "lettre" if document in ("lettre", "information") else document
     if document == "lettre":
         from gradation.present.letters import recipients
 
@@ -299,20 +311,24 @@ def _write_document(outcome: Outcome, document: str) -> Path:
         if len(candidates) > 1:
             recipient = asker.recipient([(r.id, f"{r.name} — {outcome.grid.kind_label(r.kind)}")
                                          for r in candidates])
-    text = render_document(document, "markdown", outcome.result, outcome.grid,
-                           recipient=recipient)  # refused documents are refused before asking
-    default = free_name("courrier.md" if document == "lettre" else "fiche-patient.html")
+    praticien = _praticien()
+
+    def render(fmt: str) -> str:  # a refused document is refused before asking where
+        return render_document(kind, fmt, outcome.result, outcome.grid, letter=letter,
+                               recipient=recipient, praticien=praticien)
+
+    text = render("markdown")
+    default = free_name({"lettre": "courrier.md", "information": "information-preoccupante.md"
+                         }.get(document, "fiche-patient.html"))
     while True:
         path = asker.output_path(document, default)
         if path.exists() and not asker.confirm(f"{path} existe déjà : le remplacer ?"):
             default = free_name(path.name, path.parent if str(path.parent) != "." else None)
             continue
         fmt = "html" if path.suffix.lower() in (".html", ".htm") else "markdown"
-        if fmt == "html":
-            text = render_document(document, fmt, outcome.result, outcome.grid,
-                                   recipient=recipient)
         try:
-            write_output(path, text, outcome.reads, private=True)
+            write_output(path, render(fmt) if fmt == "html" else text, outcome.reads,
+                         private=True)
         except GradationError as exc:
             asker.say(exc.message)
             continue

@@ -35,6 +35,15 @@ class Geography(_Strict):
     departements: list[Annotated[StrictStr, Field(pattern=r"^([0-9]{2,3}|2[AB])$")]]
 
 
+class Crip(_Strict):
+    """The département's cellule de recueil des informations préoccupantes (child protection)."""
+
+    name: NamedLine
+    phone: Line | None = None
+    email: Line | None = None
+    address: Line | None = None
+
+
 class TerritoryInfo(_Strict):
     id: Ident
     name: NamedLine
@@ -47,6 +56,7 @@ class TerritoryInfo(_Strict):
     # establishment), or « number:kind » (only that entry, a proposed emergency department).
     finess_ignore: list[Annotated[StrictStr, Field(pattern=r"^[0-9A-Z]{9}(:[a-z0-9-]+)?$")]] = []
     communes: list[Commune] = []
+    crip: Crip | None = None  # named in the information préoccupante
 
 
 class AgeBounds(_Strict):

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 from gradation.core.suggest import suggest
-from gradation.errors import LoadError, Problem, os_error_text
-from gradation.files.problems import yamlio
+from gradation.errors import LoadError, Problem
+from gradation.files.config import read_config
 
 # The red flags that lead to `urgence` whatever a grid says: the engine applies them itself, and
 # a grid that drops or retypes one of these questions does not load.
@@ -54,35 +54,6 @@ def resolve_territory(value: str | None, grids: Path) -> Path:
         f"territoire fourni ({', '.join(shipped)}) ou le chemin d'un fichier .yaml"
     )
 
-def config_file() -> Path:
-    """GRADATION_CONFIG_DIR/config.yaml, else the platform's configuration folder's."""
-    override = os.environ.get("GRADATION_CONFIG_DIR")
-    if override:
-        return Path(override) / "config.yaml"
-    from platformdirs import user_config_path
-
-    return user_config_path("gradation", appauthor=False) / "config.yaml"
-
 def _configured_territory() -> str | None:
-    """The territory of the user's configuration; a configuration that does not load is an
-    error that names it (never a silent fall back on the fictional demo)."""
-    path = config_file()
-    try:
-        if not path.exists():
-            return None
-        data, problems = yamlio().read_yaml(path)
-        if any(p.is_error for p in problems):  # a key twice: never keep one silently
-            raise yamlio().ProblemsFound(problems)
-    except yamlio().ProblemsFound as exc:
-        raise LoadError(exc.problems, "la configuration ne peut pas être lue ; corrigez-la ou "
-                        "choisissez un territoire (gradation territory use)") from None
-    except OSError as exc:
-
-        raise LoadError([Problem(str(path), 0, 0, f"lecture impossible ({os_error_text(exc)})")],
-                        "la configuration ne peut pas être lue") from None
-    value = data.get("territory") if isinstance(data, dict) else None
-    if not isinstance(value, str) or not value.strip():
-        raise LoadError([Problem(str(path), 1, 1, "clé « territory » attendue (identifiant ou "
-                                 "chemin d'un territoire)")], "la configuration ne peut pas "
-                        "être lue")
-    return value
+    """The territory of the user's configuration (files.config)."""
+    return read_config().territory

@@ -51,6 +51,10 @@ _PATTERN_MESSAGES = {
     "serves": 'code INSEE invalide : 5 caractères entre guillemets (par exemple "99001", "2A004")',
     "finess": 'numéro FINESS invalide : 9 caractères entre guillemets (par exemple "990000017")',
     "postcodes": 'code postal invalide : 5 chiffres entre guillemets (par exemple "99100")',
+    "rpps": "numéro RPPS invalide : 11 chiffres (par exemple 10001234567)",
+    "mssante": "adresse de messagerie invalide (par exemple marie.durand@medecin.mssante.fr)",
+    "finess_ignore": 'numéro FINESS invalide : 9 caractères, suivis au besoin de « :type » '
+                     '(par exemple "990000017" ou "990000017:urgences")',
 }
 
 def _show(value: Any) -> str:

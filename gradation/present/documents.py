@@ -100,7 +100,7 @@ def urgency_banner(result: Result) -> Block | None:
         return ("banner", ("ÉVALUATION SOUS 72 H — une évaluation psychiatrique dans les trois "
                            "jours ; l'hospitalisation se décide selon elle", True))
     if result.delay == "rapide":
-        return ("banner", ("AVIS RAPIDE — le patient doit être vu dans la semaine", True))
+        return ("banner", ("AVIS RAPIDE — le patient doit être vu dans la semaine", False))
     return None
 
 
@@ -271,8 +271,15 @@ a[href^="tel:"]{color:inherit;font-weight:bold;text-decoration:none}
 @media print{body{margin:0;max-width:none;padding:0}
 .banner.urgent{-webkit-print-color-adjust:exact;print-color-adjust:exact}}"""
 
-_PATIENT_PAGE = """@page{@top-right{content:"Patient(e) : …………………………………………";font-size:9pt}
-@bottom-center{content:"page " counter(page) " / " counter(pages);font-size:9pt}}"""
+_PATIENT_PAGE = """@page{margin:14mm 15mm 14mm 15mm;
+@top-right{content:"Patient(e) : …………………………………………";font-size:9pt}
+@bottom-center{content:"page " counter(page) " / " counter(pages);font-size:9pt}}
+body{font-size:10pt;line-height:1.3}
+h1{font-size:1.2rem;margin:.1rem 0 .3rem}
+h2{font-size:.95rem;margin:.55rem 0 .15rem}
+p,ul{margin:.2rem 0}
+.fill{min-height:1.9rem;padding:.15rem .3rem}
+.banner{font-size:1rem;padding:.3rem .6rem;margin:.3rem 0}"""  # a letter: one A4 page
 
 
 def _text_html(text: str) -> str:

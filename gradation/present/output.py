@@ -14,9 +14,10 @@ from gradation.present.sheet import sheet_blocks
 
 def render_document(document: str, output_format: str, result: Result, grid: Grid,
                     today: dt.date | None = None, letter: str | None = None,
-                    recipient: str | None = None, explanation: Any = None) -> str:
-    """`resultat`, `lettre` (of a purpose) or `fiche`, as Markdown or HTML; the result with
-    its explanation (`--explain`) when given."""
+                    recipient: str | None = None, explanation: Any = None,
+                    praticien: Any = None) -> str:
+    """`resultat`, `lettre` (of a purpose, headed and signed by `praticien` when known) or
+    `fiche`, as Markdown or HTML; the result with its explanation (`--explain`) when given."""
     today = today or dt.date.today()
     if document == "resultat":
         blocks, title, patient = result_blocks(result, grid), "Orientation", False
@@ -28,8 +29,8 @@ def render_document(document: str, output_format: str, result: Result, grid: Gri
                        ("ul", said.rules + ([said.why_not_above] if said.why_not_above else [])),
                        ("h2", "Ce qui changerait le niveau"), ("ul", said.changes)]
     elif document == "lettre":
-        blocks = letter_blocks(result, grid, today, letter, recipient)
-        title, patient = "Courrier (brouillon)", True
+        blocks = letter_blocks(result, grid, today, letter, recipient, praticien)
+        title, patient = "Courrier", True
     else:
         blocks, title, patient = sheet_blocks(result, grid, today), "Votre orientation", False
     if output_format == "markdown":
