@@ -97,7 +97,9 @@ def test_patient_sheet_in_plain_french(cli, tmp_path):
     assert text.startswith("# Votre orientation")
     where = text.split("## Où aller")[1].split("##")[0]
     assert "Unité de sevrage" in where and "Centre de cure" not in where
-    assert "à appeler en premier" in where and "Délai : 6" in where
+    # the unit is reached through the doctor: never « à appeler en premier »
+    assert "votre médecin les contacte" in where and "Délai : 6" in where
+    assert "à appeler en premier" not in where
     waiting = text.split("## En attendant le rendez-vous")[1].split("##")[0]
     assert "médecin traitant" in waiting
     assert "Dr É" not in text and "Dr Eric" not in text and "Maison de santé" not in text
@@ -185,3 +187,19 @@ def test_nothing_about_the_patient_is_written_without_output(cli, tmp_path, monk
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert b"99077" not in path.read_bytes(), path
+
+
+def test_the_document_result_says_what_the_terminal_says_in_its_notes(cli, tmp_path):
+    # PHQ-9 left out (« non évalué »), and an answer this situation does not ask
+    answers = {**ADULT, "gad7": 5, "retentissement_travail": "non", "doute_diagnostique": "non",
+               "premier_episode": "oui"}
+    flags = answer_flags(answers)
+    for fmt in ("markdown", "html"):
+        result = cli("orient", "-s", "anxio-depression", "-t", TERRITORY, *flags, "-f", fmt)
+        assert result.exit_code == 0, result.output
+        text = " ".join(result.stdout.replace("\u00a0", " ").replace("\u202f", " ").split())
+        raise_ = text.split("Non évalué, pourrait relever le niveau : ")[1]
+        assert raise_.split("Réponses ignorées")[0].rstrip(" -</li>").endswith(
+            "Score PHQ-9 (dépression)")
+        assert ("Réponses ignorées (questions non posées sur ce parcours) : "
+                + ("premier\\_episode" if fmt == "markdown" else "premier_episode")) in text

@@ -118,6 +118,7 @@ class _Matcher:
         self.mon_soutien_psy = any(
             holds(condition, self.facts()) for warning, condition in grid.resource_warnings
             if warning.flag == "mon_soutien_psy")
+        result.mon_soutien_psy_excluded = self.mon_soutien_psy
 
     def facts(self) -> dict[str, Any]:
         return result_facts(self.result.answers, self.result.level, self.result.delay,

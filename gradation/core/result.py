@@ -39,6 +39,7 @@ class Result:
     fallback_delay: str | None = None  # the most urgent delay among the unanswered reasons
     because: dict[str, list[str]] = field(default_factory=dict)  # resource id -> rule ids
     looked_for: list[str] = field(default_factory=list)  # kinds searched when none fits
+    mon_soutien_psy_excluded: bool = False  # the scheme does not apply to this patient
     numbers: list[HelpNumber] = field(default_factory=list)
     unanswered: list[str] = field(default_factory=list)
     could_raise: list[str] = field(default_factory=list)

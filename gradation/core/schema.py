@@ -220,6 +220,9 @@ class Kind(_Strict):
     primary_doctor: StrictBool = False
     opinion: StrictBool = False  # a letter to this kind asks for a diagnostic opinion
     professionals_only: StrictBool = False  # for doctors only: never on the patient's sheet
+    # The patient cannot reach it alone (a referral by the doctor): on the sheet, « votre
+    # médecin les contacte », never « à appeler en premier ».
+    for_patient: StrictBool = True
 
 
 class LineInfo(_Strict):

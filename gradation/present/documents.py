@@ -179,12 +179,23 @@ def result_blocks(result: Result, grid: Grid) -> list[Block]:
                     else "Appeler le 15 : aucune ressource d'urgence du territoire ne "
                          "correspond à ce patient."),
                    ("places", [place(r, grid, result) for r in result.fallback])]
-    notes = list(result.warnings)
+    def texts(ids: list[str]) -> str:
+        return ", ".join(q.text.rstrip(" ?") for q in result.situation.questions if q.id in ids)
+
+    notes = []  # as the terminal says them (present.terminal._notes)
+    if result.could_raise:
+        notes.append("Non évalué, pourrait relever le niveau : " + texts(result.could_raise))
+    elif result.unanswered:
+        notes.append("Non évalué : " + texts(result.unanswered))
     if result.also:
         notes.append(also_note(result, grid))
     if result.not_asked:
-        notes.append("Non demandé (aucune réponse n'y changerait rien) : " + ", ".join(
-            q.text.rstrip(" ?") for q in result.situation.questions if q.id in result.not_asked))
+        notes.append("Non demandé (aucune réponse n'y changerait rien) : "
+                     + texts(result.not_asked))
+    if result.ignored:
+        notes.append("Réponses ignorées (questions non posées sur ce parcours) : "
+                     + ", ".join(result.ignored))
+    notes += [f"Attention : {w}" for w in result.warnings]
     if notes:
         blocks += [("h2", "À noter"), ("ul", notes)]
     blocks.append(footer(result, grid))
@@ -324,7 +335,7 @@ def _block_html(kind: str, content: Any) -> str:
     if kind == "ul":
         return "<ul>" + "".join(f"<li>{_text_html(i)}</li>" for i in content) + "</ul>"
     if kind == "places":
-        return "".join(_place_html(p) for p in content)
+        return '<div class="places">' + "".join(_place_html(p) for p in content) + "</div>"
     if kind == "numbers":
         rows = []
         for number, label, note in content:
@@ -339,7 +350,22 @@ def _block_html(kind: str, content: Any) -> str:
     return ""
 
 
-def blocks_html(blocks: list[Block], title: str, patient_field: bool = False) -> str:
+# The patient's sheet: one A4 page — smaller type, places side by side on paper and on a wide
+# screen (one column on a phone).
+SHEET_CSS = """@page{margin:11mm 12mm 11mm 12mm}
+body{font-size:9.5pt;line-height:1.25}
+h1{font-size:1.25rem;margin:0 0 .3rem}
+h2{font-size:1rem;margin:.5rem 0 .2rem}
+p,ul{margin:.15rem 0}
+.banner{font-size:.95rem;padding:.3rem .6rem;margin:.3rem 0}
+.place{margin:.2rem 0;padding:.1rem .5rem}
+.place dl{margin:.1rem 0}
+@media print,(min-width:40rem){.places{display:grid;grid-template-columns:1fr 1fr;
+gap:0 .8rem}}"""
+
+
+def blocks_html(blocks: list[Block], title: str, patient_field: bool = False,
+                extra_css: str = "") -> str:
     """Printable HTML; sections keep a heading with what follows it."""
     body: list[str] = []
     section: list[str] = []
@@ -350,7 +376,8 @@ def blocks_html(blocks: list[Block], title: str, patient_field: bool = False) ->
         (section if kind != "title" else body).append(_block_html(kind, content))
     if section:
         body.append("<section>" + "".join(section) + "</section>")
-    css = _CSS + ("\n" + _PATIENT_PAGE if patient_field else "")
+    css = _CSS + ("\n" + _PATIENT_PAGE if patient_field else "") + (
+        "\n" + extra_css if extra_css else "")
     return ('<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{html.escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"

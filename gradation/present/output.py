@@ -7,7 +7,7 @@ from typing import Any
 
 from gradation.core.model import Grid
 from gradation.core.result import Result
-from gradation.present.documents import blocks_html, blocks_markdown, result_blocks
+from gradation.present.documents import SHEET_CSS, blocks_html, blocks_markdown, result_blocks
 from gradation.present.letters import letter_blocks
 from gradation.present.sheet import sheet_blocks
 
@@ -35,4 +35,4 @@ def render_document(document: str, output_format: str, result: Result, grid: Gri
         blocks, title, patient = sheet_blocks(result, grid, today), "Votre orientation", False
     if output_format == "markdown":
         return blocks_markdown(blocks)
-    return blocks_html(blocks, title, patient)
+    return blocks_html(blocks, title, patient, SHEET_CSS if document == "fiche" else "")
