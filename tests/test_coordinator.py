@@ -277,7 +277,7 @@ def test_stale_entries(cli, tmp_path):
     assert result.exit_code == 0
     out = result.stdout
     assert "jamais — Jamais : jamais vérifiée" in out and "vieux — Vieux : vérifiée le 01/01/2020" in out
-    assert "neuf" not in out and "2 fiches à vérifier (seuil : 360 jours)." in out
+    assert "neuf" not in out and "2 fiches à vérifier (seuil : 365 jours)." in out  # orient's
     assert cli("territory", "stale", "-t", str(path), "--older-than", "douze").exit_code == 2
 
 

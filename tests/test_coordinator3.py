@@ -347,3 +347,39 @@ def test_coverage_groups_communes_with_the_same_gaps_and_names_the_kinds_to_find
     assert "    psychiatrie urgence — à trouver : urgences, centre-crise\n" in group
     alpha = out.split("  Alpha (99001) :\n")[1].split("  Bêta")[0]
     assert "psychiatrie niveau 2" not in alpha  # the CMP serves Alpha
+
+
+def test_one_staleness_threshold_for_the_stale_list_and_orient_and_it_is_said_as_set(
+        cli, grid, tmp_path):
+    import datetime as dt
+    import json
+
+    from conftest import ADULT, answer_flags
+
+    today = dt.date.today()
+    old, fresh = today - dt.timedelta(days=366), today - dt.timedelta(days=365)
+    path = write(tmp_path / "t.yaml", f"""\
+        territory:
+          id: t
+          name: "T"
+          communes: [{{insee: "99001", name: "Alpha"}}]
+        resources:
+          - {{id: mg-ancien, name: "Dr Ancien", kind: medecin-generaliste, verified_on: {old}}}
+          - {{id: mg-recent, name: "Dr Récent", kind: medecin-generaliste, verified_on: {fresh}}}
+        """)
+    listed = cli("territory", "stale", "-t", str(path)).stdout
+    assert "mg-ancien" in listed and "mg-recent" not in listed and "seuil : 365 jours" in listed
+    answers = {**ADULT, "perinatalite": "aucun", "suivi_psychiatrique": "non",
+               "tentative_evaluee": "non", "maltraitance_suspectee": "non", "phq9": 5, "gad7": 5,
+               "retentissement_travail": "non", "doute_diagnostique": "non"}
+    out = json.loads(cli("orient", "-s", "anxio-depression", "-t", str(path), "-f", "json",
+                         *answer_flags(answers)).stdout)
+    said = [w for w in out["warnings"] if "non vérifiée" in w]
+    assert len(said) == 1 and "Dr Ancien" in said[0] and "depuis plus d'un an" in said[0]
+    # a grid that sets another threshold says it in its words, and the list follows it
+    from gradation.core.facts import stale_text
+
+    assert stale_text(180) == "plus de 180 jours" and stale_text(730) == "plus de 2 ans"
+    months = cli("territory", "stale", "-t", str(path), "--older-than", "12m").stdout
+    if (today.month, today.day) != (2, 29):  # 12 calendar months: a year back, day for day
+        assert f"seuil : {(today - today.replace(year=today.year - 1)).days} jours" in months

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ADULT, ROOT, as_json
 
-from gradation.core.matching import placed_fitting
+from gradation.core.matching import fits, fold, is_placed
 
 
 def test_demo_is_fictional_and_says_so():
@@ -23,6 +23,15 @@ def test_demo_is_fictional_and_says_so():
 
 def test_demo_loads_without_warnings(demo):
     assert demo.warnings == []
+
+
+def placed_fitting(territory, situation, level, grid, age, commune):  # type: ignore[no-untyped-def]
+    """Every resource of a level's cell (all its kinds) that fits a patient, by wait and name."""
+    kinds = situation.kinds(level, grid)
+    found = [r for r in territory.resources
+             if is_placed(r, situation.id, level, kinds) and fits(r, age, commune)]
+    return sorted(found, key=lambda r: (r.wait_weeks is None, r.wait_weeks or 0, fold(r.name),
+                                        r.id))
 
 
 def test_every_situation_and_level_of_the_demo_lists_a_resource(grid, demo):

@@ -224,8 +224,10 @@ def territory_stale(
         Optional[str], typer.Option("--territory", "-t", show_default=False)
     ] = None,
     older_than: Annotated[
-        str, typer.Option("--older-than", help="Durée : 12m, 1a, 6s, 90j.")
-    ] = "12m",
+        Optional[str], typer.Option("--older-than", help="Durée : 12m, 1a, 6s, 90j (par "
+                                    "défaut : le seuil de la grille, celui des avertissements "
+                                    "d'orient).", show_default=False)
+    ] = None,
     grids: GridsOption = None,
 ) -> None:
     """Fiches jamais vérifiées, ou vérifiées il y a trop longtemps."""
@@ -233,8 +235,9 @@ def territory_stale(
     from gradation.files.territories import load_territory
     from gradation.territory.coverage import parse_duration, stale
 
-    days = parse_duration(older_than)
     grid = grid_from(grids)
+    days = (grid.model.matching.stale_days if older_than is None
+            else parse_duration(older_than, dt.date.today()))
     terr = load_territory(resolve_territory(territory, grid.root), grid)
     found = stale(terr, days, dt.date.today())
     lines = []

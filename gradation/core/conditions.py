@@ -24,7 +24,6 @@ from typing import Any, Protocol
 
 from gradation.core.suggest import suggest
 
-OPS = ("=", "!=", ">=", "<=", ">", "<")
 ORDER_OPS = (">=", "<=", ">", "<")
 
 

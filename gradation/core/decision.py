@@ -281,7 +281,6 @@ def decide(
         answers=used,
         unanswered=unanswered,
         ignored=ignored,
-        red_flag=bool(assessment.flags),
         grid_version=grid.version,
         territory=territory,
         not_asked=skipped,

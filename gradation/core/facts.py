@@ -48,3 +48,12 @@ def result_questions(situations: list[str]) -> dict[str, Any]:
         "age_inconnu": ResultQuestion("age_inconnu", "boolean"),
         "recours": ResultQuestion("recours", "boolean"),
     }
+
+
+def stale_text(days: int) -> str:
+    """How long a record has not been verified, as the grid's `stale_days` says it: « plus d'un
+    an » for 365, « plus de 2 ans », else « plus de 180 jours »."""
+    if days % 365 == 0:
+        years = days // 365
+        return "plus d'un an" if years == 1 else f"plus de {years} ans"
+    return f"plus de {days} jours"

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from gradation.core.conditions import holds
-from gradation.core.facts import DELAY_RANK, is_minor, result_facts
+from gradation.core.facts import DELAY_RANK, is_minor, result_facts, stale_text
 from gradation.core.model import CompiledRule, Grid, Situation, Territory
 from gradation.core.result import Assessment, Result
 from gradation.core.schema import Resource
@@ -301,7 +301,7 @@ def _warnings(matcher: _Matcher, today: dt.date) -> list[str]:
     stale_days = grid.model.matching.stale_days
     for r in {r.id: r for r in shown}.values():
         if r.verified_on is not None and (today - r.verified_on).days > stale_days:
-            warnings.append(f"« {r.name} » : fiche non vérifiée depuis plus d'un an "
+            warnings.append(f"« {r.name} » : fiche non vérifiée depuis {stale_text(stale_days)} "
                             f"(dernière vérification le {r.verified_on.strftime('%d/%m/%Y')}).")
         if r.urgent_is_stale(today) and r.wait_as_of is not None:
             warnings.append(f"« {r.name} » : délai urgent déclaré le "
@@ -312,13 +312,3 @@ def _warnings(matcher: _Matcher, today: dt.date) -> list[str]:
         if holds(condition, facts) and any(getattr(r, warning.flag) for r in shown):
             warnings.append(warning.text)
     return warnings
-
-
-def placed_fitting(territory: Territory, situation: Situation, level: str, grid: Grid,
-                   age: int | None, commune: str | None) -> list[Resource]:
-    """Every resource of a level's cell (all its kinds) that fits a patient, by wait and name."""
-    kinds = situation.kinds(level, grid)
-    found = [r for r in territory.resources
-             if is_placed(r, situation.id, level, kinds) and fits(r, age, commune)]
-    return sorted(found, key=lambda r: (r.wait_weeks is None, r.wait_weeks or 0, fold(r.name),
-                                        r.id))

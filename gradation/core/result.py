@@ -45,7 +45,6 @@ class Result:
     could_raise: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    red_flag: bool = False
     not_asked: list[str] = field(default_factory=list)  # without effect on the orientation
     also: list[str] = field(default_factory=list)  # overlapping situations the patient fits
     grid_version: str = ""

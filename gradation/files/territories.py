@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from gradation.core.answers import INSEE
+from gradation.core.facts import stale_text
 from gradation.core.model import Grid, Territory
 from gradation.core.schema import (
     Resource,
@@ -119,7 +120,8 @@ class _ResourceChecks:
                      f"{self.latest.isoformat()})")
         elif type(verified) is dt.date and (self.today - verified).days > self.stale_days:
             self.add(position_of(res, "verified_on"), f"{prefix}.verified_on : fiche non "
-                     f"vérifiée depuis plus d'un an ({verified.isoformat()})", "avertissement")
+                     f"vérifiée depuis {stale_text(self.stale_days)} ({verified.isoformat()})",
+                     "avertissement")
         declared = res.get("wait_as_of")
         if type(declared) is dt.date and declared > self.today:
             self.add(position_of(res, "wait_as_of"), f"{prefix}.wait_as_of : date "

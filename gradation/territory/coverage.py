@@ -80,13 +80,19 @@ def level_text(level: str) -> str:
 _DURATION = re.compile(r"^(\d+)\s*([jdsmwya])$")
 
 
-def parse_duration(text: str) -> int:
-    """« 12m », « 1a » / « 1y », « 6s » / « 6w », « 90j » / « 90d » as a number of days."""
+def parse_duration(text: str, today: dt.date) -> int:
+    """« 12m », « 1a » / « 1y », « 6s » / « 6w », « 90j » / « 90d » as a number of days back
+    from `today`: months and years are calendar ones (12m is a year, as for orient's warning)."""
+    from gradation.core.schema_territory import add_months
+
     match = _DURATION.match(text.strip().lower())
     if not match:
         raise GradationError(f"durée invalide : « {text} » (par exemple 12m, 1a, 6s ou 90j)")
     number, unit = int(match.group(1)), match.group(2)
-    return number * {"j": 1, "d": 1, "s": 7, "w": 7, "m": 30, "a": 365, "y": 365}[unit]
+    if unit in "may":
+        months = number * (1 if unit == "m" else 12)
+        return (today - add_months(today, -months)).days
+    return number * {"j": 1, "d": 1, "s": 7, "w": 7}[unit]
 
 
 def stale(territory: Territory, days: int, today: dt.date) -> list[tuple[Resource, int | None]]:
