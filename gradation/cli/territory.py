@@ -250,3 +250,30 @@ def territory_stale(
         f"{len(found)} fiche{'s' if len(found) > 1 else ''} à vérifier (seuil : {days} jours)."
     )
     print_lines(lines)
+
+
+@territory_app.command("publish")
+@handled
+def territory_publish(
+    territory: Annotated[
+        Optional[str], typer.Option("--territory", "-t", help="ID ou chemin.", show_default=False)
+    ] = None,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    per_page: Annotated[bool, typer.Option(
+        "--par-situation", help="À l'impression, une situation par page.")] = False,
+    grids: GridsOption = None,
+) -> None:
+    """L'annuaire du territoire en une page HTML autonome (hors connexion), pour les médecins
+    de la CPTS : numéros d'urgence, recours gradué, fiches, recherche par nom, commune, type et
+    âge (l'adresse de la page garde la recherche : #commune=99001&age=16)."""
+    from gradation.cli.common import emit
+    from gradation.files.locate import resolve_territory
+    from gradation.files.territories import load_territory
+    from gradation.present.directory_page import publish_html
+    from gradation.territory.coverage import gradation_table
+
+    grid = grid_from(grids)
+    terr = load_territory(resolve_territory(territory, grid.root), grid)
+    emit(publish_html(grid, terr, gradation_table(terr, grid), dt.date.today(), per_page),
+         output, force)

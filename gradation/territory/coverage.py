@@ -58,6 +58,15 @@ def coverage(territory: Territory, grid: Grid) -> Coverage:
     return Coverage(counts, by_commune)
 
 
+def gradation_table(territory: Territory, grid: Grid
+                    ) -> list[tuple[Situation, list[tuple[str, list[Resource]]]]]:
+    """Each situation's levels (urgence last) with the local resources placed there."""
+    return [(situation, [(level, placed(territory, grid, situation, level))
+                         for level in LEVEL_COLUMNS
+                         if level == "urgence" or int(level) in situation.spec.levels])
+            for situation in grid.situations.values()]
+
+
 Gap = tuple[str, str, tuple[str, ...]]  # situation, level, the kinds that would answer it
 
 
