@@ -203,3 +203,37 @@ def test_the_document_result_says_what_the_terminal_says_in_its_notes(cli, tmp_p
             "Score PHQ-9 (dépression)")
         assert ("Réponses ignorées (questions non posées sur ce parcours) : "
                 + ("premier\\_episode" if fmt == "markdown" else "premier_episode")) in text
+
+
+def test_a_declared_wait_says_its_age_and_warns_after_six_months(grid, tmp_path):
+    import datetime as dt
+
+    from conftest import write
+
+    from gradation.core.settle import result_for
+    from gradation.files.territories import load_territory
+    from gradation.present.output import render_document
+    from gradation.present.terminal import result_text
+
+    path = write(tmp_path / "t.yaml", """\
+        territory:
+          id: t
+          name: "T"
+          communes: [{insee: "99001", name: "Alpha"}]
+        resources:
+          - {id: psy-a, name: "Dr A (psychiatre)", kind: psychiatre, wait_weeks: 8,
+             wait_as_of: 2026-08-27}
+          - {id: cmp-b, name: "CMP B", kind: cmp, wait_weeks: 10, wait_as_of: 2026-05-27}
+        """)
+    today = dt.date(2026, 11, 28)
+    territory = load_territory(path, grid, today)
+    answers = {**PSY, "risque_suicidaire": "aucun", "retentissement": "modere",
+               "premier_episode": "non"}
+    result = result_for(grid, grid.situations["psychiatrie"], answers, territory, today)
+    screen = " ".join(result_text(result, grid).split())
+    assert "8 semaines d'attente (déclaré il y a 3 mois)" in screen
+    assert "10 semaines d'attente (déclaré il y a 6 mois)" in screen
+    sheet = render_document("resultat", "markdown", result, grid, today)
+    assert "8 semaines, déclaré il y a 3 mois" in sheet.replace("\u00a0", " ")
+    stale = [w for w in result.warnings if "plus de six mois" in w]
+    assert len(stale) == 1 and "« CMP B » : délai de 10 semaines déclaré le 27/05/2026" in stale[0]

@@ -307,6 +307,11 @@ def _warnings(matcher: _Matcher, today: dt.date) -> list[str]:
             warnings.append(f"« {r.name} » : délai urgent déclaré le "
                             f"{r.wait_as_of.strftime('%d/%m/%Y')}, il y a plus de six mois : il "
                             "ne compte plus comme rapide (à vérifier auprès du service).")
+        elif r.wait_is_stale(today) and r.wait_as_of is not None and r.wait_weeks is not None:
+            warnings.append(f"« {r.name} » : délai de {r.wait_weeks} semaine"
+                            f"{'s' if r.wait_weeks > 1 else ''} déclaré le "
+                            f"{r.wait_as_of.strftime('%d/%m/%Y')}, il y a plus de six mois (à "
+                            "vérifier auprès du service).")
     facts = matcher.facts()
     for warning, condition in grid.resource_warnings:
         if holds(condition, facts) and any(getattr(r, warning.flag) for r in shown):

@@ -126,6 +126,12 @@ class Resource(_Strict):
                 self.wait_weeks is not None and self.wait_weeks <= 1)
         return False
 
+    def wait_is_stale(self, today: dt.date | None) -> bool:
+        """A `wait_weeks` whose `wait_as_of` is more than six calendar months old."""
+        if self.wait_weeks is None or self.wait_as_of is None or today is None:
+            return False
+        return add_months(self.wait_as_of, 6) < today
+
     def urgent_is_stale(self, today: dt.date | None) -> bool:
         """An `urgent_days` whose `wait_as_of` is more than six calendar months old."""
         if self.urgent_days is None or self.wait_as_of is None or today is None:

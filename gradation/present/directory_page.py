@@ -17,8 +17,8 @@ import html
 
 from gradation.core.model import Grid, Situation, Territory
 from gradation.core.schema import Resource
-from gradation.present.documents import urgent_text
 from gradation.present.typography import dial, fr
+from gradation.present.waits import urgent_text
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")

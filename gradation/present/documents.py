@@ -8,7 +8,6 @@ is escaped for the target format, and French typography (no-break spaces) is app
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +16,7 @@ from gradation.core.model import Grid
 from gradation.core.result import Reason, Result
 from gradation.core.schema import Resource
 from gradation.present.typography import dial, fr
+from gradation.present.waits import urgent_text, wait_with_age
 
 
 def md(text: object) -> str:
@@ -51,29 +51,6 @@ def motive(result: Result, res: Resource) -> str | None:
     return " ; ".join(dict.fromkeys(found)) or None
 
 
-def weeks_text(weeks: int | None) -> str:
-    """A resource's usual wait: « 3 semaines », « sans délai », « délai non renseigné »."""
-    if weeks is None:
-        return "délai non renseigné"
-    if weeks == 0:
-        return "sans délai"
-    return f"{weeks} semaine{'s' if weeks > 1 else ''}"
-
-
-def urgent_text(res: Resource, today: dt.date | None) -> str | None:
-    """A declared urgent slot: « reçoit en urgence sous 2 jours (déclaré le 01/10/2026) », and
-    when the declaration is over six months old, that it no longer counts."""
-    if res.urgent_days is None:
-        return None
-    days = ("le jour même" if res.urgent_days == 0
-            else f"sous {res.urgent_days} jour{'s' if res.urgent_days > 1 else ''}")
-    text = f"reçoit en urgence {days}, sur demande du médecin"
-    if res.wait_as_of is not None:
-        text += f" (déclaré le {res.wait_as_of.strftime('%d/%m/%Y')}"
-        text += ", plus de six mois : à vérifier)" if res.urgent_is_stale(today) else ")"
-    return text
-
-
 def place(res: Resource, grid: Grid, result: Result, first: bool = False,
           for_patient: bool = False) -> Place:
     kind = grid.kind_label(res.kind)
@@ -82,7 +59,7 @@ def place(res: Resource, grid: Grid, result: Result, first: bool = False,
     lines = [(label, value) for label, value in (
         ("Adresse", res.address), ("Horaires", res.hours), ("Sans rendez-vous", res.walk_in),
         ("Courriel", res.email), ("Site", res.website)) if value]
-    lines.append(("Délai", weeks_text(res.wait_weeks)))
+    lines.append(("Délai", wait_with_age(res, result.today)))
     if (urgent := urgent_text(res, result.today)) is not None:
         lines.append(("Place urgente", urgent))
     if res.cost:

@@ -21,10 +21,9 @@ from gradation.present.documents import (
     in_time,
     references,
     resources_title,
-    urgent_text,
-    weeks_text,
 )
 from gradation.present.typography import TIED_WORD
+from gradation.present.waits import declared_age, urgent_text, weeks_text
 
 LEVEL_STYLES = {"1": "green", "2": "yellow", "3": "dark_orange", "urgence": "bold white on red"}
 # The four delays never look alike: an emergency on red, « sous 72 h » in red letters, « avis
@@ -98,6 +97,8 @@ def resource_block(res: Resource, grid: Grid, result: Result | None = None) -> T
     if (urgent := urgent_text(res, result.today if result is not None else None)) is not None:
         rows.append(("Place urgente : ", urgent))
     details = [wait_text(res.wait_weeks)]
+    if result is not None and (age := declared_age(res, result.today)) is not None:
+        details[0] += f" ({age})"
     if res.cost:
         details.append(res.cost)
     if res.referral_required:
