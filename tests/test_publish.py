@@ -76,3 +76,29 @@ def test_the_page_prints_on_a4_without_a_cut_card(cli, tmp_path):
             # a card's name and its phone number on the same page: the card is whole
             assert any(res["phone"] in text and " ".join(res["name"].split()[:2]) in text
                        for text in pages), res["id"]
+
+
+def test_the_access_report_names_where_no_one_sees_the_patient_in_time(cli, tmp_path):
+    report = cli("territory", "report", "-t", str(DEMO))
+    assert report.exit_code == 0, report.output
+    text = report.stdout.replace("\u00a0", " ").replace("\u202f", " ")
+    # demo.yaml: Boisjoli's CMP reserves urgent slots within 2 days; Exempleville's and the
+    # psychiatrist (8 weeks) do not, and nothing serves Valdeville faster
+    line = next(row for row in text.splitlines()
+                if row.startswith("- Troubles psychiatriques") and "Signes de décompensation"
+                in row)
+    assert line.endswith("aucune ressource rapide pour Exempleville, Valdeville"), line
+    assert "## Délai déclaré médian, par type de ressource" in text
+    assert "- Centre médico-psychologique (adultes) : 7,5 semaines (2 ressources)" in text
+    csv_path = tmp_path / "rapport.csv"
+    assert cli("territory", "report", "-t", str(DEMO), "-f", "csv", "-o",
+               str(csv_path)).exit_code == 0
+    data = csv_path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfrubrique;situation;niveau;commune;valeur;d")
+    assert b"sans ressource rapide;Troubles psychiatriques" in data
+    html_path = tmp_path / "rapport.html"
+    assert cli("territory", "report", "-t", str(DEMO), "-f", "html", "-o",
+               str(html_path)).exit_code == 0
+    assert "<h1>Accès aux soins en santé mentale" in html_path.read_text(encoding="utf-8")
+    again = cli("territory", "report", "-t", str(DEMO), "-f", "html", "-o", str(html_path))
+    assert again.exit_code == 2  # never replaced without --force

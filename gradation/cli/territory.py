@@ -134,6 +134,12 @@ class ReportFormat(StrEnum):
     csv = "csv"
 
 
+class AccessFormat(StrEnum):
+    markdown = "markdown"
+    html = "html"
+    csv = "csv"
+
+
 @territory_app.command("coverage")
 @handled
 def territory_coverage(
@@ -277,3 +283,43 @@ def territory_publish(
     terr = load_territory(resolve_territory(territory, grid.root), grid)
     emit(publish_html(grid, terr, gradation_table(terr, grid), dt.date.today(), per_page),
          output, force)
+
+
+@territory_app.command("report")
+@handled
+def territory_report(
+    territory: Annotated[
+        Optional[str], typer.Option("--territory", "-t", help="ID ou chemin.", show_default=False)
+    ] = None,
+    output_format: Annotated[AccessFormat, typer.Option("--format", "-f")
+                             ] = AccessFormat.markdown,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    grids: GridsOption = None,
+) -> None:
+    """Le rapport d'accès aux soins pour le projet territorial de santé mentale (PTSM) :
+    ressources par situation, niveau et commune ; où un avis rapide ne trouve personne à temps ;
+    délais médians ; délais anciens ; fiches à vérifier ; types absents."""
+    from gradation.cli.common import emit
+    from gradation.files.locate import resolve_territory
+    from gradation.files.territories import load_territory
+    from gradation.present.report_page import report_blocks, report_rows
+    from gradation.territory.report import access_report
+
+    grid = grid_from(grids)
+    terr = load_territory(resolve_territory(territory, grid.root), grid)
+    report = access_report(terr, grid, dt.date.today())
+    if output_format == AccessFormat.csv:  # for a French Excel: « ; », BOM, formula-safe
+        from gradation.files.records import excel_csv
+        from gradation.files.safe import write_output
+
+        if output is not None and str(output) != "-" and not force:
+            refuse_existing(output)
+        write_output(output or Path("-"), excel_csv(report_rows(report)), [terr.path])
+        return
+    from gradation.present.documents import blocks_html, blocks_markdown
+
+    blocks = report_blocks(report)
+    text = (blocks_html(blocks, f"Accès aux soins — {terr.name}")
+            if output_format == AccessFormat.html else blocks_markdown(blocks))
+    emit(text, output, force)
