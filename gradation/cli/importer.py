@@ -182,6 +182,44 @@ def _merge_lines(report: MergeReport, output: Path, date: dt.date | None) -> lis
     return lines
 
 
+@import_app.command("hsds")
+@handled
+def import_hsds(
+    folder: Annotated[Path, typer.Argument(help="Dossier d'un paquet HSDS 3.0 écrit par "
+                                           "gradation territory export.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier de territoire à "
+                                         "créer.", show_default=False)],
+    dry_run: DryRunOption = False,
+    grids: GridsOption = None,
+) -> None:
+    """Créer un territoire depuis un paquet Open Referral HSDS 3.0 (profil de gradation)."""
+    from gradation.errors import LoadError, display_path
+    from gradation.files.safe import write_output
+    from gradation.files.territories import check_territory_data
+    from gradation.territory.hsds import import_package, territory_text
+
+    grid = grid_from(grids)
+    if output.exists():
+        raise GradationError(f"{output} existe déjà : choisissez un autre fichier (--output)", 1)
+    if not folder.is_dir():
+        raise GradationError(f"{folder} : dossier introuvable (un paquet HSDS est un dossier)")
+    data = import_package(folder)
+    text = territory_text(data, str(folder))
+    import yaml
+
+    problems = check_territory_data(yaml.safe_load(text), display_path(output), grid,
+                                    dt.date.today())
+    if any(p.is_error for p in problems):
+        raise LoadError(problems, "le paquet produirait un territoire invalide ; rien n'a été "
+                        "écrit", 3)
+    if dry_run:
+        from gradation.territory.lines import diff
+
+        return print_diff(diff("", text, "/dev/null", str(output)))
+    write_output(output, text)
+    print_lines([f"{len(data['resources'])} ressources importées dans {output}."])
+
+
 @import_app.command("communes")
 @handled
 def import_communes(

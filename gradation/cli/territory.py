@@ -323,3 +323,42 @@ def territory_report(
     text = (blocks_html(blocks, f"Accès aux soins — {terr.name}")
             if output_format == AccessFormat.html else blocks_markdown(blocks))
     emit(text, output, force)
+
+
+class ExportFormat(StrEnum):
+    hsds = "hsds"
+
+
+@territory_app.command("export")
+@handled
+def territory_export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Dossier du paquet HSDS à "
+                                         "écrire.", show_default=False)],
+    territory: Annotated[
+        Optional[str], typer.Option("--territory", "-t", help="ID ou chemin.", show_default=False)
+    ] = None,
+    export_format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.hsds,
+    force: ForceOption = False,
+    grids: GridsOption = None,
+) -> None:
+    """Le territoire en paquet Open Referral HSDS 3.0 (JSON) : services, organisations
+    (numéro FINESS), et le profil français de gradation (type, situations, délais…)."""
+    import json
+
+    from gradation.files.locate import resolve_territory
+    from gradation.files.safe import write_output
+    from gradation.files.territories import load_territory
+    from gradation.territory.hsds import FILES, export_package
+
+    grid = grid_from(grids)
+    terr = load_territory(resolve_territory(territory, grid.root), grid)
+    if output.exists() and not output.is_dir():
+        raise GradationError(f"{output} n'est pas un dossier : donnez un dossier (-o DOSSIER)")
+    if not force:
+        for name in FILES:
+            refuse_existing(output / name)
+    output.mkdir(parents=True, exist_ok=True)
+    for name, content in export_package(terr).items():
+        write_output(output / name, json.dumps(content, ensure_ascii=False, indent=2) + "\n",
+                     [terr.path])
+    print_lines([f"Paquet HSDS 3.0 écrit dans {output} ({len(terr.resources)} services)."])
