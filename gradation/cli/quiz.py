@@ -69,6 +69,10 @@ def train_command(
         "--output", "-o", help="Avec --export : le fichier à écrire (par défaut : la sortie "
         "standard).", show_default=False)] = None,
     force: ForceOption = False,
+    presentation: Annotated[bool, typer.Option(
+        "--presentation", help="Écrire la présentation de la séance (une page HTML autonome "
+        "pour un vidéoprojecteur 1280×720 : tableaux, situations, vignettes et réponses) au "
+        "lieu de jouer.")] = False,
     grids: GridsOption = None,
 ) -> None:
     """S'entraîner : une vignette clinique, choisir le niveau, voir la bonne réponse et pourquoi."""
@@ -83,17 +87,14 @@ def train_command(
     from gradation.present.terminal import plain
 
     grid = grid_from(grids)
-    vignettes = load_vignettes(grid, vignettes_file)  # all checked: no stop mid-quiz
-    if situation:
-        grid.situation(situation)
-        vignettes = [v for v in vignettes if v.situation == situation]
-    if difficulty is not None:
-        vignettes = [v for v in vignettes if v.difficulty == difficulty]
-    if not vignettes:
-        raise GradationError("aucune vignette ne correspond à ces critères (--situation, "
-                             "--difficulte)")
+    vignettes = _select(grid, load_vignettes(grid, vignettes_file), situation, difficulty)
+    # the deck and the handout: the file's order, the order of --only, or the draw of --seed —
+    # the same for both
+    if presentation:
+        _presentation(grid, _draw(vignettes, only, seed)[:count], seed, output, force)
+        return
     if export is not None:  # the file's order, the order of --only, or the draw of --seed
-        _export(grid, _draw(vignettes, only, seed)[:count], export, output, force)
+        _export(grid, _draw(vignettes, only, seed)[:count], export, output, force, seed)
         return
     if not sys.stdin.isatty():
         raise GradationError("gradation train se joue dans un terminal (clavier).")
@@ -199,8 +200,38 @@ def _verdict(console: Any, grid: Any, level: str, guess: str) -> None:
             grid.level_label(level), style="bold"))
 
 
+def _select(grid: Any, vignettes: list[Any], situation: str | None,
+            difficulty: Difficulty | None) -> list[Any]:
+    """The vignettes of a situation and a difficulty (all of them checked beforehand: no stop
+    mid-quiz)."""
+    if situation:
+        grid.situation(situation)
+        vignettes = [v for v in vignettes if v.situation == situation]
+    if difficulty is not None:
+        vignettes = [v for v in vignettes if v.difficulty == difficulty]
+    if not vignettes:
+        raise GradationError("aucune vignette ne correspond à ces critères (--situation, "
+                             "--difficulte)")
+    return vignettes
+
+
+def _presentation(grid: Any, vignettes: list[Any], seed: int | None, output: Path | None,
+                  force: bool) -> None:
+    import datetime as dt
+
+    from gradation.core.settle import result_for
+    from gradation.files.locate import resolve_territory
+    from gradation.files.territories import load_territory
+    from gradation.present.deck import deck_html
+
+    territory = load_territory(resolve_territory("demo", grid.root), grid)
+    items = [(v, result_for(grid, grid.situations[v.situation], v.answers, territory))
+             for v in vignettes]
+    emit(deck_html(grid, items, seed, dt.date.today()), output, force)
+
+
 def _export(grid: Any, vignettes: list[Any], output_format: HandoutFormat,
-            output: Path | None, force: bool = False) -> None:
+            output: Path | None, force: bool = False, seed: int | None = None) -> None:
     """The handout: each story with boxes to tick, then the answer key (level, reasons, the
     point to remember)."""
     from gradation.core.settle import result_for
@@ -209,6 +240,9 @@ def _export(grid: Any, vignettes: list[Any], output_format: HandoutFormat,
     title = "Entraînement à la gradation des soins en santé mentale"
     boxes = " ".join(f"☐ {grid.level_label(lv)}" for lv in LEVEL_ORDER)
     blocks: list[Any] = [("title", title)]
+    if seed is not None:
+        blocks.append(("p", f"Tirage {seed} : la présentation du même tirage (--seed {seed}) "
+                            "suit le même ordre."))
     key: list[Any] = [("h2", "Corrigé")]
     for i, vignette in enumerate(vignettes, 1):
         situation = grid.situations[vignette.situation]
