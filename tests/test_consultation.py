@@ -87,7 +87,9 @@ def test_an_emergency_shows_the_15_and_the_emergency_department(tmp_path):
               "Centre hospitalier de Valdeville — urgences — 01 99 00 09 01", "Et maintenant ?")
 
 
-def test_the_situation_menu_is_whole_at_80_columns(tmp_path, grid):
+def orient_at_80_by_24(tmp_path):  # type: ignore[no-untyped-def]
+    """`gradation orient` in a real 80×24 terminal, at its first screen (what it writes kept
+    in `logfile_read`)."""
     env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path),
            "XDG_CONFIG_HOME": str(tmp_path / "c")}
     env.pop("COLUMNS", None)
@@ -95,6 +97,11 @@ def test_the_situation_menu_is_whole_at_80_columns(tmp_path, grid):
                           encoding="utf-8", timeout=30, dimensions=(24, 80))
     child.logfile_read = io.StringIO()
     child.expect_exact("Situation clinique")
+    return child
+
+
+def test_the_situation_menu_is_whole_at_80_columns(tmp_path, grid):
+    child = orient_at_80_by_24(tmp_path)
     last = grid.situations[list(grid.situations)[-1]].spec.description.split()[-1]
     child.expect_exact(last)  # the menu is drawn to its last line
     seen = child.logfile_read.getvalue()
@@ -112,13 +119,7 @@ def test_the_situation_menu_is_whole_at_80_columns(tmp_path, grid):
 
 
 def test_an_age_outside_the_situation_says_so_in_one_line_and_leads_back(tmp_path):
-    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path),
-           "XDG_CONFIG_HOME": str(tmp_path / "c")}
-    env.pop("COLUMNS", None)
-    child = pexpect.spawn(sys.executable, ["-m", "gradation", "orient", "-t", DEMO], env=env,
-                          encoding="utf-8", timeout=30, dimensions=(24, 80))
-    child.logfile_read = io.StringIO()
-    child.expect_exact("Situation clinique")
+    child = orient_at_80_by_24(tmp_path)
     child.send("\x1b[B" * 4 + "\r")  # gaja, 15 to 25
     child.expect_exact("Âge du patient")
     child.send("40\r")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -128,6 +128,20 @@ def territory_use(
     )
 
 
+# The territory a report reads: its id (a shipped one) or its path, else the configured one.
+TerritoryIdOption = Annotated[
+    Optional[str], typer.Option("--territory", "-t", help="ID ou chemin.", show_default=False)]
+
+
+def _loaded(territory: str | None, grids: Path | None) -> tuple[Any, Any]:
+    """The grid and the territory of a report (resolved as everywhere)."""
+    from gradation.files.locate import resolve_territory
+    from gradation.files.territories import load_territory
+
+    grid = grid_from(grids)
+    return grid, load_territory(resolve_territory(territory, grid.root), grid)
+
+
 class ReportFormat(StrEnum):
     text = "text"
     markdown = "markdown"
@@ -143,21 +157,16 @@ class AccessFormat(StrEnum):
 @territory_app.command("coverage")
 @handled
 def territory_coverage(
-    territory: Annotated[
-        Optional[str], typer.Option("--territory", "-t", help="ID ou chemin.", show_default=False)
-    ] = None,
+    territory: TerritoryIdOption = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
     output: OutputOption = None,
     force: ForceOption = False,
     grids: GridsOption = None,
 ) -> None:
     """Couverture du territoire : ressources par situation et niveau, et lacunes par commune."""
-    from gradation.files.locate import resolve_territory
-    from gradation.files.territories import load_territory
     from gradation.territory.coverage import LEVEL_COLUMNS, coverage, grouped_gaps, level_text
 
-    grid = grid_from(grids)
-    terr = load_territory(resolve_territory(territory, grid.root), grid)
+    grid, terr = _loaded(territory, grids)
     cov = coverage(terr, grid)
     rows = []
     for situation in grid.situations.values():
@@ -237,14 +246,11 @@ def territory_stale(
     grids: GridsOption = None,
 ) -> None:
     """Fiches jamais vérifiées, ou vérifiées il y a trop longtemps."""
-    from gradation.files.locate import resolve_territory
-    from gradation.files.territories import load_territory
     from gradation.territory.coverage import parse_duration, stale
 
-    grid = grid_from(grids)
+    grid, terr = _loaded(territory, grids)
     days = (grid.model.matching.stale_days if older_than is None
             else parse_duration(older_than, dt.date.today()))
-    terr = load_territory(resolve_territory(territory, grid.root), grid)
     found = stale(terr, days, dt.date.today())
     lines = []
     for res, age in found:
@@ -261,9 +267,7 @@ def territory_stale(
 @territory_app.command("publish")
 @handled
 def territory_publish(
-    territory: Annotated[
-        Optional[str], typer.Option("--territory", "-t", help="ID ou chemin.", show_default=False)
-    ] = None,
+    territory: TerritoryIdOption = None,
     output: OutputOption = None,
     force: ForceOption = False,
     per_page: Annotated[bool, typer.Option(
@@ -274,13 +278,10 @@ def territory_publish(
     de la CPTS : numéros d'urgence, recours gradué, fiches, recherche par nom, commune, type et
     âge (l'adresse de la page garde la recherche : #commune=99001&age=16)."""
     from gradation.cli.common import emit
-    from gradation.files.locate import resolve_territory
-    from gradation.files.territories import load_territory
     from gradation.present.directory_page import publish_html
     from gradation.territory.coverage import gradation_table
 
-    grid = grid_from(grids)
-    terr = load_territory(resolve_territory(territory, grid.root), grid)
+    grid, terr = _loaded(territory, grids)
     emit(publish_html(grid, terr, gradation_table(terr, grid), dt.date.today(), per_page),
          output, force)
 
@@ -288,9 +289,7 @@ def territory_publish(
 @territory_app.command("report")
 @handled
 def territory_report(
-    territory: Annotated[
-        Optional[str], typer.Option("--territory", "-t", help="ID ou chemin.", show_default=False)
-    ] = None,
+    territory: TerritoryIdOption = None,
     output_format: Annotated[AccessFormat, typer.Option("--format", "-f")
                              ] = AccessFormat.markdown,
     output: OutputOption = None,
@@ -301,13 +300,10 @@ def territory_report(
     ressources par situation, niveau et commune ; où un avis rapide ne trouve personne à temps ;
     délais médians ; délais anciens ; fiches à vérifier ; types absents."""
     from gradation.cli.common import emit
-    from gradation.files.locate import resolve_territory
-    from gradation.files.territories import load_territory
     from gradation.present.report_page import report_blocks, report_rows
     from gradation.territory.report import access_report
 
-    grid = grid_from(grids)
-    terr = load_territory(resolve_territory(territory, grid.root), grid)
+    grid, terr = _loaded(territory, grids)
     report = access_report(terr, grid, dt.date.today())
     if output_format == AccessFormat.csv:  # for a French Excel: « ; », BOM, formula-safe
         from gradation.files.records import excel_csv
@@ -334,9 +330,7 @@ class ExportFormat(StrEnum):
 def territory_export(
     output: Annotated[Path, typer.Option("--output", "-o", help="Dossier du paquet HSDS à "
                                          "écrire.", show_default=False)],
-    territory: Annotated[
-        Optional[str], typer.Option("--territory", "-t", help="ID ou chemin.", show_default=False)
-    ] = None,
+    territory: TerritoryIdOption = None,
     export_format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.hsds,
     force: ForceOption = False,
     grids: GridsOption = None,
@@ -345,13 +339,10 @@ def territory_export(
     (numéro FINESS), et le profil français de gradation (type, situations, délais…)."""
     import json
 
-    from gradation.files.locate import resolve_territory
     from gradation.files.safe import write_output
-    from gradation.files.territories import load_territory
     from gradation.territory.hsds import FILES, export_package
 
-    grid = grid_from(grids)
-    terr = load_territory(resolve_territory(territory, grid.root), grid)
+    grid, terr = _loaded(territory, grids)
     if output.exists() and not output.is_dir():
         raise GradationError(f"{output} n'est pas un dossier : donnez un dossier (-o DOSSIER)")
     if not force:
