@@ -122,6 +122,12 @@ def test_the_ten_vignettes_in_room_mode_each_revealed_after_the_vote(tmp_path, s
         answer = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.match.group(1)).strip()
         assert answer == stories[story], story
         shown.append(story)
+        if len(shown) < 10:
+            child.expect_exact("Entrée : vignette suivante")
+            # the answer stays while the room discusses it: the next story waits for Enter
+            with pytest.raises(pexpect.TIMEOUT):
+                child.expect_exact("(Entrée pour révéler)", timeout=0.5)
+            child.send("\r")
     child.expect_exact("Fin de la séance : 10 vignettes.")
     child.expect(pexpect.EOF)
     assert sorted(shown) == sorted(stories)  # each vignette once
@@ -146,3 +152,28 @@ def test_the_handout_has_the_ten_stories_then_the_answer_key(cli, tmp_path, sess
     assert "À retenir : Le tabac se sevre en proximité, avec le 39 89." in key
     assert "## Vignette 8 — Troubles psychiatriques (psychose, trouble bipolaire …) · facile" \
         in questions
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a POSIX pty")
+def test_in_room_mode_the_answer_is_on_a_66_by_19_screen_until_enter(tmp_path, session):
+    import io
+
+    import pyte
+
+    path, _, _ = session
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path)}
+    env.pop("COLUMNS", None)
+    child = pexpect.spawn(sys.executable, ["-m", "gradation", "train", "--vignettes", str(path),
+                                           "--salle", "-n", "2", "--seed", "7"],
+                          env=env, encoding="utf-8", timeout=20, dimensions=(19, 66))
+    child.logfile_read = io.StringIO()
+    child.expect_exact("révéler)")  # wrapped at 66 columns
+    child.send("\r")
+    child.expect_exact("Entrée : vignette suivante")
+    screen = pyte.Screen(66, 19)
+    pyte.Stream(screen).feed(child.logfile_read.getvalue())
+    assert any(line.startswith("Réponse :") for line in screen.display), screen.display
+    child.send("\r")
+    child.expect_exact("révéler)")  # wrapped at 66 columns
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)

@@ -84,7 +84,7 @@ def train_command(
     from gradation.files.grids import load_vignettes
     from gradation.files.locate import resolve_territory
     from gradation.files.territories import load_territory
-    from gradation.present.terminal import plain
+    from gradation.present.terminal import LEVEL_STYLES, plain
 
     grid = grid_from(grids)
     vignettes = _select(grid, load_vignettes(grid, vignettes_file), situation, difficulty)
@@ -124,7 +124,8 @@ def train_command(
                                    "? (Entrée pour révéler) ", style="bold"))
                 guess = result.level
                 console.print(Text("Réponse : ", style="bold").append(
-                    grid.level_label(result.level), style="bold"))
+                    f" {grid.level_label(result.level)} ",
+                    style="bold " + LEVEL_STYLES.get(result.level, "")))
             else:
                 guess = ask_level(grid, sit)
                 score += guess == result.level
@@ -135,6 +136,8 @@ def train_command(
             if vignette.teaching:
                 console.print(Text("  À retenir : ", style="bold").append_text(
                     plain(vignette.teaching)))
+            if salle and i < len(chosen):  # the answer stays while the room discusses it
+                console.input(Text("Entrée : vignette suivante ", style="dim"))
             console.print()
     except (KeyboardInterrupt, EOFError):
         console.print()
