@@ -444,13 +444,17 @@ def test_pty_room_mode_pauses_for_the_vote_then_reveals(tmp_path):
         child.send("\r")
         child.expect_exact("Réponse :")
         child.expect_exact("Pourquoi")
-        child.expect_exact(["Votez : niveau 1", "Fin de la séance : 2 vignettes."][i])
+        # the answer stays until Enter, then the next vote
+        child.expect_exact(["Entrée : vignette suivante", "Fin de la séance : 2 vignettes."][i])
         # the reasons' wrapped lines stay under their text, not at the margin
         shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before).replace("\r", "")
         lines = [line for line in shown.split("\n")[1:] if line.strip() and "─" not in line
                  and "│" not in line]
         assert lines and all(line.startswith("    ") for line in lines), lines
         assert all(line == line.rstrip() for line in lines), lines  # no blank at line ends
+        if i == 0:
+            child.send("\r")
+            child.expect_exact("Votez : niveau 1")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and "Score" not in child.before
