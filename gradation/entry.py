@@ -21,8 +21,11 @@ def _stop(message: str, code: int) -> None:
 
 def _on_interrupt(signum: int, frame: object) -> None:
     errors = sys.modules.get("gradation.errors")
-    if errors is not None:  # what breaks after it is the interruption (cli's last resort)
-        errors.Interruption.pressed = True
+    # what breaks after it is the interruption (cli's last resort); the module may be still
+    # loading (the signal landed during its import): then it has nothing to flag yet
+    interruption = getattr(errors, "Interruption", None)
+    if interruption is not None:
+        interruption.pressed = True
     raise KeyboardInterrupt
 
 

@@ -414,3 +414,16 @@ def test_a_non_character_in_a_commune_name_is_refused_where_it_stands(cli, tmp_p
     result = cli("grid", "validate", str(path))
     assert result.exit_code == 3
     assert "t.yaml:1:" in result.stdout and "U+FFFF" in result.stdout
+
+
+def test_ctrl_c_while_the_errors_module_is_still_loading_is_an_interruption(monkeypatch):
+    # the signal can land while gradation.errors is half imported (no Interruption yet): the
+    # handler must still raise KeyboardInterrupt, never an AttributeError with a traceback
+    import types
+
+    from gradation import entry
+
+    half = types.ModuleType("gradation.errors")
+    monkeypatch.setitem(sys.modules, "gradation.errors", half)
+    with pytest.raises(KeyboardInterrupt):
+        entry._on_interrupt(2, None)
