@@ -630,3 +630,16 @@ def test_only_plays_the_vignettes_named_in_their_order(cli):
     assert 0 <= flat_out.index(stories[ids[5]]) < flat_out.index(stories[ids[0]])
     wrong = cli("train", "--only", ids[0] + "x", "--export", "markdown")
     assert wrong.exit_code == 2 and f"vouliez-vous dire « {ids[0]} »" in wrong.stderr
+
+
+def test_train_list_names_each_vignette_with_its_situation_and_difficulty(cli):
+    import yaml
+
+    data = yaml.safe_load((ROOT / "grids" / "training" / "vignettes.yaml").read_text("utf-8"))
+    out = cli("train", "--list").stdout.splitlines()
+    assert out[-1] == f"{len(data['vignettes'])} vignettes."
+    first = data["vignettes"][0]
+    assert out[0].startswith(f"{first['id']} — ") and out[0].endswith(
+        f" — {first['difficulty']}")
+    only = cli("train", "--list", "-s", "gaja").stdout.splitlines()[:-1]
+    assert only and all("Grands adolescents" in line for line in only)

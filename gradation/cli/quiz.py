@@ -18,6 +18,7 @@ from gradation.cli.common import (
     emit,
     grid_from,
     handled,
+    print_lines,
     stdout_console,
 )
 from gradation.errors import EXIT_INTERRUPTED, GradationError
@@ -69,6 +70,9 @@ def train_command(
         "--output", "-o", help="Avec --export : le fichier à écrire (par défaut : la sortie "
         "standard).", show_default=False)] = None,
     force: ForceOption = False,
+    listing: Annotated[bool, typer.Option(
+        "--list", help="Lister les vignettes (identifiant, situation, difficulté) au lieu de "
+        "jouer.")] = False,
     presentation: Annotated[bool, typer.Option(
         "--presentation", help="Écrire la présentation de la séance (une page HTML autonome "
         "pour un vidéoprojecteur 1280×720 : tableaux, situations, vignettes et réponses) au "
@@ -88,6 +92,11 @@ def train_command(
 
     grid = grid_from(grids)
     vignettes = _select(grid, load_vignettes(grid, vignettes_file), situation, difficulty)
+    if listing:  # the ids that --only takes
+        print_lines([f"{v.id} — {grid.situations[v.situation].label}"
+                     + (f" — {v.difficulty}" if v.difficulty else "") for v in vignettes]
+                    + [f"{_count(len(vignettes), 'vignette')}."])
+        return
     # the deck and the handout: the file's order, the order of --only, or the draw of --seed —
     # the same for both
     if presentation:
