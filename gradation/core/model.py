@@ -160,6 +160,10 @@ class Grid:
     def version(self) -> str:
         return self.model.version
 
+    def kind(self, kind: str) -> Any:
+        """A kind of the catalogue (the grid's loader checked that every kind used exists)."""
+        return next(k for k in self.model.kinds if k.id == kind)
+
     def kind_label(self, kind: str) -> str:
         return next((k.label for k in self.model.kinds if k.id == kind), kind)
 

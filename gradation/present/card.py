@@ -14,6 +14,7 @@ from gradation.core.matching import IN_TIME
 from gradation.core.model import Grid
 from gradation.core.result import Result
 from gradation.core.schema import Resource
+from gradation.present.waits import urgent_days_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +76,7 @@ def _action(result: Result) -> tuple[str, list[str]]:
         verb = "Appeler d'abord" if result.delay in IN_TIME else "Prendre rendez-vous"
         action = f"{verb} : {_contact(chosen)}"
     if chosen.urgent_days is not None:
-        days = ("le jour même" if chosen.urgent_days == 0
-                else f"sous {chosen.urgent_days} jour{'s' if chosen.urgent_days > 1 else ''}")
+        days = urgent_days_text(chosen.urgent_days)
         stale = " (déclarée il y a plus de six mois : à vérifier)"
         action += f", place urgente {days}" + (stale if chosen.urgent_is_stale(result.today)
                                                  else "")

@@ -41,10 +41,6 @@ TITLES = {
 PROTECTION = ("maltraitance_suspectee", "enfant_en_danger")
 
 
-def _kind(grid: Grid, kind: str) -> object:
-    return next(k for k in grid.model.kinds if k.id == kind)
-
-
 def recipients(result: Result, grid: Grid) -> list[Resource]:
     """Who a letter may go to: the listed resources, never a GP, MSP or centre de santé (the
     patient stays with the médecin traitant)."""
@@ -52,7 +48,7 @@ def recipients(result: Result, grid: Grid) -> list[Resource]:
     seen: set[str] = set()
     out = []
     for res in listed:
-        if res.id not in seen and not getattr(_kind(grid, res.kind), "primary_doctor", False):
+        if res.id not in seen and not getattr(grid.kind(res.kind), "primary_doctor", False):
             seen.add(res.id)
             out.append(res)
     return out
@@ -107,7 +103,7 @@ def _check_purpose(result: Result, purpose: str) -> None:
 def _default_purpose(result: Result, grid: Grid, recipient: Resource | None) -> str:
     if result.level == "urgence" or result.delay == "sous-72h":
         return "urgence"
-    kind = _kind(grid, recipient.kind) if recipient is not None else None
+    kind = grid.kind(recipient.kind) if recipient is not None else None
     age = result.answers.get("age")
     if kind is not None and getattr(kind, "complements", False) and not (
             isinstance(age, int) and age < 16):
@@ -161,7 +157,7 @@ def _motifs(result: Result) -> str:
 
 
 def _salutation(grid: Grid, recipient: Resource | None) -> tuple[str, str]:
-    if recipient is not None and getattr(_kind(grid, recipient.kind), "physician", False):
+    if recipient is not None and getattr(grid.kind(recipient.kind), "physician", False):
         return "Chère consœur, cher confrère,", "Bien confraternellement,"
     return "Madame, Monsieur,", "Avec mes remerciements, je vous prie d'agréer mes salutations."
 

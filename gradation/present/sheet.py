@@ -30,7 +30,7 @@ def _others(grid: Grid, resources: list[Resource], result: Result) -> list[Resou
 
 
 def _reachable(grid: Grid, res: Resource) -> bool:
-    return next(k for k in grid.model.kinds if k.id == res.kind).for_patient
+    return bool(grid.kind(res.kind).for_patient)
 
 
 def _first_to_call(result: Result, grid: Grid, main: list[Resource],
@@ -48,7 +48,7 @@ def _first_to_call(result: Result, grid: Grid, main: list[Resource],
 def _for_patient(res: Resource, grid: Grid, result: Result, first: bool = False) -> Place:
     """A place in plain words: « pour un avis spécialisé », not the clinical reason."""
     shown = place(res, grid, result, first=first, for_patient=True)
-    kind = next(k for k in grid.model.kinds if k.id == res.kind)
+    kind = grid.kind(res.kind)
     if not kind.for_patient:
         shown.why, shown.phone, shown.first = "votre médecin les contacte", None, False
     elif result.level == "urgence":

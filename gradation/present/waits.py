@@ -38,14 +38,17 @@ def wait_with_age(res: Resource, today: dt.date | None) -> str:
     return weeks_text(res.wait_weeks) + (f", {age}" if age else "")
 
 
+def urgent_days_text(days: int) -> str:
+    """An urgent slot's delay: « le jour même », « sous 2 jours »."""
+    return "le jour même" if days == 0 else f"sous {days} jour{'s' if days > 1 else ''}"
+
+
 def urgent_text(res: Resource, today: dt.date | None) -> str | None:
     """A declared urgent slot: « reçoit en urgence sous 2 jours (déclaré le 01/10/2026) », and
     when the declaration is over six months old, that it no longer counts."""
     if res.urgent_days is None:
         return None
-    days = ("le jour même" if res.urgent_days == 0
-            else f"sous {res.urgent_days} jour{'s' if res.urgent_days > 1 else ''}")
-    text = f"reçoit en urgence {days}, sur demande du médecin"
+    text = f"reçoit en urgence {urgent_days_text(res.urgent_days)}, sur demande du médecin"
     if res.wait_as_of is not None:
         text += f" (déclaré le {res.wait_as_of.strftime('%d/%m/%Y')}"
         text += ", plus de six mois : à vérifier)" if res.urgent_is_stale(today) else ")"
