@@ -332,24 +332,31 @@ def territory_export(
                                          "écrire.", show_default=False)],
     territory: TerritoryIdOption = None,
     export_format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.hsds,
+    tables: Annotated[bool, typer.Option(
+        "--csv", help="Le paquet en tables CSV (forme tabulaire de HSDS), au lieu de JSON.")
+    ] = False,
     force: ForceOption = False,
     grids: GridsOption = None,
 ) -> None:
-    """Le territoire en paquet Open Referral HSDS 3.0 (JSON) : services, organisations
-    (numéro FINESS), et le profil français de gradation (type, situations, délais…)."""
+    """Le territoire en paquet Open Referral HSDS 3.0 (JSON, ou CSV avec --csv) : services,
+    organisations (numéro FINESS), et le profil français de gradation (type, situations,
+    délais…)."""
     import json
 
     from gradation.files.safe import write_output
-    from gradation.territory.hsds import FILES, export_package
+    from gradation.territory.hsds import export_package, export_tables
 
     grid, terr = _loaded(territory, grids)
     if output.exists() and not output.is_dir():
         raise GradationError(f"{output} n'est pas un dossier : donnez un dossier (-o DOSSIER)")
+    files = export_tables(terr) if tables else export_package(terr)
     if not force:
-        for name in FILES:
+        for name in files:
             refuse_existing(output / name)
     output.mkdir(parents=True, exist_ok=True)
-    for name, content in export_package(terr).items():
-        write_output(output / name, json.dumps(content, ensure_ascii=False, indent=2) + "\n",
-                     [terr.path])
-    print_lines([f"Paquet HSDS 3.0 écrit dans {output} ({len(terr.resources)} services)."])
+    for name, content in files.items():
+        text = content if isinstance(content, str) else json.dumps(
+            content, ensure_ascii=False, indent=2) + "\n"
+        write_output(output / name, text, [terr.path])
+    print_lines([f"Paquet HSDS 3.0 {'CSV' if tables else 'JSON'} écrit dans {output} "
+                 f"({len(terr.resources)} services, {len(files)} fichiers)."])

@@ -130,6 +130,19 @@ def export_package(territory: Territory) -> dict[str, Any]:
                 r.id: _id(tid, r.id) for r in territory.resources}}}
 
 
+def export_tables(territory: Territory) -> dict[str, Any]:
+    """The package as CSV tables (file name → text; the JSON files as JSON values)."""
+    from gradation.territory.hsds_csv import csv_text, datapackage, tables
+
+    package = export_package(territory)
+    rows = tables(package, {term_id(key): key for key in PROFILE})
+    files: dict[str, Any] = {f"{table}.csv": csv_text(table, found)
+                             for table, found in rows.items()}
+    files["datapackage.json"] = datapackage(f"gradation-{territory.id}")
+    files["gradation-territoire.json"] = package["gradation-territoire.json"]
+    return files
+
+
 def _read(folder: Path, name: str) -> Any:
     from gradation.files.atomic import require_regular
 
@@ -147,21 +160,32 @@ def _read(folder: Path, name: str) -> Any:
                              3) from None
 
 
-KIND_NAMES: dict[type, str] = {list: "une liste", dict: "un objet", str: "un texte"}
+KIND_NAMES: dict[type, str] = {list: "liste attendue", dict: "objet attendu", str: "texte attendu"}
 
 
 def _need(value: Any, kind: type, where: str) -> Any:
     """`value` when it is of `kind`; else an error that names the file and the field."""
     if not isinstance(value, kind):
-        raise GradationError(f"{where} : {KIND_NAMES.get(kind, kind.__name__)} attendu", 3)
+        raise GradationError(f"{where} : {KIND_NAMES.get(kind, kind.__name__)}", 3)
     return value
 
 
+def is_tabular(folder: Path) -> bool:
+    return (folder / "service.csv").is_file() and not (folder / "services.json").is_file()
+
+
 def import_package(folder: Path) -> dict[str, Any]:
-    """The territory data of a package written by `export_package` (or following the same
-    profile), checked field by field; the caller validates it as a territory."""
-    services = _need(_read(folder, "services.json"), list, f"{folder / 'services.json'}")
-    organizations = _need(_read(folder, "organizations.json"), list,
+    """The territory data of a package written by `export_package` (JSON) or `export_tables`
+    (CSV), or following the same profile, checked field by field; the caller validates it as a
+    territory."""
+    if is_tabular(folder):
+        from gradation.territory.hsds_csv import package_from_tables
+
+        package = package_from_tables(folder)
+    else:
+        package = {name: _read(folder, name) for name in FILES[:2]}
+    services = _need(package["services.json"], list, f"{folder / 'services.json'}")
+    organizations = _need(package["organizations.json"], list,
                           f"{folder / 'organizations.json'}")
     block = _need(_read(folder, "gradation-territoire.json"), dict,
                   f"{folder / 'gradation-territoire.json'}")
