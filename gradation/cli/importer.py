@@ -162,62 +162,99 @@ def _report(result: ImportResult) -> list[str]:
     return lines
 
 
-def _merge_lines(report: MergeReport, output: Path, date: dt.date | None) -> list[str]:
+def _merge_lines(report: MergeReport, output: Path, date: dt.date | None,
+                 source: str | None = None) -> list[str]:
     if not report.written:
         lines = [f"{output} : rien à changer, le fichier est resté tel quel."]
     else:
-        lines = [f"Fusion dans {output} (extrait FINESS du "
-                 f"{date.isoformat() if date else 'date inconnue'}) : {len(report.added)} "
-                 f"ajoutés, {report.updated} mis à jour, {report.unchanged} inchangés ; les "
-                 "entrées saisies à la main sont gardées."]
+        origin = source or (f"Fusion dans {output} (extrait FINESS du "
+                            f"{date.isoformat() if date else 'date inconnue'})")
+        lines = [f"{origin} : {len(report.added)} ajoutés, {report.updated} mis à jour, "
+                 f"{report.unchanged} inchangés ; les entrées saisies à la main sont gardées."]
     lines += [f"  ajouté : {added}" for added in report.added]
     for rid, changes in report.fields.items():
         lines.append(f"  {rid} : " + " ; ".join(changes))
     if report.ignored:
-        lines.append("Retirés à la main, non repris (finess_ignore) : "
+        lines.append(("Retirés à la main, non repris (hsds_ignore, finess_ignore) : " if source
+                      else "Retirés à la main, non repris (finess_ignore) : ")
                      + ", ".join(report.ignored))
     if report.gone:
-        lines.append("Absents de l'extrait FINESS (gardés, à vérifier) :")
-        lines += [f"  {rid} ({code})" for rid, code in report.gone]
+        lines.append("Absents du paquet (gardés) :" if source
+                     else "Absents de l'extrait FINESS (gardés, à vérifier) :")
+        lines += [f"  {rid}" + (f" ({code})" if code else "") for rid, code in report.gone]
     return lines
 
 
 @import_app.command("hsds")
 @handled
 def import_hsds(
-    folder: Annotated[Path, typer.Argument(help="Dossier d'un paquet HSDS 3.0 écrit par "
-                                           "gradation territory export.", show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier de territoire à "
-                                         "créer.", show_default=False)],
+    folder: Annotated[Path, typer.Argument(help="Dossier d'un paquet HSDS 3.0 (JSON ou CSV) "
+                                           "écrit par gradation territory export.",
+                                           show_default=False)],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Fichier de territoire à créer (avec --merge : le territoire "
+        "mis à jour, par défaut le même fichier).", show_default=False)] = None,
+    merge: Annotated[Optional[Path], typer.Option(
+        "--merge", help="Territoire existant à mettre à jour (ses ajouts et corrections "
+        "manuels sont gardés).", show_default=False)] = None,
     dry_run: DryRunOption = False,
     grids: GridsOption = None,
 ) -> None:
-    """Créer un territoire depuis un paquet Open Referral HSDS 3.0 (profil de gradation)."""
-    from gradation.errors import LoadError, display_path
-    from gradation.files.safe import write_output
-    from gradation.files.territories import check_territory_data
-    from gradation.territory.hsds import import_package, territory_text
+    """Créer un territoire depuis un paquet Open Referral HSDS 3.0 (profil de gradation), ou
+    fusionner le paquet dans un territoire existant (--merge)."""
+    from gradation.territory.hsds import import_package
 
     grid = grid_from(grids)
-    if output.exists():
-        raise GradationError(f"{output} existe déjà : choisissez un autre fichier (--output)", 1)
+    if merge is None and output is None:
+        raise GradationError("--output est requis pour créer un territoire (ou --merge pour en "
+                             "mettre un à jour)")
+    target = output or merge
+    assert target is not None
+    if merge is None and target.exists():
+        raise GradationError(f"{target} existe déjà : pour le mettre à jour, utilisez --merge "
+                             f"{target} ; sinon choisissez un autre fichier (--output)", 1)
+    if merge is not None and target.exists() and target.resolve() != merge.resolve():
+        raise GradationError(f"{target} existe déjà et n'est pas le territoire mis à jour "
+                             f"({merge}) : rien n'a été écrit", 1)
     if not folder.is_dir():
         raise GradationError(f"{folder} : dossier introuvable (un paquet HSDS est un dossier)")
     data = import_package(folder)
-    text = territory_text(data, str(folder))
+    diff: list[str] | None = [] if dry_run else None
+    if merge is None:
+        lines = _create_from_hsds(folder, target, data, grid, diff)
+    else:
+        from gradation.territory.merge_hsds import merge_hsds
+
+        report = merge_hsds(merge, target, data, grid, dt.date.today(), diff)
+        lines = _merge_lines(report, target, None,
+                             f"Fusion du paquet HSDS {folder} dans {target}")
+    if diff is not None:
+        return print_diff(diff)
+    print_lines(lines)
+
+
+def _create_from_hsds(folder: Path, output: Path, data: dict[str, Any], grid: Grid,
+                      dry_run: list[str] | None) -> list[str]:
     import yaml
 
+    from gradation.errors import LoadError, display_path
+    from gradation.files.safe import write_output
+    from gradation.files.territories import check_territory_data
+    from gradation.territory.hsds import territory_text
+
+    text = territory_text(data, str(folder))
     problems = check_territory_data(yaml.safe_load(text), display_path(output), grid,
                                     dt.date.today())
     if any(p.is_error for p in problems):
         raise LoadError(problems, "le paquet produirait un territoire invalide ; rien n'a été "
                         "écrit", 3)
-    if dry_run:
+    if dry_run is not None:
         from gradation.territory.lines import diff
 
-        return print_diff(diff("", text, "/dev/null", str(output)))
+        dry_run += diff("", text, "/dev/null", str(output))
+        return []
     write_output(output, text)
-    print_lines([f"{len(data['resources'])} ressources importées dans {output}."])
+    return [f"{len(data['resources'])} ressources importées dans {output}."]
 
 
 @import_app.command("communes")

@@ -329,7 +329,8 @@ def resources_remove(
     grids: GridsOption = None,
     dry_run: DryRunOption = False,
 ) -> None:
-    """Retirer une ressource (une entrée venue de FINESS est notée dans finess_ignore)."""
+    """Retirer une ressource (une entrée venue de FINESS est notée dans finess_ignore, une
+    entrée venue d'un paquet HSDS dans hsds_ignore)."""
     from gradation.territory import directory
 
     grid = grid_from(grids)
@@ -339,6 +340,8 @@ def resources_remove(
                                 dry_run=diff)
     if diff is not None:
         return print_diff(diff)
-    print_lines([f"Ressource « {resource_id} » retirée de {path}."] + (
-        [f"Son numéro FINESS est noté dans finess_ignore ({noted}) : les prochains imports ne "
-         "la remettront pas."] if noted else []))
+    said = [] if not noted else [
+        "Elle est notée dans hsds_ignore : les prochaines fusions HSDS ne la remettront pas."
+    ] if noted == resource_id else [f"Son numéro FINESS est noté dans finess_ignore ({noted}) : "
+                                    "les prochains imports ne la remettront pas."]
+    print_lines([f"Ressource « {resource_id} » retirée de {path}."] + said)

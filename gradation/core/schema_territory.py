@@ -55,6 +55,10 @@ class TerritoryInfo(_Strict):
     # Entries removed by hand that FINESS merges never bring back: a FINESS number (the
     # establishment), or « number:kind » (only that entry, a proposed emergency department).
     finess_ignore: list[Annotated[StrictStr, Field(pattern=r"^[0-9A-Z]{9}(:[a-z0-9-]+)?$")]] = []
+    # The date of the last HSDS package merged, and the entries removed by hand (resource ids)
+    # that HSDS merges never bring back.
+    hsds_merged: Date | None = None
+    hsds_ignore: list[Ident] = []
     communes: list[Commune] = []
     crip: Crip | None = None  # named in the information préoccupante
 
@@ -69,7 +73,7 @@ class AgeBounds(_Strict):
         return (self.min is None or age >= self.min) and (self.max is None or age <= self.max)
 
 
-ImportedField = Literal["name", "phone", "address", "lat", "lon"]
+ImportedField = Literal["name", "phone", "email", "website", "address", "hours", "lat", "lon"]
 Access = Literal["rendez-vous", "sans-rendez-vous", "visite-a-domicile", "teleconsultation"]
 
 
@@ -100,7 +104,7 @@ class Resource(_Strict):
     lon: Annotated[Number, Field(ge=-180, le=180)] | None = None
     verified_on: Date | None = None  # set by a person who checked the entry
     finess_updated_on: Date | None = None  # the FINESS record's date, set by an import
-    # The values as last imported from FINESS: a later import updates a field only where the
+    # The values as last imported (FINESS, HSDS): a later merge updates a field only where the
     # file still holds this value (a value changed by hand is kept).
     imported: dict[ImportedField, StrictStr | Number] | None = None
     mon_soutien_psy: StrictBool | None = None

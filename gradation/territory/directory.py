@@ -173,27 +173,30 @@ class Editor:
         return seq, []
 
     def remove(self, rid: str, today: dt.date | None = None) -> str | None:
-        """Take an entry out; one that came from FINESS is noted in `finess_ignore` (with
-        its name and the day, in a comment) so that no merge brings it back. Returns what was
-        noted."""
+        """Take an entry out; one that came from FINESS is noted in `finess_ignore`, one that
+        came from an HSDS package in `hsds_ignore` (with its name and the day, in a comment) so
+        that no merge brings it back. Returns what was noted."""
         index = self._index(rid)
         entry = self.resources()[index]
-        noted = None
+        info = self.doc["territory"]
+        noted, key = None, "finess_ignore"
         if entry.get("finess"):
             kind = str(entry.get("kind"))
             noted = str(entry["finess"]) + (f":{kind}" if kind in self.proposed else "")
+        elif entry.get("imported") or info.get("hsds_merged"):
+            noted, key = rid, "hsds_ignore"
         seq, found = self._sequence(self.doc, "resources")
         if not found:  # a flow sequence: rewritten whole
             del seq[index]
             self._rewrite_key(self.doc, "resources", list(seq))
         else:
             self._cut(found, index)
-        if noted is not None and noted not in [str(c) for c in
-                                               self.doc["territory"].get("finess_ignore") or []]:
+        if noted is not None and noted not in [str(c) for c in info.get(key) or []]:
             name = " ".join(str(entry.get("name", "")).split())
-            self._append(self.doc["territory"], "finess_ignore", [_scalar("finess", noted)])
-            line = self.doc["territory"]["finess_ignore"].lc.item(
-                len(self.doc["territory"]["finess_ignore"]) - 1)[0]
+            style = "finess" if key == "finess_ignore" else "id"
+            self._append(info, key, [_scalar(style, noted)])
+            listed = self.doc["territory"][key]
+            line = listed.lc.item(len(listed) - 1)[0]
             self.lines[line] += f"  # {rid} « {name} », retiré le {(today or dt.date.today())}"
             self._reload()
         return noted

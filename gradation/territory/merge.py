@@ -19,7 +19,8 @@ from gradation.core.model import Grid
 from gradation.errors import GradationError
 from gradation.territory import directory, finess
 
-NAMES = {"phone": "téléphone", "address": "adresse", "lat": "latitude", "lon": "longitude"}
+NAMES = {"phone": "téléphone", "address": "adresse", "lat": "latitude", "lon": "longitude",
+         "name": "nom", "email": "courriel", "website": "site", "hours": "horaires"}
 
 
 @dataclass(slots=True)
@@ -33,11 +34,12 @@ class MergeReport:
     written: bool = True
 
 
-def _compare(entry: dict[str, Any], est: finess.Establishment
-             ) -> tuple[dict[str, Any], list[str]]:
-    """The fields to write on an existing entry, and what happened to each."""
+def compare_owned(entry: dict[str, Any], now: dict[str, Any], source: str = "FINESS"
+                  ) -> tuple[dict[str, Any], list[str]]:
+    """The owned fields to write on an existing entry, and what happened to each: a field
+    follows `now` where the file still holds the value last imported (`imported`), and is kept
+    (and reported) where it was changed by hand."""
     before = dict(entry.get("imported") or {})
-    now = finess.owned_values(est)
     changes: dict[str, Any] = {}
     said = []
     for key, value in now.items():
@@ -51,9 +53,16 @@ def _compare(entry: dict[str, Any], est: finess.Establishment
             changes[key] = value
             said.append(f"{NAMES[key]} mis(e) à jour")
         else:
-            said.append(f"{NAMES[key]} gardé(e), modifié(e) à la main (FINESS : {value})")
+            said.append(f"{NAMES[key]} gardé(e), modifié(e) à la main ({source} : {value})")
     if now != before and (changes or said):
         changes["imported"] = now
+    return changes, said
+
+
+def _compare(entry: dict[str, Any], est: finess.Establishment
+             ) -> tuple[dict[str, Any], list[str]]:
+    """The fields to write on an existing entry, and what happened to each."""
+    changes, said = compare_owned(entry, finess.owned_values(est))
     if est.updated is not None and entry.get("finess_updated_on") != est.updated:
         changes["finess_updated_on"] = est.updated
     return changes, said
