@@ -119,7 +119,21 @@ def test_the_training_handout_prints_with_its_answer_key_after_the_stories(cli, 
     result = cli("train", "--export", "html", "-s", "psychiatrie", "-o", str(target))
     assert result.exit_code == 0, result.stderr
     pages = read_pdf(print_pdf(target, tmp_path))
-    assert all(size == pytest.approx(A4, abs=1) for size, _ in pages)
+    portrait = [i for i, (size, _) in enumerate(pages) if size == pytest.approx(A4, abs=1)]
+    landscape = [i for i, (size, _) in enumerate(pages)
+                 if size == pytest.approx((A4[1], A4[0]), abs=1)]
+    assert len(portrait) + len(landscape) == len(pages)
+    # the seed's two tables, each on one landscape page with its source, after the title page
+    assert landscape == [1, 2], [size for size, _ in pages]
+    import unicodedata  # the PDF's text has ligatures (« ﬀ »)
+
+    model, situations = (" ".join(unicodedata.normalize("NFKC", pages[i][1]).split())
+                         for i in landscape)
+    assert model.startswith("L'organisation en trois lignes") and "3e ligne — Recours" in model
+    assert "Source : CMGF 2022" in model and "Caisse primaire" in model  # the last cell
+    assert situations.startswith("Les situations et leurs niveaux de recours")
+    assert "Adolescent en souffrance" in situations and "Source : CMGF 2022" in situations
+    assert " ".join(pages[3][1].split()).startswith("Vignette 1 — ")
     text = " ".join(" ".join(t for _, t in pages).split())
     import yaml
 
@@ -131,7 +145,8 @@ def test_the_training_handout_prints_with_its_answer_key_after_the_stories(cli, 
         assert 0 <= text.index(start) < key  # every story before the answer key
         model = yaml.safe_load((ROOT / "grids" / "model.yaml").read_text("utf-8"))
         labels = {level["id"]: level["label"] for level in model["levels"]}
-        assert f"Vignette {i} : {labels[vignette['level']]}" in text[key:]
+        assert f"Réponse : {labels[vignette['level']]}" in text[key:].split(
+            f"Vignette {i} — ")[1]
 
 
 @pytest.mark.parametrize("command", [("model",), ("situations",), ("show", "psychiatrie")])
@@ -144,8 +159,9 @@ def test_trainers_pages_print_in_large_type_landscape(cli, tmp_path, command):
     pages = read_pdf(print_pdf(page, tmp_path))
     assert all(size == pytest.approx((A4[1], A4[0]), abs=1) for size, _ in pages)  # landscape
     lines = [line.strip() for _, t in pages for line in t.splitlines()]
-    assert "*" not in lines and not any(line.startswith("* ") and "Appelé" not in line
-                                        and "extension" not in line for line in lines)
+    assert "*" not in lines and "°" not in lines  # a mark is never alone on a line
+    assert not any(line.startswith("* ") and "Placé" not in line and "extension" not in line
+                   for line in lines)
     text = " ".join(" ".join(t for _, t in pages).split())
     expected = {"model": "Deux notions à ne pas confondre",
                 "situations": "Grands adolescents et jeunes adultes",

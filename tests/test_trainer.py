@@ -463,20 +463,27 @@ def test_pty_room_mode_pauses_for_the_vote_then_reveals(tmp_path):
 def test_the_handout_in_markdown_has_the_stories_then_the_key(cli, tmp_path):
     out = cli("train", "--export", "markdown", "-s", "gaja", "-n", "3").stdout
     assert out.startswith("# Entraînement à la gradation")
-    assert out.count("## Vignette ") == 3 and out.count("☐ ") == 12
-    assert out.index("## Corrigé") > out.rindex("## Vignette ")
+    assert out.count("\n## Vignette ") == 3 and out.count("☐ ") == 12
+    assert out.index("## Corrigé") > out.rindex("\n## Vignette ")
     stories = [v for v in VIGNETTES if v["situation"] == "gaja"][:3]
     model = yaml.safe_load((ROOT / "grids" / "model.yaml").read_text("utf-8"))
     labels = {level["id"]: level["label"] for level in model["levels"]}
-    key = " ".join(out[out.index("## Corrigé"):].split())
-    for i, vignette in enumerate(stories, 1):
-        assert f"Vignette {i} : {labels[vignette['level']]}" in key
+    answers = out[out.index("## Corrigé"):].split("\n### Vignette ")[1:]
+    for i, (vignette, answer) in enumerate(zip(stories, answers, strict=True), 1):
+        answer = " ".join(answer.split())
+        assert answer.startswith(f"{i} — Grands adolescents et jeunes adultes")
+        assert " ".join(vignette["story"].split()) in answer  # the story again in the key
+        assert f"Réponse : {labels[vignette['level']]} · " in answer
+        assert "Ressources du territoire de démonstration : " in answer
 
 
 @pytest.mark.parametrize("output_format", ["text", "markdown"])
 def test_model_tells_levels_of_recourse_from_lines_with_the_grids_example(cli, output_format):
     out = " ".join(cli("model", "-f", output_format).stdout.split())
-    assert "Deux notions à ne pas confondre. La ligne est la place d'une ressource" in out
+    assert ("La table des situations du CMG (CMGF 2022) nomme ses rangées « 1re, 2e, 3e "
+            "ligne » sous le titre « niveaux de recours ».") in out
+    assert ("c'est le choix de lecture de cette grille, pas une distinction que le CMG "
+            "formule. La ligne est la place d'une ressource") in out
     assert ("Exemple : pour « Anxio-dépression, troubles somatoformes, retentissement sur le "
             "travail », le niveau 3 appelle Psychiatre libéral (2e ligne de "
             "l'organisation), Centre médico-psychologique (adultes) (2e ligne de "
@@ -511,7 +518,7 @@ def test_trainer_pages_write_their_file_in_utf8(cli, tmp_path, monkeypatch, comm
 def test_the_situations_page_gives_each_level_column_its_colour(cli):
     page = cli("situations", "-f", "html").stdout
     for level, colour in (("1", "#1b7f3b"), ("2", "#1f5fa8"), ("3", "#7a3fa0")):
-        assert f'<th class="l{level}">niveau {level}</th>' in page
+        assert f'<th class="l{level}">Niveau {level} — {level}' in page
         assert f"th.l{level}{{border-top:.5em solid {colour}}}" in page
 
 
@@ -541,8 +548,22 @@ def test_model_table_places_every_kind_the_situations_call(cli):
     assert "Médecine scolaire\u00a0\\*" in cell[2, "social"]
     assert "Orthophoniste\u00a0\\*" in cell[1, "sanitaire"]
     # escaped: in Markdown a line starting with « * » is a list item, not the table's mark
-    assert ("\\* Appelé par les situations, placé par la grille selon sa nature (la source ne "
-            "le nomme pas dans cette case).") in out
+    assert ("\\* Placé par la grille selon sa nature : la source ne le nomme pas dans cette "
+            "case.") in out
+    # the 3rd line's médico-social cell of the source: ESAT / SESSAD, lieux de vie et
+    # d'hébergement (FAM, SAMSAH), dispositifs spécialisés — IME, ITEP, MAS, SAVS are the grid's
+    for kind in ("IME", "ITEP", "MAS", "SAVS"):
+        assert any(f"({kind})\u00a0\\*" in k for k in cell[3, "medico-social"]), kind
+    assert any(k.startswith("ESAT") and "*" not in k for k in cell[3, "medico-social"])
+    assert any(k.startswith("Clinique psychiatrique") and "\\*" in k for k in cell[3, "sanitaire"])
+    # kinds of the organisation that no situation calls are said as such
+    assert any(k.startswith("Caisse primaire") and k.endswith("\u00a0°") or
+               k.startswith("CPAM") and k.endswith("\u00a0°") for k in cell[3, "social"]), cell[
+        3, "social"]
+    assert "Psychiatre libéral" in cell[2, "sanitaire"]  # called: no « ° »
+    assert ("° Aucune situation de la grille n'appelle ce type : il a sa place dans "
+            "l'organisation des soins, hors des recours de la grille, sauf si un territoire l'y "
+            "place à la main (level, situations).") in out
 
 
 def test_a_grid_adapted_before_the_names_of_levels_and_lines_still_loads(cli, tmp_path):
@@ -566,7 +587,7 @@ def test_validate_checks_where_the_model_table_places_kinds(cli, tmp_path):
     text = text.replace("      medico-social: [csapa, cjc,", "      medico-social: [cjc,").replace(
         "      sanitaire: [addictologue, medecine-travail,",
         "      sanitaire: [addictologue, medecine-travail, csapa,").replace(
-        "      medico-social: [camsp]\n", "")
+        "      medico-social: [camsp, ime,", "      medico-social: [ime,")
     model.write_text(text, encoding="utf-8")
     out = cli("grid", "validate", str(grids))
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "medecine-travail, csapa" in row)
@@ -626,7 +647,7 @@ def test_only_plays_the_vignettes_named_in_their_order(cli):
     out = cli("train", "--only", ",".join(picked), "--export", "markdown").stdout
     stories = {v["id"]: " ".join(v["story"].split())[:30] for v in VIGNETTES}
     flat_out = " ".join(out.split())
-    assert out.count("## Vignette ") == 2
+    assert out.count("\n## Vignette ") == 2
     assert 0 <= flat_out.index(stories[ids[5]]) < flat_out.index(stories[ids[0]])
     wrong = cli("train", "--only", ids[0] + "x", "--export", "markdown")
     assert wrong.exit_code == 2 and f"vouliez-vous dire « {ids[0]} »" in wrong.stderr

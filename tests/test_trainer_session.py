@@ -147,8 +147,10 @@ def test_the_handout_has_the_ten_stories_then_the_answer_key(cli, tmp_path, sess
     assert questions.count("☐ Niveau 1 — proximité") == 10
     for label in labels.values():
         assert f": {label}" not in questions
-    for i, vignette in enumerate(data, 1):
-        assert f"Vignette {i} : {labels[vignette['level']]}" in key
+    answers = key.split("\n### Vignette ")[1:]
+    for i, (vignette, answer) in enumerate(zip(data, answers, strict=True), 1):
+        assert answer.startswith(f"{i} — ")
+        assert f"Réponse : {labels[vignette['level']]} · " in answer
     assert "À retenir : Le tabac se sevre en proximité, avec le 39 89." in key
     assert "## Vignette 8 — Troubles psychiatriques (psychose, trouble bipolaire …) · facile" \
         in questions

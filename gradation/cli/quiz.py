@@ -29,6 +29,12 @@ class HandoutFormat(StrEnum):
     html = "html"
 
 
+class Part(StrEnum):
+    tout = "tout"
+    vignettes = "vignettes"
+    corrige = "corrige"
+
+
 class Difficulty(StrEnum):
     facile = "facile"
     moyenne = "moyenne"
@@ -77,18 +83,20 @@ def train_command(
         "--presentation", help="Écrire la présentation de la séance (une page HTML autonome "
         "pour un vidéoprojecteur 1280×720 : tableaux, situations, vignettes et réponses) au "
         "lieu de jouer.")] = False,
+    part: Annotated[Part, typer.Option(
+        "--partie", help="Avec --export : tout le support, les vignettes seules (pour la "
+        "salle) ou le corrigé seul (pour l'animateur).")] = Part.tout,
+    hide_situation: Annotated[bool, typer.Option(
+        "--masquer-situation", help="Ne pas nommer la situation en tête de chaque vignette "
+        "(la salle la reconnaît elle-même) ; le corrigé la nomme.")] = False,
     grids: GridsOption = None,
 ) -> None:
     """S'entraîner : une vignette clinique, choisir le niveau, voir la bonne réponse et pourquoi."""
-    from rich.panel import Panel
     from rich.text import Text
 
-    from gradation.consult.prompts import ask_level
-    from gradation.core.settle import result_for
     from gradation.files.grids import load_vignettes
     from gradation.files.locate import resolve_territory
     from gradation.files.territories import load_territory
-    from gradation.present.terminal import LEVEL_STYLES, plain
 
     grid = grid_from(grids)
     vignettes = _select(grid, load_vignettes(grid, vignettes_file), situation, difficulty)
@@ -99,12 +107,11 @@ def train_command(
         return
     # the deck and the handout: the file's order, the order of --only, or the draw of --seed —
     # the same for both
-    if presentation:
-        _presentation(grid, _draw(vignettes, only, seed)[:count], seed, output, force)
-        return
-    if export is not None:  # the file's order, the order of --only, or the draw of --seed
-        _export(grid, _draw(vignettes, only, seed)[:count], export, output, force, seed)
-        return
+    if presentation or export is not None:
+        chosen = _draw(vignettes, only, seed)[:count]
+        if export is None:
+            return _presentation(grid, chosen, seed, output, force, hide_situation)
+        return _export(grid, chosen, export, output, force, seed, part.value, hide_situation)
     if not sys.stdin.isatty():
         raise GradationError("gradation train se joue dans un terminal (clavier).")
     if seed is None and only is None:
@@ -123,28 +130,11 @@ def train_command(
     i = 0
     try:
         for i, vignette in enumerate(chosen, 1):
-            sit = grid.situations[vignette.situation]
-            console.print(Panel(plain(vignette.story), title=plain(
-                f"{i}/{len(chosen)} — {sit.label}{_difficulty(vignette)}"), title_align="left"))
-            result = result_for(grid, sit, vignette.answers, territory)
-            if salle:
-                names = [grid.level_name(str(lv)) for lv in sorted(sit.spec.levels)]
-                console.input(Text(f"Votez : {', '.join(names)} ou {grid.level_name('urgence')} "
-                                   "? (Entrée pour révéler) ", style="bold"))
-                guess = result.level
-                console.print(Text("Réponse : ", style="bold").append(
-                    f" {grid.level_label(result.level)} ",
-                    style="bold " + LEVEL_STYLES.get(result.level, "")))
-            else:
-                guess = ask_level(grid, sit)
-                score += guess == result.level
-                if guess != result.level:
-                    misses.append((vignette, guess, result.level))
-                _verdict(console, grid, result.level, guess)
-            _explain_verdict(console, grid, result, guess)
-            if vignette.teaching:
-                console.print(Text("  À retenir : ", style="bold").append_text(
-                    plain(vignette.teaching)))
+            guess, level = _play(console, grid, vignette, f"{i}/{len(chosen)}", territory,
+                                 salle, hide_situation)
+            score += guess == level
+            if guess != level:
+                misses.append((vignette, guess, level))
             if salle and i < len(chosen):  # the answer stays while the room discusses it
                 console.input(Text("Entrée : vignette suivante ", style="dim"))
             console.print()
@@ -161,6 +151,42 @@ def train_command(
         return
     console.print(Text(f"Score : {score}/{len(chosen)}", style="bold"))
     _recap(console, grid, misses, vignettes_file)
+
+
+def _play(console: Any, grid: Any, vignette: Any, number: str, territory: Any, salle: bool,
+          hide_situation: bool) -> tuple[str, str]:
+    """One vignette: the story, the vote (the room's) or the answer (the trainee's), then why;
+    returns (answer, expected level)."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from gradation.consult.prompts import ask_level
+    from gradation.core.settle import result_for
+    from gradation.present.terminal import LEVEL_STYLES, plain
+
+    sit = grid.situations[vignette.situation]
+    shown = "" if hide_situation else f" — {sit.label}"
+    console.print(Panel(plain(vignette.story), title=plain(
+        f"{number}{shown}{_difficulty(vignette)}"), title_align="left"))
+    result = result_for(grid, sit, vignette.answers, territory)
+    if salle:
+        names = [grid.level_name(str(lv)) for lv in sorted(sit.spec.levels)]
+        console.input(Text(f"Votez : {', '.join(names)} ou {grid.level_name('urgence')} "
+                           "? (Entrée pour révéler) ", style="bold"))
+        guess = result.level
+        console.print(Text("Réponse : ", style="bold").append(
+            f" {grid.level_label(result.level)} ",
+            style="bold " + LEVEL_STYLES.get(result.level, "")))
+    else:
+        guess = ask_level(grid, sit)
+        _verdict(console, grid, result.level, guess)
+    _explain_verdict(console, grid, result, guess)
+    if hide_situation:
+        console.print(Text(f"  Situation : {sit.label}", style="italic"))
+    if vignette.teaching:
+        console.print(Text("  À retenir : ", style="bold").append_text(
+            plain(vignette.teaching)))
+    return guess, result.level
 
 
 def _recap(console: Any, grid: Any, misses: list[tuple[Any, str, str]],
@@ -228,48 +254,38 @@ def _select(grid: Any, vignettes: list[Any], situation: str | None,
 
 
 def _presentation(grid: Any, vignettes: list[Any], seed: int | None, output: Path | None,
-                  force: bool) -> None:
+                  force: bool, hide_situation: bool = False) -> None:
     import datetime as dt
 
-    from gradation.core.settle import result_for
-    from gradation.files.locate import resolve_territory
-    from gradation.files.territories import load_territory
     from gradation.present.deck import deck_html
 
-    territory = load_territory(resolve_territory("demo", grid.root), grid)
-    items = [(v, result_for(grid, grid.situations[v.situation], v.answers, territory))
-             for v in vignettes]
-    emit(deck_html(grid, items, seed, dt.date.today()), output, force)
+    emit(deck_html(grid, _results(grid, vignettes), seed, dt.date.today(), hide_situation),
+         output, force)
 
 
 def _export(grid: Any, vignettes: list[Any], output_format: HandoutFormat,
-            output: Path | None, force: bool = False, seed: int | None = None) -> None:
-    """The handout: each story with boxes to tick, then the answer key (level, reasons, the
-    point to remember)."""
-    from gradation.core.settle import result_for
-    from gradation.present.documents import blocks_html, blocks_markdown
+            output: Path | None, force: bool = False, seed: int | None = None,
+            part: str = "tout", hide_situation: bool = False) -> None:
+    """The handout: the seed's tables, each story with boxes to tick, then the answer key."""
+    import datetime as dt
 
-    title = "Entraînement à la gradation des soins en santé mentale"
-    boxes = " ".join(f"☐ {grid.level_label(lv)}" for lv in LEVEL_ORDER)
-    blocks: list[Any] = [("title", title)]
-    if seed is not None:
-        blocks.append(("p", f"Tirage {seed} : la présentation du même tirage (--seed {seed}) "
-                            "suit le même ordre."))
-    key: list[Any] = [("h2", "Corrigé")]
-    for i, vignette in enumerate(vignettes, 1):
-        situation = grid.situations[vignette.situation]
-        result = result_for(grid, situation, vignette.answers)
-        blocks += [("h2", f"Vignette {i} — {situation.label}{_difficulty(vignette)}"),
-                   ("p", vignette.story),
-                   ("p", f"Niveau de recours : {boxes}")]
-        reasons = [f"{r.text} ({r.source})" for r in result.reasons if r.level == result.level]
-        teaching = [f"À retenir : {vignette.teaching}"] if vignette.teaching else []
-        key += [("p", f"Vignette {i} : {grid.level_label(result.level)}"),
-                ("ul", reasons + teaching)]
-    blocks += key
-    text = (blocks_markdown(blocks) if output_format == HandoutFormat.markdown
-            else blocks_html(blocks, title))
-    emit(text, output, force)
+    from gradation.present.handout import handout_blocks, handout_html, handout_markdown
+
+    blocks = handout_blocks(grid, _results(grid, vignettes), seed, dt.date.today(), part,
+                            hide_situation)
+    emit(handout_markdown(blocks) if output_format == HandoutFormat.markdown
+         else handout_html(blocks), output, force)
+
+
+def _results(grid: Any, vignettes: list[Any]) -> list[tuple[Any, Any]]:
+    """Each vignette with its result on the demo territory (the deck's and the handout's)."""
+    from gradation.core.settle import result_for
+    from gradation.files.locate import resolve_territory
+    from gradation.files.territories import load_territory
+
+    territory = load_territory(resolve_territory("demo", grid.root), grid)
+    return [(v, result_for(grid, grid.situations[v.situation], v.answers, territory))
+            for v in vignettes]
 
 
 LEVEL_ORDER = ("1", "2", "3", "urgence")
@@ -303,6 +319,12 @@ def _explain_verdict(console: Any, grid: Any, result: Any, guess: str) -> None:
     if result.bridge:
         console.print(Padding(Text(f"En attendant : {result.bridge_reason}.", style="italic"),
                               (0, 0, 0, 2)))
+    from gradation.present.fidelity import kinds_with_lines
+
+    kinds = kinds_with_lines(grid, result.level, [r.kind for r in result.resources])
+    if kinds:
+        console.print(Padding(Text("Ressources du territoire de démonstration : ", style="dim")
+                              .append(", ".join(kinds)), (0, 0, 0, 4)))
     if guess == result.level:
         return
     console.print(Text(f"  Pourquoi pas {grid.level_label(guess)} :", style="bold"))

@@ -118,11 +118,12 @@ def model_command(
 def _levels_and_lines(grid: Any) -> list[str]:
     """Under the table: what « * » means, the model's note on levels of recourse and lines,
     the levels, and the grid's own example of a level calling another line."""
-    from gradation.present.teaching import PLACED_NOTE, kind_levels_example, level_line_example
+    from gradation.present.fidelity import kind_levels_example, level_line_example
+    from gradation.present.teaching import NOT_CALLED_NOTE, PLACED_NOTE
 
     levels = [f"{lv.label}. {lv.description}" for lv in grid.model.levels if lv.description]
-    texts = [PLACED_NOTE, grid.model.levels_and_lines, *levels, level_line_example(grid),
-             kind_levels_example(grid)]
+    texts = [PLACED_NOTE, NOT_CALLED_NOTE, grid.model.levels_and_lines, *levels,
+             level_line_example(grid), kind_levels_example(grid)]
     return [text for text in texts if text]
 
 
@@ -140,12 +141,15 @@ def situations_command(
     rows = situations_table(grid)
     note = (
         "* extension : un type que la table source ne met pas dans cette case ; la grille "
-        "l'ajoute pour combler un manque clinique."
+        "l'ajoute pour combler un manque clinique. Les rangées de la table source s'appellent "
+        "« 1re, 2e, 3e ligne » ; la grille les lit comme des niveaux de recours (gradation "
+        f"model). Source : {grid.model.seed_cell}."
     )
+    heads = ["situation", *(grid.level_seed_label(lv) for lv in ("1", "2", "3"))]
     if output_format == TableFormat.html:
         from gradation.present import projection
 
-        body = projection.table(["situation", "niveau 1", "niveau 2", "niveau 3"], [
+        body = projection.table(heads, [
             (None, [f"**{label}**", *("\n".join(kind + (MARK if ext else "")
                                                   for kind, ext in cell) for cell in cells)])
             for label, cells in rows], columns=[None, "1", "2", "3"])
@@ -154,7 +158,7 @@ def situations_command(
                              + projection.paragraphs([note])), output, force)
         return
     if output_format == TableFormat.markdown:
-        lines = ["| situation | niveau 1 | niveau 2 | niveau 3 |", "|---|---|---|---|"]
+        lines = ["| " + " | ".join(map(_md_cell, heads)) + " |", "|---|---|---|---|"]
         for label, cells in rows:
             lines.append(
                 f"| {_md_cell(label)} | "
@@ -173,7 +177,7 @@ def situations_command(
     from rich.text import Text
 
     table = Table(title="Situations et niveaux de recours", show_lines=True)
-    for column in ("situation", "niveau 1", "niveau 2", "niveau 3"):
+    for column in heads:
         table.add_column(column)
     for label, cells in rows:
         table.add_row(

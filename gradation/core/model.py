@@ -176,6 +176,15 @@ class Grid:
     def level_label(self, level: str) -> str:
         return next((lv.label for lv in self.model.levels if lv.id == level), level)
 
+    def level_seed_label(self, level: str) -> str:
+        """The level as the seed table names its row: « Niveau 3 — 3e ligne du tableau CMG
+        (ressources territoriales) » (its label when the grid gives no seed row)."""
+        info = next((lv for lv in self.model.levels if lv.id == level), None)
+        if info is None or not info.seed_row:
+            return self.level_label(level)
+        return f"{(info.name or info.label)[:1].upper()}{(info.name or info.label)[1:]} — " \
+               f"{info.seed_row}"
+
     def level_name(self, level: str) -> str:
         """The level in a sentence: « niveau 3 » (its label in a grid without names)."""
         return next((lv.name or lv.label for lv in self.model.levels if lv.id == level), level)

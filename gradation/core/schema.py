@@ -196,6 +196,9 @@ class LevelInfo(_Strict):
     name: Text | None = None
     label: Text  # as a title: « Niveau 3 — recours renforcé »
     description: Notes | None = None
+    # the seed table's own label of this row: « 3e ligne du tableau CMG (ressources
+    # territoriales) » (teaching tables show it next to the level's name)
+    seed_row: Text | None = None
 
 
 class FieldInfo(_Strict):

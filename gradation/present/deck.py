@@ -16,8 +16,10 @@ import html
 from typing import Any
 
 from gradation.core.model import Grid
+from gradation.present.fidelity import kinds_with_lines
 from gradation.present.teaching import (
     MARK,
+    NOT_CALLED_NOTE,
     PLACED_NOTE,
     model_table,
     rules_by_level,
@@ -36,31 +38,46 @@ def _slide(body: str, kind: str = "") -> str:
     return f'<section class="slide {kind}">{body}</section>'
 
 
-def _model_slide(grid: Grid) -> str:
+def model_table_html(grid: Grid) -> str:
+    """The seed's line × field table, its notes and its source."""
     fields = grid.model.fields
     head = "".join(f"<th>{_e(f.label)}</th>" for f in fields)
     rows = "".join(
         f"<tr><th>{_e(label)}</th>"
         + "".join(f"<td>{_e(', '.join(cells.get(f.id, [])))}</td>" for f in fields) + "</tr>"
         for label, _, cells in model_table(grid))
-    return _slide(f"<h2>L'organisation en trois lignes</h2><table class='seed'><tr><th></th>"
-                  f"{head}</tr>{rows}</table><p class='note'>{_e(PLACED_NOTE)}</p>"
-                  f"<p class='source'>Source : {_e(grid.model.seed_cell)}</p>")
+    return (f"<table class='seed'><tr><th></th>{head}</tr>{rows}</table>"
+            f"<p class='note'>{_e(PLACED_NOTE)} {_e(NOT_CALLED_NOTE)}</p>"
+            f"<p class='source'>Source : {_e(grid.model.seed_cell)}</p>")
 
 
-def _situations_slide(grid: Grid) -> str:
-    names = "".join(f"<th>{_e(grid.level_label(str(lv)))}</th>" for lv in (1, 2, 3))
+SITUATIONS_NOTE = ("* Type que la table source ne place pas dans cette case (extension de la "
+                   "grille). Les rangées de la table source s'appellent « 1re, 2e, 3e ligne » ; "
+                   "la grille les lit comme des niveaux de recours (gradation model).")
+
+
+def situations_table_html(grid: Grid) -> str:
+    """The seed's situations × levels table (each level with the seed's row label), its note
+    and its source."""
+    names = "".join(f"<th>{_e(grid.level_seed_label(str(lv)))}</th>" for lv in (1, 2, 3))
     rows = "".join(
         f"<tr><th>{_e(label)}</th>" + "".join(
             "<td>" + _e(", ".join(k + (MARK if ext else "") for k, ext in cell)) + "</td>"
             for cell in cells) + "</tr>"
         for label, cells in situations_table(grid))
-    return _slide(f"<h2>Les situations et leurs niveaux de recours</h2><table class='seed'>"
-                  f"<tr><th></th>{names}</tr>{rows}</table>"
-                  "<p class='note'>* Type que la table source ne place pas dans cette case "
-                  "(extension de la grille).</p>"
-                  f"<p class='source'>Source : {_e(grid.model.seed_cell)} ; l'urgence et ses "
-                  "drapeaux rouges : critères de la grille.</p>")
+    return (f"<table class='seed'><tr><th></th>{names}</tr>{rows}</table>"
+            f"<p class='note'>{_e(SITUATIONS_NOTE)}</p>"
+            f"<p class='source'>Source : {_e(grid.model.seed_cell)} ; l'urgence et ses "
+            "drapeaux rouges : critères de la grille.</p>")
+
+
+def _model_slide(grid: Grid) -> str:
+    return _slide(f"<h2>L'organisation en trois lignes</h2>{model_table_html(grid)}")
+
+
+def _situations_slide(grid: Grid) -> str:
+    return _slide(f"<h2>Les situations et leurs niveaux de recours</h2>"
+                  f"{situations_table_html(grid)}")
 
 
 def _situation_slide(grid: Grid, situation: Any) -> str:
@@ -73,30 +90,38 @@ def _situation_slide(grid: Grid, situation: Any) -> str:
         items = "".join(f"<li>{_e(r.condition)}</li>" for r in mine[:5])
         more = f"<li>… et {len(mine) - 5} autres (gradation show)</li>" if len(mine) > 5 else ""
         kinds = situation.kinds(level, grid) if level != "urgence" else grid.model.urgence_kinds
+        named = ", ".join(grid.kind_label(k) + (MARK if level != "urgence" and not
+                                                situation.in_seed_cell(level, k) else "")
+                          for k in kinds[:8])
         columns.append(
-            f'<div class="level" style="--c:{COLOURS[level]}"><h3>{_e(grid.level_label(level))}'
-            f"</h3><ul>{items or '<li>sinon</li>'}{more}</ul><p class='kinds'>"
-            f"{_e(', '.join(grid.kind_label(k) for k in kinds[:8]))}</p></div>")
+            f'<div class="level" style="--c:{COLOURS[level]}">'
+            f"<h3>{_e(grid.level_seed_label(level))}</h3>"
+            f"<ul>{items or '<li>sinon</li>'}{more}</ul><p class='kinds'>"
+            f"{_e(named)}</p></div>")
     return _slide(f"<h2>{_e(situation.label)}</h2><div class='levels'>{''.join(columns)}</div>"
                   "<p class='note'>Le niveau retenu est le plus élevé dont une condition est "
-                  "remplie.</p>")
+                  "remplie. * Type que la table source ne place pas à ce niveau.</p>")
 
 
-def _vignette_slides(grid: Grid, items: list[tuple[Any, Any]]) -> list[str]:
+def _vignette_slides(grid: Grid, items: list[tuple[Any, Any]], hide_situation: bool = False
+                     ) -> list[str]:
     slides = []
     for i, (vignette, result) in enumerate(items, 1):
         situation = grid.situations[vignette.situation]
         reasons = "".join(f"<li>{_e(r.text.split(' : ')[0])} <small>({_e(r.source)} ; case : "
                           f"{_e(r.cell)})</small></li>" for r in result.reasons[:4])
-        kinds = ", ".join(dict.fromkeys(grid.kind_label(r.kind) for r in result.resources))
+        kinds = ", ".join(kinds_with_lines(grid, result.level,
+                                           [r.kind for r in result.resources]))
         teaching = (f"<p class='teaching'>À retenir : {_e(vignette.teaching)}</p>"
                     if vignette.teaching else "")
         colour = COLOURS.get(result.level, "#000")
+        head = "" if hide_situation else f" — {_e(situation.label)}"
+        named = f"<p>Situation : {_e(situation.label)}</p>" if hide_situation else ""
         slides.append(_slide(
-            f"<h2>Vignette {i}/{len(items)} — {_e(situation.label)}</h2>"
+            f"<h2>Vignette {i}/{len(items)}{head}</h2>"
             f"<p class='story'>{_e(vignette.story)}</p>"
             f"<p class='hint'>Votez, puis Entrée pour la réponse.</p>"
-            f"<div class='answer' hidden><p class='verdict' style='--c:{colour}'>"
+            f"<div class='answer' hidden>{named}<p class='verdict' style='--c:{colour}'>"
             f"{_e(grid.level_label(result.level))} · {_e(grid.delay_label(result.delay))}</p>"
             f"<ul>{reasons}</ul><p>Ressources : {_e(kinds or 'aucune dans le territoire')}</p>"
             f"{teaching}</div>", "vignette"))
@@ -141,7 +166,7 @@ show(0);})();"""
 
 
 def deck_html(grid: Grid, items: list[tuple[Any, Any]], seed: int | None,
-              today: dt.date) -> str:
+              today: dt.date, hide_situation: bool = False) -> str:
     """The deck: `items` are (vignette, result) in the order of the session."""
     drawn = f"tirage {seed} (--seed {seed})" if seed is not None else "ordre choisi"
     slides = [
@@ -150,7 +175,7 @@ def deck_html(grid: Grid, items: list[tuple[Any, Any]], seed: int | None,
                "<p>Flèches ou espace : diapositive suivante ; Entrée : la réponse.</p>"),
         _model_slide(grid), _situations_slide(grid),
         *(_situation_slide(grid, s) for s in grid.situations.values()),
-        *_vignette_slides(grid, items),
+        *_vignette_slides(grid, items, hide_situation),
     ]
     return ('<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

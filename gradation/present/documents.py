@@ -218,6 +218,10 @@ def blocks_markdown(blocks: list[Block]) -> str:
             out += [f"**{md(fr(content[0]))}**", ""]
         elif kind == "h2":
             out += [f"## {md(fr(content))}", ""]
+        elif kind == "h3":
+            out += [f"### {md(fr(content))}", ""]
+        elif kind == "table":  # (HTML, Markdown), both built and escaped by the tool
+            out += [content[1], ""]
         elif kind == "p":
             out += [md(fr(content)), ""]
         elif kind == "ul":
@@ -307,6 +311,12 @@ def _block_html(kind: str, content: Any) -> str:
         return f'<div class="{style}" role="alert">{_text_html(text)}</div>'
     if kind == "h2":
         return f"<h2>{_text_html(content)}</h2>"
+    if kind == "h3":
+        return f"<h3>{_text_html(content)}</h3>"
+    if kind == "table":  # (HTML, Markdown), both built and escaped by the tool
+        return str(content[0])
+    if kind == "page":
+        return '<div class="page-break"></div>'
     if kind == "p":
         return f"<p>{_text_html(content)}</p>"
     if kind == "ul":

@@ -77,7 +77,7 @@ def situations_table(grid: Grid) -> list[tuple[str, list[list[tuple[str, bool]]]
         for level in (1, 2, 3):
             spec = situation.spec.levels.get(level)
             kinds = spec.all_kinds() if spec else []
-            cells.append([(grid.kind_label(k), situation.is_extension(str(level), k))
+            cells.append([(grid.kind_label(k), not situation.in_seed_cell(str(level), k))
                           for k in kinds])
         label = situation.label + (" — situation d'extension (absente de la table source)"
                                    if situation.is_extension_situation else "")
@@ -87,20 +87,30 @@ def situations_table(grid: Grid) -> list[tuple[str, list[list[tuple[str, bool]]]
 
 def model_table(grid: Grid) -> list[tuple[str, str, dict[str, list[str]]]]:
     """Line label, organisations, field → kind labels; a kind the source does not name in
-    that cell, placed there by the grid, ends with « * » (see PLACED_NOTE)."""
+    that cell, placed there by the grid, ends with « * » (see PLACED_NOTE), one no situation
+    calls with « ° » (NOT_CALLED_NOTE)."""
+    from gradation.present.fidelity import called_kinds
+
+    called = called_kinds(grid)
     rows = []
     for line in grid.model.lines:
         cells: dict[str, list[str]] = {f.id: [] for f in grid.model.fields}
         for field_id, kind, placed in line.kinds():
-            cells.setdefault(field_id, []).append(grid.kind_label(kind) + (MARK if placed else ""))
+            cells.setdefault(field_id, []).append(
+                grid.kind_label(kind) + (MARK if placed else "")
+                + (NOT_CALLED if kind not in called else ""))
         rows.append((f"{line.name} — {line.label}" if line.name else line.label,
                      line.organisation or "", cells))
     return rows
 
 
 MARK = "\u00a0*"  # a note's mark after a kind: never alone at the start of a line
-PLACED_NOTE = ("* Appelé par les situations, placé par la grille selon sa nature (la source ne le "
-               "nomme pas dans cette case).")
+NOT_CALLED = "\u00a0°"
+PLACED_NOTE = ("* Placé par la grille selon sa nature : la source ne le nomme pas dans cette "
+               "case.")
+NOT_CALLED_NOTE = ("° Aucune situation de la grille n'appelle ce type : il a sa place dans "
+                   "l'organisation des soins, hors des recours de la grille, sauf si un "
+                   "territoire l'y place à la main (level, situations).")
 
 
 def _mermaid_text(text: str) -> str:
@@ -343,41 +353,3 @@ def citations(grid: Grid, references: list[Any]
             elif citer not in cited[tag]:
                 cited[tag].append(citer)
     return cited, unknown
-
-
-def seed_kinds(situation: Situation, level: str) -> list[str]:
-    """The kinds the seed table puts in this cell (no extension): the examples a room of GPs
-    can check against the CMG table."""
-    spec = situation.level_spec(level)
-    return [] if spec is None else [k for k in spec.kinds
-                                    if situation.in_seed_cell(level, k)]
-
-
-def level_line_example(grid: Grid) -> str | None:
-    """A situation whose level of recourse calls resources of another line of the
-    organisation, said in one sentence (the first one in the grid's order)."""
-    for situation in grid.situations.values():
-        for level in ("3", "2"):
-            kinds = seed_kinds(situation, level)
-            lines = {k: grid.line_of(k) for k in kinds}
-            if any(line is not None and str(line) != level for line in lines.values()):
-                placed = ", ".join(
-                    grid.kind_label(k) + (f" ({grid.line_name(line)} de l'organisation)"
-                                          if line is not None else " (hors du tableau)")
-                    for k, line in lines.items())
-                return (f"Exemple : pour « {situation.label} », le {grid.level_name(level)} "
-                        f"appelle {placed}.")
-    return None
-
-
-def kind_levels_example(grid: Grid) -> str | None:
-    """A kind of resource that stands at different levels in different situations, said in
-    one sentence (the first such kind of the catalogue)."""
-    for kind in grid.model.kinds:
-        where = [(situation, level) for situation in grid.situations.values()
-                 for level in ("1", "2", "3") if kind.id in seed_kinds(situation, level)]
-        if len({level for _, level in where}) > 1:
-            return (f"Le même type, à des niveaux différents : {kind.label} est au "
-                    + ", au ".join(f"{grid.level_name(level)} pour « {situation.label} »"
-                                   for situation, level in where) + ".")
-    return None
