@@ -94,3 +94,14 @@ def test_the_quiz_hides_the_situation_and_says_the_line_of_each_resource(tmp_pat
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_every_built_in_vignette_has_its_own_teaching_point():
+    import yaml
+    from conftest import ROOT
+
+    data = yaml.safe_load((ROOT / "grids" / "training" / "vignettes.yaml").read_text("utf-8"))
+    points = {v["id"]: " ".join(str(v.get("teaching") or "").split()) for v in data["vignettes"]}
+    assert len(points) >= 26
+    assert [vid for vid, text in points.items() if len(text) < 60] == []
+    assert len(set(points.values())) == len(points)  # none copied from another

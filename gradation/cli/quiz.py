@@ -157,6 +157,7 @@ def _play(console: Any, grid: Any, vignette: Any, number: str, territory: Any, s
           hide_situation: bool) -> tuple[str, str]:
     """One vignette: the story, the vote (the room's) or the answer (the trainee's), then why;
     returns (answer, expected level)."""
+    from rich.padding import Padding
     from rich.panel import Panel
     from rich.text import Text
 
@@ -182,10 +183,10 @@ def _play(console: Any, grid: Any, vignette: Any, number: str, territory: Any, s
         _verdict(console, grid, result.level, guess)
     _explain_verdict(console, grid, result, guess)
     if hide_situation:
-        console.print(Text(f"  Situation : {sit.label}", style="italic"))
-    if vignette.teaching:
-        console.print(Text("  À retenir : ", style="bold").append_text(
-            plain(vignette.teaching)))
+        console.print(Padding(Text(f"Situation : {sit.label}", style="italic"), (0, 0, 0, 4)))
+    if vignette.teaching:  # wrapped lines under the text, not at the margin
+        console.print(Padding(Text("À retenir : ", style="bold").append_text(
+            plain(vignette.teaching)), (0, 0, 0, 4)))
     return guess, result.level
 
 
