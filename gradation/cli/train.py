@@ -249,12 +249,12 @@ def show_command(
     for i, q in enumerate(sit.questions, 1):
         cond = sit.conditions.get(q.id)
         extra = []
-        if q.type == "choice":
-            extra.append(" / ".join(m(v.label) for v in q.values))
+        if q.type == "choice":  # the value ids a vignette or --answer takes, with their labels
+            extra.append(" / ".join(f"`{v.id}` = {m(v.label)}" for v in q.values))
         elif q.type in ("integer", "score"):
             extra.append(f"{q.min} à {q.max}")
         elif q.type == "boolean":
-            extra.append("oui / non")
+            extra.append("`oui` / `non`")
         if q.optional:
             extra.append("facultatif")
         if cond is not None:

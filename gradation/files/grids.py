@@ -89,10 +89,10 @@ def check_vignettes(grid: Grid, path: Path) -> tuple[list[Any] | None, list[Prob
     found = None
     if not any(p.is_error for p in problems):
         found = validate(VignetteFile, data, problems, name)
-    if found is None:
-        return None, problems
+    # one pass: a vignette with a structural error (said above) does not hide the others'
+    checked = list(enumerate(found.vignettes)) if found is not None else _valid_items(data)
     seen: set[str] = set()
-    for i, vignette in enumerate(found.vignettes):
+    for i, vignette in checked:
         item = data["vignettes"][i]
         where = f"vignettes[{i}] ({vignette.id})"
         if vignette.id in seen:
@@ -114,6 +114,10 @@ def check_vignettes(grid: Grid, path: Path) -> tuple[list[Any] | None, list[Prob
                                         f"inconnue{suggest(key, grid.all_questions)}"))
                 bad = True
                 continue
+            if situation.question(key) is None:  # another situation's: never read here
+                problems.append(Problem(name, *at, f"{where}.answers : « {key} » n'est pas "
+                                        f"une question de « {situation.id} » (réponse ignorée "
+                                        "par la grille : retirez-la)", "avertissement"))
             try:
                 normalise(question, value)
             except AnswerError as exc:
@@ -138,7 +142,24 @@ def check_vignettes(grid: Grid, path: Path) -> tuple[list[Any] | None, list[Prob
                                     f"{where}.level : « {vignette.level} » attendu, mais la "
                                     f"grille conclut « {result.level} » pour ces réponses "
                                     f"(corrigez le niveau attendu ou les réponses)"))
-    return list(found.vignettes), problems
+    return (list(found.vignettes) if found is not None else None), problems
+
+
+def _valid_items(data: Any) -> list[tuple[int, Any]]:
+    """The vignettes that are well formed on their own, with their index (when the file as a
+    whole is not)."""
+    from pydantic import ValidationError
+
+    from gradation.core.schema import Vignette
+
+    items = data.get("vignettes") if isinstance(data, dict) else None
+    out = []
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        try:
+            out.append((i, Vignette.model_validate(item)))
+        except ValidationError:
+            continue
+    return out
 
 
 def check_sources(path: Path) -> tuple[list[Any] | None, list[Problem]]:

@@ -10,7 +10,9 @@ _YAML_PROBLEMS_FR = {
         "tabulation interdite en YAML : indentez avec des espaces"
     ),
     "mapping values are not allowed here": (
-        "« : » inattendu : mettez le texte entre guillemets ou corrigez l'indentation"
+        "« : » inattendu : dans un texte sans guillemets, « : » suivi d'une espace annonce une "
+        "nouvelle clé ; mettez le texte entre guillemets (story: \"… : …\") ou corrigez "
+        "l'indentation"
     ),
     "could not find expected ':'": "« : » attendu après la clé",
     "found undefined alias": "alias inconnu (aucune ancre « & » de ce nom)",
@@ -48,6 +50,8 @@ def syntax_problem(exc: Any, text: str) -> tuple[Any, str]:
             return opened, f"{sign} ouvert ici et jamais fermé (ou une virgule manque)"
     if "tab" in detail or (mark is not None and char_at(text, mark) == "\t"):
         return mark, _YAML_PROBLEMS_FR["found character '\\t' that cannot start any token"]
+    if detail == "mapping values are not allowed in this context":  # the C parser's wording
+        detail = "mapping values are not allowed here"
     if detail in _YAML_PROBLEMS_FR:
         return mark, _YAML_PROBLEMS_FR[detail]
     for start, message in _YAML_STARTS_FR.items():
