@@ -9,11 +9,15 @@ import typer
 from gradation.cli.common import (
     AnswerOption,
     AnswersFileOption,
+    ForceOption,
     GridsOption,
+    OutputOption,
+    emit,
     grid_from,
     handled,
     stdout_console,
 )
+from gradation.cli.train import TableFormat
 from gradation.errors import GradationError
 
 
@@ -23,13 +27,19 @@ def compare_command(
         help="Deux situations ou plus (par exemple psychiatrie gaja).", show_default=False)],
     answer: AnswerOption = None,
     answers: AnswersFileOption = None,
+    output_format: Annotated[TableFormat, typer.Option("--format", "-f",
+                             help="Format de sortie.")] = TableFormat.text,
+    output: OutputOption = None,
+    force: ForceOption = False,
     grids: GridsOption = None,
 ) -> None:
-    """Les mêmes réponses sous plusieurs situations, côte à côte : niveau, délai, raisons."""
+    """Les mêmes réponses sous plusieurs situations, côte à côte : niveau, délai, raisons (une
+    réponse qu'une situation ne pose pas est ignorée pour elle, et dite)."""
     from rich.table import Table
     from rich.text import Text
 
     from gradation.consult.session import given_answers
+    from gradation.present.comparison import compare_document, compare_rows
     from gradation.present.teaching import compare
     from gradation.present.terminal import plain
 
@@ -40,22 +50,18 @@ def compare_command(
     raw = given_answers(answers, answer or [])
     _check(grid, chosen, raw)  # a wrong answer is refused (exit 2), as by `orient`
     sides = compare(grid, chosen, raw)
+    if output_format != TableFormat.text or output is not None:
+        return emit(compare_document(grid, sides, _label, output_format != TableFormat.html),
+                    output, force)
     table = Table(title="Mêmes réponses, situations comparées", show_lines=True)
     table.add_column("")
     for side in sides:
         table.add_column(plain(side.situation.label), overflow="fold")
-    rows: list[tuple[str, list[Text]]] = [
-        ("niveau", [Text(grid.level_label(s.level), style="bold") if s.level
-                    else Text("—") for s in sides]),
-        ("délai", [plain(grid.delay_label(s.delay)) if s.delay else Text("—") for s in sides]),
-        ("raisons", [plain("\n".join(f"• {r}" for r in s.reasons)) if s.reasons is not None
-                     else plain(s.problem or "", "yellow") for s in sides]),
-        ("appelle", [plain(", ".join(s.kinds)) if s.kinds else Text("—") for s in sides]),
-        ("réponses non lues", [plain(", ".join(_label(grid, q) for q in s.unused or []) or "—")
-                               for s in sides]),
-    ]
-    for label, cells in rows:
-        table.add_row(Text(label, style="dim"), *cells)
+    for name, cells in compare_rows(grid, sides, _label):
+        table.add_row(Text(name, style="dim"), *[
+            Text(c, style="bold") if name == "niveau" and c != "—" else
+            plain(c, "yellow") if name == "raisons" and not c.startswith("•") and c else
+            plain(c) for c in cells])
     stdout_console().print(table)
 
 
@@ -71,8 +77,9 @@ def _check(grid: Any, chosen: list[Any], raw: dict[str, Any]) -> None:
     from gradation.core.suggest import suggest
 
     for key, value in raw.items():
-        question = next((s.question(str(key)) for s in chosen if s.question(str(key))), None)
-        if question is None:
-            raise AnswerError(f"question « {key} » inconnue des situations comparées"
+        question = next((s.question(str(key)) for s in chosen if s.question(str(key))),
+                        None) or grid.all_questions.get(str(key))
+        if question is None:  # another situation's question is only not read here
+            raise AnswerError(f"question « {key} » inconnue de la grille"
                               f"{suggest(str(key), grid.all_questions)}")
         normalise(question, value)

@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from gradation.cli.common import GridsOption, grid_from, handled, print_lines, stdout_console
+from gradation.cli.common import (
+    ForceOption,
+    GridsOption,
+    OutputOption,
+    emit,
+    grid_from,
+    handled,
+    stdout_console,
+)
 from gradation.cli.train import TableFormat
 
 
@@ -14,6 +22,8 @@ from gradation.cli.train import TableFormat
 def sources_command(
     output_format: Annotated[TableFormat, typer.Option("--format", "-f",
                              help="Format de sortie.")] = TableFormat.text,
+    output: OutputOption = None,
+    force: ForceOption = False,
     grids: GridsOption = None,
 ) -> None:
     """Les sources citées par les règles, en entier, et les règles qui les citent."""
@@ -23,20 +33,11 @@ def sources_command(
     grid = grid_from(grids)
     references = load_sources(grid)
     cited, unknown = citations(grid, references)
-    if output_format == TableFormat.markdown:
-        from gradation.present.documents import md  # the grids' words, inert in Markdown
+    if output_format != TableFormat.text or output is not None:
+        from gradation.present.comparison import sources_document
 
-        lines = ["# Sources des grilles", ""]
-        for ref in references:
-            lines += [f"## {md(ref.tag)}", "", md(ref.reference), ""]
-            lines += [f"*{md(ref.covers)}*", ""] if ref.covers else []
-            lines += [f"Cité par : {md(', '.join(cited[ref.tag]) or 'aucune règle')}.", ""]
-        if unknown:
-            lines += ["## Citations sans référence", ""]
-            lines += [f"- « {md(item)} » ({md(', '.join(who))})"
-                      for item, who in unknown.items()]
-        print_lines(lines)
-        return
+        return emit(sources_document(references, cited, unknown,
+                                     output_format != TableFormat.html), output, force)
     from rich.padding import Padding
     from rich.text import Text
 

@@ -311,6 +311,18 @@ class Side:
     unused: list[str] | None = None  # answers this situation does not ask
 
 
+def _called(grid: Grid, situation: Situation, result: Any) -> list[str]:
+    """The kinds the result's own reasons call (the plain kinds of level 1 when no rule
+    holds): what this patient is sent to, not the whole cell of the level."""
+    rules = {r.id: r for r in [*grid.red_flags, *situation.rules]}
+    called = [k for r in result.reasons if r.level == result.level and r.rule in rules
+              for k in rules[r.rule].calls]
+    if not called:
+        called = (situation.plain_kinds("1", grid) if result.level == "1"
+                  else situation.kinds(result.level, grid))
+    return list(dict.fromkeys(called))
+
+
 def compare(grid: Grid, situations: list[Situation], raw: Mapping[str, Any]) -> list[Side]:
     """The same answers under several situations: each one's level, delay, reasons and the
     kinds it calls; an answer a situation does not know is left out of it, and what it lacks
@@ -329,7 +341,7 @@ def compare(grid: Grid, situations: list[Situation], raw: Mapping[str, Any]) -> 
         else:
             side.level, side.delay = result.level, result.delay
             side.reasons = [r.text for r in result.reasons if r.level == result.level]
-            side.kinds = [grid.kind_label(k) for k in situation.kinds(result.level, grid)]
+            side.kinds = [grid.kind_label(k) for k in _called(grid, situation, result)]
         sides.append(side)
     return sides
 
