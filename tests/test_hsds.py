@@ -54,16 +54,19 @@ def test_the_export_of_the_demo_validates_against_the_official_schemas(cli, tmp_
         "utf-8")
 
 
-def test_an_export_then_an_import_gives_back_the_same_territory(cli, grid, tmp_path):
+@pytest.mark.parametrize("form", [[], ["--csv"]], ids=["json", "csv"])
+def test_an_export_then_an_import_gives_back_the_same_territory(cli, grid, tmp_path, form):
     folder = tmp_path / "paquet"
-    assert cli("territory", "export", "-t", str(DEMO), "-o", str(folder)).exit_code == 0
+    assert cli("territory", "export", "-t", str(DEMO), "-o", str(folder), *form).exit_code == 0
+    assert (folder / "services.json").exists() == (not form)  # one form or the other
     back = tmp_path / "retour.yaml"
     result = cli("import", "hsds", str(folder), "-o", str(back))
     assert result.exit_code == 0, result.output
     before, after = load_territory(DEMO, grid, TODAY), load_territory(back, grid, TODAY)
     assert after.data.territory == before.data.territory
     assert [r.model_dump() for r in after.resources] == [r.model_dump() for r in before.resources]
-    assert cli("territory", "export", "-t", str(DEMO), "-o", str(folder)).exit_code == 2  # exists
+    assert cli("territory", "export", "-t", str(DEMO), "-o", str(folder),
+               *form).exit_code == 2  # exists
 
 
 @pytest.mark.parametrize(("file", "text", "said"), [
@@ -131,18 +134,6 @@ def test_the_csv_package_has_the_official_columns_and_valid_rows(cli, tmp_path):
     cmp = next(s for s in services if s["name"] == "CMP adultes d'Exempleville")
     assert sorted(a["name"] for a in areas if a["service_id"] == cmp["id"]) == [
         "Exempleville", "Valdeville"]
-
-
-def test_a_csv_export_then_an_import_gives_back_the_same_territory(cli, grid, tmp_path):
-    folder = tmp_path / "tables"
-    assert cli("territory", "export", "-t", str(DEMO), "-o", str(folder), "--csv").exit_code == 0
-    assert not (folder / "services.json").exists()
-    back = tmp_path / "retour.yaml"
-    result = cli("import", "hsds", str(folder), "-o", str(back))
-    assert result.exit_code == 0, result.output
-    before, after = load_territory(DEMO, grid, TODAY), load_territory(back, grid, TODAY)
-    assert after.data.territory == before.data.territory
-    assert [r.model_dump() for r in after.resources] == [r.model_dump() for r in before.resources]
 
 
 @pytest.mark.parametrize(("file", "edit", "said"), [
