@@ -141,6 +141,8 @@ def test_the_csv_package_has_the_official_columns_and_valid_rows(cli, tmp_path):
      "service.csv:3 : minimum_age : un nombre entier attendu, pas « douze »"),
     ("service_at_location.csv", lambda rows: rows[0].__setitem__("location_id", "ailleurs"),
      "service_at_location.csv:2 : location_id : lieu absent de location.csv"),
+    ("organization.csv", lambda rows: rows[2].__setitem__("id", ""),
+     "organization.csv:4 : id : identifiant vide"),
 ])
 def test_a_malformed_csv_package_is_said_with_its_file_line_and_field(cli, tmp_path, file,
                                                                        edit, said):

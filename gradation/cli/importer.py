@@ -205,11 +205,10 @@ def import_hsds(
     from gradation.territory.hsds import import_package
 
     grid = grid_from(grids)
-    if merge is None and output is None:
+    target = output if output is not None else merge
+    if target is None:
         raise GradationError("--output est requis pour créer un territoire (ou --merge pour en "
                              "mettre un à jour)")
-    target = output or merge
-    assert target is not None
     if merge is None and target.exists():
         raise GradationError(f"{target} existe déjà : pour le mettre à jour, utilisez --merge "
                              f"{target} ; sinon choisissez un autre fichier (--output)", 1)

@@ -146,6 +146,8 @@ def read_table(folder: Path, table: str) -> list[dict[str, Any]]:
     try:
         for row in reader:
             where = f"{path}:{reader.line_num}"
+            if not row.get("id"):  # every HSDS object has one, and the others point to it
+                raise GradationError(f"{where} : id : identifiant vide", 3)
             item: dict[str, Any] = {"_where": where}
             for column in COLUMNS[table]:
                 if row.get(column):
@@ -156,47 +158,46 @@ def read_table(folder: Path, table: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _bare(row: dict[str, Any], *drop: str) -> dict[str, Any]:
+    """A row as an HSDS object: without its position (`_where`) and the keys in `drop`."""
+    return {k: v for k, v in row.items() if k != "_where" and k not in drop}
+
+
 def _children(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
+    """The rows grouped by the parent their `key` points to (the key left out)."""
     out: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        parent = row.pop(key, None)
-        row.pop("_where", None)
-        if parent is not None:
-            out.setdefault(parent, []).append(row)
+        out.setdefault(row.get(key, ""), []).append(_bare(row, key))
     return out
 
 
 def package_from_tables(folder: Path) -> dict[str, Any]:
     """The JSON package's services and organizations, nested back from the CSV tables."""
-    read = {table: read_table(folder, table) for table in COLUMNS}
     if not (folder / "service.csv").is_file():
         raise GradationError(f"{folder / 'service.csv'} : fichier absent du paquet HSDS", 3)
+    read = {table: read_table(folder, table) for table in COLUMNS}
     identifiers = _children(read["organization_identifier"], "organization_id")
-    organizations = [{**{k: v for k, v in org.items() if k != "_where"},
-                      "organization_identifiers": identifiers.get(org["id"], [])}
+    organizations = [{**_bare(org), "organization_identifiers": identifiers.get(org["id"], [])}
                      for org in read["organization"]]
     addresses = _children(read["address"], "location_id")
-    locations = {loc["id"]: {**{k: v for k, v in loc.items() if k not in ("_where",
-                                                                          "organization_id")},
+    locations = {loc["id"]: {**_bare(loc, "organization_id"),
                              "addresses": addresses.get(loc["id"], [])}
                  for loc in read["location"]}
     lists = {key: _children(read[table], "service_id") for key, table in SERVICE_LISTS}
-    by_link: dict[str, list[dict[str, Any]]] = {}
-    for attribute in read["attribute"]:  # an attribute points to its service by link_id
-        attribute.pop("_where")
-        by_link.setdefault(attribute.get("link_id", ""), []).append(attribute)
+    # an attribute points to its service by link_id, which it keeps
+    by_link = _children([{**a, "_link": a.get("link_id", "")} for a in read["attribute"]],
+                        "_link")
     at_locations: dict[str, list[dict[str, Any]]] = {}
     for at in read["service_at_location"]:
-        where = at.pop("_where")
-        location = locations.get(at.pop("location_id", ""))
+        location = locations.get(at.get("location_id", ""))
         if location is None:
-            raise GradationError(f"{where} : location_id : lieu absent de location.csv", 3)
-        at_locations.setdefault(at.pop("service_id", ""), []).append({**at, "location": location})
-    services = []
-    for service in read["service"]:
-        service.pop("_where")
-        sid = service["id"]
-        services.append({**service, **{key: lists[key].get(sid, []) for key, _ in SERVICE_LISTS},
-                         "attributes": by_link.get(sid, []),
-                         "service_at_locations": at_locations.get(sid, [])})
+            raise GradationError(f"{at['_where']} : location_id : lieu absent de location.csv",
+                                 3)
+        at_locations.setdefault(at.get("service_id", ""), []).append(
+            {**_bare(at, "service_id", "location_id"), "location": location})
+    services = [{**_bare(service), **{key: lists[key].get(service["id"], [])
+                                      for key, _ in SERVICE_LISTS},
+                 "attributes": by_link.get(service["id"], []),
+                 "service_at_locations": at_locations.get(service["id"], [])}
+                for service in read["service"]]
     return {"services.json": services, "organizations.json": organizations}
