@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from gradation.consult.interview import interview  # noqa: E402
 from gradation.core.answers import AnswerError, normalise  # noqa: E402
-from gradation.core.decision import is_asked, red_flags  # noqa: E402
+from gradation.core.decision import red_flags  # noqa: E402
+from gradation.core.space import is_asked  # noqa: E402
 from gradation.core.model import Grid, Situation  # noqa: E402
 from gradation.files.grids import load_grid  # noqa: E402
 

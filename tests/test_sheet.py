@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 import yaml
 from conftest import ADULT, ROOT, SHARED, TODAY, answer_flags
 from test_print import print_pdf, read_pdf

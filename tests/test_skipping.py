@@ -19,8 +19,9 @@ import yaml
 from conftest import ROOT, SHARED, TODAY
 
 from gradation.core.answers import AnswerError
-from gradation.core.decision import candidate_values, decide, path
+from gradation.core.decision import decide
 from gradation.core.settle import projection, result_for
+from gradation.core.space import candidate_values, path
 from gradation.files.territories import load_territory
 
 FILES = [ROOT / "tests" / "cases" / name for name in ("cases.yaml", "precision.yaml",

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from gradation.core.decision import is_asked, red_flags, restrict_to_path, situation_urgence
+from gradation.core.decision import red_flags, situation_urgence
 from gradation.core.model import SAFETY_RED_FLAGS, Grid, Situation, Territory
 from gradation.core.schema import Question
 from gradation.core.settle import settled
+from gradation.core.space import restrict_to_path, to_come
 
 BACK = object()  # the answer that means « revenir à la question précédente »
 
@@ -36,10 +37,8 @@ class Asker(Protocol):
 
 
 def _next(situation: Situation, answers: Mapping[str, Any]) -> Question | None:
-    for question in situation.questions:
-        if question.id not in answers and is_asked(situation, question, answers):
-            return question
-    return None
+    coming = to_come(situation, answers)
+    return coming[0] if coming else None
 
 
 def _prune(situation: Situation, answers: dict[str, Any], history: list[list[str]]) -> None:
@@ -68,12 +67,7 @@ def _checklist_group(grid: Grid, situation: Situation, answers: Mapping[str, Any
     flags = {qid for qid, positive in SAFETY_RED_FLAGS if positive is True}
     if first.id not in flags:
         return []
-    group = []
-    for question in situation.questions:
-        if question.id in flags and question.id not in answers and is_asked(
-                situation, question, answers):
-            group.append(worded(situation, question, answers))
-    return group
+    return [worded(situation, q, answers) for q in to_come(situation, answers) if q.id in flags]
 
 
 def context_boxes(questions: list[Question]) -> list[tuple[str, Any, str]]:
@@ -103,15 +97,15 @@ def context_answers(questions: list[Question], ticked: list[tuple[str, Any, str]
 
 def signs_group(situation: Situation, answers: Mapping[str, Any]) -> list[Question]:
     """The situation's yes/no signs still to ask (`screen: signes`): one checklist screen."""
-    return [worded(situation, q, answers) for q in situation.questions
-            if q.screen == "signes" and q.id not in answers and is_asked(situation, q, answers)]
+    return [worded(situation, q, answers) for q in to_come(situation, answers)
+            if q.screen == "signes"]
 
 
 def context_group(situation: Situation, answers: Mapping[str, Any]) -> list[Question]:
     """The context questions still to ask (pregnancy, already followed, an attempt already
     treated, suspected maltreatment): one checklist screen."""
-    return [worded(situation, q, answers) for q in situation.questions
-            if q.screen == "context" and q.id not in answers and is_asked(situation, q, answers)]
+    return [worded(situation, q, answers) for q in to_come(situation, answers)
+            if q.screen == "context"]
 
 
 class _Interview:

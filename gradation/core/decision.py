@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gradation.core.answers import AnswerError, accepted, normalise
-from gradation.core.conditions import Compare, Condition, comparisons, holds
+from gradation.core.conditions import Compare, comparisons, holds
 from gradation.core.facts import DELAY_RANK, result_facts
 from gradation.core.model import (
     SAFETY_REASONS,
@@ -24,6 +24,7 @@ from gradation.core.model import (
 from gradation.core.result import Assessment, Reason, Result
 from gradation.core.rules import applied, cell_of, reason_of
 from gradation.core.schema import LEVELS, HelpNumber, Question
+from gradation.core.space import candidate_values, path
 from gradation.core.suggest import suggest
 
 RANK = {level: i for i, level in enumerate(LEVELS)}
@@ -61,24 +62,6 @@ def checked_answers(grid: Grid, situation: Situation, raw: Mapping[str, Any]
         except AnswerError as exc:
             refused.append((key, exc))
     return out, refused
-
-
-def is_asked(situation: Situation, question: Question, answers: Mapping[str, Any]) -> bool:
-    return holds(situation.conditions.get(question.id), answers)
-
-
-def path(situation: Situation, answers: Mapping[str, Any]) -> list[Question]:
-    """The questions asked for these answers, in order (conditions read earlier answers only)."""
-    return [q for q in situation.questions if is_asked(situation, q, answers)]
-
-
-def restrict_to_path(situation: Situation, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Keep the answers of the questions asked on this path only."""
-    kept: dict[str, Any] = {}
-    for q in situation.questions:
-        if q.id in answers and is_asked(situation, q, kept):
-            kept[q.id] = answers[q.id]
-    return kept
 
 
 def red_flags(grid: Grid, answers: Mapping[str, Any]) -> list[CompiledRule]:
@@ -334,43 +317,6 @@ def _could_raise(grid: Grid, situation: Situation, answers: Mapping[str, Any], q
         if RANK[level_of(situation, trial, grid)] > RANK[level]:
             return True
     return False
-
-
-def boundaries(cmp: Compare) -> tuple[int, ...]:
-    """The values at which a comparison with an integer may change its truth: each class of
-    answers starts at the lowest bound of the range or at one of these."""
-    value = cmp.value
-    if cmp.op in (">=", "<"):
-        return (value,)
-    if cmp.op in (">", "<="):
-        return (value + 1,)
-    return (value, value + 1)
-
-
-def class_starts(low: int, high: int, conditions: Iterable[Condition | None], qid: str
-                 ) -> list[int]:
-    """One answer per class of an integer question: the range's lowest value, and every
-    boundary inside the range where a condition reading it may change."""
-    points = {low}
-    for c in conditions:
-        for cmp in comparisons(c) if c is not None else ():
-            if cmp.question == qid and isinstance(cmp.value, int) and not isinstance(
-                    cmp.value, bool):
-                points.update(b for b in boundaries(cmp) if low < b <= high)
-    return sorted(points)
-
-
-def candidate_values(situation: Situation, question: Question) -> list[Any]:
-    """A finite set of answers that covers every class of a question's answer space."""
-    if question.type == "boolean":
-        return [False, True]
-    if question.type == "choice":
-        return question.choice_ids()
-    if question.type in ("integer", "score"):
-        assert question.min is not None and question.max is not None
-        conditions = [r.condition for r in situation.rules] + list(situation.conditions.values())
-        return class_starts(question.min, question.max, conditions, question.id)
-    return [None]
 
 
 def display_answer(question: Question, value: Any) -> str:

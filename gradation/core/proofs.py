@@ -12,19 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradation.core.conditions import comparisons, holds
-from gradation.core.decision import (
-    DELAY_RANK,
-    RANK,
-    assess,
-    candidate_values,
-    class_starts,
-    display_answer,
-    is_asked,
-    restrict_to_path,
-)
+from gradation.core.decision import DELAY_RANK, RANK, assess, display_answer
 from gradation.core.model import SAFETY_RED_FLAGS, Grid, Situation
 from gradation.core.result import Assessment
 from gradation.core.schema import Question
+from gradation.core.space import candidate_values, class_starts, completions, restrict_to_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,26 +101,14 @@ def paths(situation: Situation, safe: bool = True, grid: Grid | None = None
     flags are proved separately.
     """
     flags = dict(SAFETY_RED_FLAGS)
-    questions = situation.questions
-    classes = {q.id: _values(situation, q, grid) for q in questions}
+    classes = {q.id: _values(situation, q, grid) for q in situation.questions}
 
-    def walk(i: int, answers: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        if i == len(questions):
-            yield dict(answers)
-            return
-        q = questions[i]
-        if not is_asked(situation, q, answers):
-            yield from walk(i + 1, answers)
-            return
-        values = classes[q.id]
+    def values(q: Question) -> list[Any]:
         if safe and q.id in flags:
-            values = [v for v in values if v != flags[q.id]]
-        for value in values:
-            answers[q.id] = value
-            yield from walk(i + 1, answers)
-        del answers[q.id]
+            return [v for v in classes[q.id] if v != flags[q.id]]
+        return classes[q.id]
 
-    yield from walk(0, {})
+    return completions(situation, values)
 
 
 def _more_severe(question: Question, value: Any, classes: list[Any]) -> Any | None:

@@ -13,14 +13,16 @@ may leave out what the questionnaire would not ask, and only that: `result_for`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from functools import partial
 from itertools import islice
 from typing import Any
 
-from gradation.core.decision import assess, candidate_values, is_asked, numbers_for
+from gradation.core.decision import assess, numbers_for
 from gradation.core.model import Grid, Situation, Territory
 from gradation.core.result import Result
 from gradation.core.schema import Question
+from gradation.core.space import candidate_values, completions, to_come
 
 ALWAYS_ASKED = ("age", "commune")
 LIMIT = 4096  # answer sets explored at most; beyond, nothing is skipped
@@ -55,40 +57,22 @@ def _values(situation: Situation, question: Question) -> list[Any]:
     return [None, *values] if question.optional else values
 
 
-def _completions(situation: Situation, answers: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every way to answer the questions still to come, following the path's conditions."""
-    questions = situation.questions
-
-    def walk(i: int, current: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        if i == len(questions):
-            yield current
-            return
-        q = questions[i]
-        if q.id in current or not is_asked(situation, q, current):
-            yield from walk(i + 1, current)
-            return
-        for value in _values(situation, q):
-            yield from walk(i + 1, {**current, q.id: value})
-
-    yield from walk(0, dict(answers))
-
-
 def settled(grid: Grid, situation: Situation, answers: Mapping[str, Any],
             territory: Territory | None = None, today: dt.date | None = None) -> bool:
     """True when no answer still to come can change the result."""
     from gradation.core.decision import decide
 
-    pending = [q for q in situation.questions
-               if q.id not in answers and is_asked(situation, q, answers)]
-    if not pending or any(q.id in ALWAYS_ASKED for q in pending):
-        return not pending
-    completions = list(islice(_completions(situation, dict(answers)), LIMIT + 1))
-    if len(completions) > LIMIT:
+    coming = to_come(situation, answers)
+    if not coming or any(q.id in ALWAYS_ASKED for q in coming):
+        return not coming
+    every = list(islice(completions(situation, partial(_values, situation), answers),
+                        LIMIT + 1))
+    if len(every) > LIMIT:
         return False
-    if len({outcome(grid, situation, complete) for complete in completions}) > 1:
+    if len({outcome(grid, situation, complete) for complete in every}) > 1:
         return False
     seen: set[tuple[Any, ...]] = set()
-    for complete in completions:
+    for complete in every:
         seen.add(projection(decide(grid, situation, complete, territory, today)))
         if len(seen) > 1:
             return False
@@ -97,8 +81,7 @@ def settled(grid: Grid, situation: Situation, answers: Mapping[str, Any],
 
 def pending(situation: Situation, answers: Mapping[str, Any]) -> list[str]:
     """The questions of the path still without an answer."""
-    return [q.id for q in situation.questions
-            if q.id not in answers and is_asked(situation, q, answers)]
+    return [q.id for q in to_come(situation, answers)]
 
 
 def unneeded(grid: Grid, situation: Situation, raw: Mapping[str, Any],
@@ -115,9 +98,8 @@ def unneeded(grid: Grid, situation: Situation, raw: Mapping[str, Any],
         if qid not in answers and question is not None and question.optional:
             answers[qid] = None
     # An optional question left out of a script is unanswered (« non évalué »), not to come.
-    for question in situation.questions:
-        if (question.id not in answers and situation.is_optional(question, answers)
-                and is_asked(situation, question, answers)):
+    for question in to_come(situation, answers):
+        if situation.is_optional(question, answers):
             answers[question.id] = None
     return pending(situation, answers) if settled(grid, situation, answers, territory,
                                                   today) else []

@@ -11,15 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradation.core import conditions as c
-from gradation.core.decision import (
-    RANK,
-    candidate_values,
-    display_answer,
-    level_of,
-    restrict_to_path,
-)
+from gradation.core.decision import RANK, display_answer, level_of
 from gradation.core.model import SAFETY_RED_FLAGS, Grid, Situation
 from gradation.core.schema import Question
+from gradation.core.space import candidate_values, restrict_to_path
 
 SAFETY = dict(SAFETY_RED_FLAGS)
 
