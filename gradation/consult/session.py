@@ -184,7 +184,7 @@ def orient(
                    recipient)
 
 
-def format_outcome(outcome: Outcome, color: bool) -> str:
+def format_outcome(outcome: Outcome) -> str:
     """The result in the requested format, as text."""
     from gradation.present.data import result_json
 
@@ -212,7 +212,7 @@ def emit(outcome: Outcome) -> None:
     from gradation.files.safe import write_output
 
     if outcome.output is not None:
-        write_output(outcome.output, format_outcome(outcome, color=False), outcome.reads,
+        write_output(outcome.output, format_outcome(outcome), outcome.reads,
                      private=True)  # about a patient: readable by the GP only
         if str(outcome.output) != "-":
             sys.stderr.write(f"Écrit dans {outcome.output}\n")
@@ -223,7 +223,7 @@ def emit(outcome: Outcome) -> None:
         print_result(outcome.result, outcome.grid,
                      _explanation(outcome) if outcome.explain else None)
     else:
-        write_output(Path("-"), format_outcome(outcome, color=False))
+        write_output(Path("-"), format_outcome(outcome))
 
 
 def _explanation(outcome: Outcome):  # type: ignore[no-untyped-def]

@@ -75,14 +75,6 @@ class Compare:
             return left > right
         return left < right
 
-    def __str__(self) -> str:
-        if self.op == "=" and self.value is True:
-            return self.question
-        shown = {True: "oui", False: "non"}.get(self.value, self.value) if isinstance(
-            self.value, bool
-        ) else self.value
-        return f"{self.question} {self.op} {shown}"
-
 
 @dataclass(frozen=True, slots=True)
 class Not:
@@ -91,9 +83,6 @@ class Not:
     def evaluate(self, answers: Mapping[str, Any]) -> bool | None:
         value = self.item.evaluate(answers)
         return None if value is None else not value
-
-    def __str__(self) -> str:
-        return f"not {_wrap(self.item)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +98,6 @@ class All:
             unknown |= value is None
         return None if unknown else True
 
-    def __str__(self) -> str:
-        return " and ".join(_wrap(i) for i in self.items)
-
 
 @dataclass(frozen=True, slots=True)
 class Any_:
@@ -126,15 +112,8 @@ class Any_:
             unknown |= value is None
         return None if unknown else False
 
-    def __str__(self) -> str:
-        return " or ".join(_wrap(i) for i in self.items)
-
 
 Condition = Compare | Not | All | Any_
-
-
-def _wrap(cond: Condition) -> str:
-    return f"({cond})" if isinstance(cond, All | Any_) else str(cond)
 
 
 def comparisons(cond: Condition) -> Iterator[Compare]:

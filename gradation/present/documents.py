@@ -189,10 +189,6 @@ def also_note(result: Result, grid: Grid) -> str:
             f"{result.situation.id} {' '.join(result.also)}).")
 
 
-def result_markdown(result: Result, grid: Grid) -> str:
-    return blocks_markdown(result_blocks(result, grid))
-
-
 # --- Writers -----------------------------------------------------------------------------------
 
 

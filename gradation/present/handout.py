@@ -28,7 +28,6 @@ from gradation.present.typography import fr
 
 TITLE = "Entraînement à la gradation des soins en santé mentale"
 LEVELS = ("1", "2", "3", "urgence")
-PARTS = ("tout", "vignettes", "corrige")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
 

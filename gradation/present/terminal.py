@@ -258,11 +258,6 @@ def _question_label(result: Result, qid: str) -> str:
     return question.text.rstrip(" ?") if question else qid
 
 
-def render_problems(problems: list, console: Console) -> None:
-    for problem in problems:
-        console.print(Text(str(problem)))
-
-
 # the blanks at the end of a line, mixed with the style codes around them (kept)
 _TRAILING = re.compile(r"(?:[ \u00a0]|\x1b\[[0-9;]*m)*[ \u00a0](?:\x1b\[[0-9;]*m)*$",
                        re.MULTILINE)
