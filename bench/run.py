@@ -1,6 +1,7 @@
 """Performance benchmark: whole-process wall times (medians), side by side with the floor of our
 own stack (a minimal typer app that prints one rich table), and peak memory.
 
+    pip install -e '.[bench]'      # pexpect, for the first question on screen
     python bench/run.py            # everything (about three minutes on 2 cores)
     python bench/run.py --quick    # fewer runs, no 100k territory, smaller FINESS file
 
@@ -118,7 +119,7 @@ def line(label: str, value: float | None, target: float | None, peak: float | No
     """Print a measure; True or False when it has a target (time or memory), None when it is
     shown for information only (not counted as met)."""
     if value is None:
-        print(f"{label:<58}   non mesuré (pexpect absent : pip install -e '.[test]')",
+        print(f"{label:<58}   non mesuré (pexpect absent : pip install -e '.[bench]')",
               flush=True)
         return None
     ok = target is None or value <= target

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT, SHARED, TODAY
 
-from gradation.files.cases import run_cases
+from gradation.territory.cases import run_cases
 
 OWN = ROOT / "tests" / "cases" / "cases.yaml"
 PRECISION = ROOT / "tests" / "cases" / "precision.yaml"

@@ -33,7 +33,7 @@ def cases_run(
     """Rejouer des cas de référence ; une ligne par cas, puis « N passed, N failed »."""
     from rich.text import Text
 
-    from gradation.files.cases import run_cases
+    from gradation.territory.cases import run_cases
 
     grid = grid_from(grids)
     console = stdout_console()

@@ -1,4 +1,5 @@
-"""Reference cases: answers -> the level and resources that `orient` must conclude."""
+"""Reference cases: answers -> the level and resources that `orient` must conclude (a
+coordinator checks a territory with them: `gradation cases run`)."""
 
 from __future__ import annotations
 
