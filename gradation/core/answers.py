@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gradation.core.conditions import suggest
 from gradation.core.schema import Question
+from gradation.core.suggest import suggest
 from gradation.errors import GradationError
 
 TRUE_WORDS = {"oui", "true", "yes"}

@@ -58,22 +58,23 @@ class Compare:
         given = answers.get(self.question)
         if given is None:
             return None
-        left, right = given, self.value
+        left: Any = given
+        right: Any = self.value
         if self.rank is not None:
             left, right = self.rank.get(given), self.rank[right]
             if left is None:
                 return None
         if self.op == "=":
-            return left == right
+            return bool(left == right)
         if self.op == "!=":
-            return left != right
+            return bool(left != right)
         if self.op == ">=":
-            return left >= right
+            return bool(left >= right)
         if self.op == "<=":
-            return left <= right
+            return bool(left <= right)
         if self.op == ">":
-            return left > right
-        return left < right
+            return bool(left > right)
+        return bool(left < right)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradation.core.conditions import comparisons, holds
-from gradation.core.decision import DELAY_RANK, RANK, assess, display_answer
+from gradation.core.decision import RANK, assess, display_answer
+from gradation.core.facts import DELAY_RANK
 from gradation.core.model import SAFETY_RED_FLAGS, Grid, Situation
 from gradation.core.result import Assessment
 from gradation.core.schema import Question

@@ -22,7 +22,8 @@ from pydantic import Field, StrictStr
 
 from gradation.core.schema_base import Line, _Strict
 from gradation.errors import LoadError, Problem, os_error_text
-from gradation.files.problems import validate, yamlio
+from gradation.files.marked import ProblemsFound
+from gradation.files.problems import validate
 
 PRATICIEN_FIELDS = {"nom": "Nom (tel qu'il signe : Dr …)", "rpps": "Numéro RPPS (11 chiffres)",
                     "adresse": "Adresse du cabinet", "telephone": "Téléphone du cabinet",
@@ -65,13 +66,15 @@ def read_config() -> Config:
     path = config_file()
     consequence = "la configuration ne peut pas être lue ; corrigez-la ou réécrivez-la " \
                   "(gradation territory use, gradation config praticien)"
+    from gradation.files.yamlio import read_yaml  # the parser, only when a file is read
+
     try:
         if not path.exists():
             return Config()
-        data, problems = yamlio().read_yaml(path)
+        data, problems = read_yaml(path)
         if any(p.is_error for p in problems):  # a key twice: never keep one silently
-            raise yamlio().ProblemsFound(problems)
-    except yamlio().ProblemsFound as exc:
+            raise ProblemsFound(problems)
+    except ProblemsFound as exc:
         raise LoadError(exc.problems, consequence) from None
     except OSError as exc:
         raise LoadError([Problem(str(path), 0, 0, f"lecture impossible ({os_error_text(exc)})")],

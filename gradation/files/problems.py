@@ -8,22 +8,18 @@ import types
 import typing
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from gradation.core.suggest import suggest
 from gradation.errors import Problem, display_path
+from gradation.files.marked import ProblemsFound, key_position, position
+
+Model = TypeVar("Model", bound=BaseModel)
 
 # The red flags that lead to `urgence` whatever a grid says: the engine applies them itself, and
 # a grid that drops or retypes one of these questions does not load.
-
-
-def yamlio():  # type: ignore[no-untyped-def]
-    """The YAML reader, imported only when a file is really parsed (not on a cache hit)."""
-    from gradation.files import yamlio as module
-
-    return module
 
 
 
@@ -146,7 +142,7 @@ def schema_problems(
         if kind in ("union_tag_invalid",) or (kind == "literal_error" and loc in seen):
             continue
         parent, key, value = _walk(data, loc)
-        where: tuple[int, int] = (yamlio().position(parent, key) if parent is not None
+        where: tuple[int, int] = (position(parent, key) if parent is not None
                                   else getattr(data, "pos", (0, 0)))
         last = loc[-1] if loc else ""
         if kind == "missing":
@@ -154,7 +150,7 @@ def schema_problems(
             where = getattr(container, "pos", where)
             message = f"clé « {last} » manquante"
         elif kind == "extra_forbidden":
-            where = yamlio().key_position(parent, key) if parent is not None else where
+            where = key_position(parent, key) if parent is not None else where
             model = _model_at(root, loc[:-1])
             fields = list(model.model_fields) if model else []
             message = f"clé « {last} » inconnue{suggest(last, fields)}"
@@ -194,13 +190,16 @@ def schema_problems(
 
 def read_checked(path: Path) -> tuple[Any, list[Problem], str]:
     name = display_path(path)
+    from gradation.files.yamlio import read_yaml  # the parser, only when a file is read
+
     try:
-        data, problems = yamlio().read_yaml(path, name)
-    except yamlio().ProblemsFound as exc:
+        data, problems = read_yaml(path, name)
+    except ProblemsFound as exc:
         return None, exc.problems, name
     return data, problems, name
 
-def validate(model: type[BaseModel], data: Any, problems: list[Problem], name: str) -> Any:
+def validate(model: type[Model], data: Any, problems: list[Problem], name: str
+             ) -> Model | None:
     if not isinstance(data, dict):
         problems.append(Problem(name, 1, 1, "le fichier doit contenir des clés (clé: valeur)"))
         return None
@@ -211,9 +210,9 @@ def validate(model: type[BaseModel], data: Any, problems: list[Problem], name: s
         return None
 
 def position_of(container: Any, key: Any) -> tuple[int, int]:
-    return yamlio().position(container, key)
+    return position(container, key)
 
-def mapping_items(data: Any, key: str) -> list[tuple[int, dict]]:
+def mapping_items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     value = data.get(key) if isinstance(data, dict) else None
     if not isinstance(value, list):
         return []

@@ -21,7 +21,8 @@ from gradation.core.schema import (
 from gradation.core.suggest import suggest
 from gradation.core.text import visible
 from gradation.errors import LoadError, Problem, display_path
-from gradation.files.problems import mapping_items, position_of, schema_problems, validate, yamlio
+from gradation.files.marked import ProblemsFound, key_position
+from gradation.files.problems import mapping_items, position_of, schema_problems, validate
 
 # The red flags that lead to `urgence` whatever a grid says: the engine applies them itself, and
 # a grid that drops or retypes one of these questions does not load.
@@ -93,7 +94,7 @@ class _ResourceChecks:
                          f"{suggest(sid, self.situations)} (situations : "
                          f"{', '.join(self.situations)})")
         if "level" in res and not res.get("situations"):
-            self.add(yamlio().key_position(res, "level"),
+            self.add(key_position(res, "level"),
                      f"{prefix}.level : « level » exige « situations » (le niveau ne vaut que "
                      "pour les situations listées)")
         age = res.get("age")
@@ -209,12 +210,14 @@ def check_territory_data(data: dict[str, Any], name: str, grid: Grid, today: dt.
 def _territory_pass(path: Path, grid: Grid, today: dt.date, text: str | None,
                     marks: bool) -> tuple[Territory | None, list[Problem]]:
     name = display_path(path)
+    from gradation.files.yamlio import parse_yaml, read_yaml  # only when a file is read
+
     try:
         if text is None:
-            data, problems = yamlio().read_yaml(path, name, marks)
+            data, problems = read_yaml(path, name, marks)
         else:
-            data, problems = yamlio().parse_yaml(text, name, marks)
-    except yamlio().ProblemsFound as exc:
+            data, problems = parse_yaml(text, name, marks)
+    except ProblemsFound as exc:
         data, problems = None, exc.problems
     territory = None
     if not any(p.is_error for p in problems):

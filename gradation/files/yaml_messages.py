@@ -65,6 +65,7 @@ UNDEFINED_ALIAS = _YAML_PROBLEMS_FR["found undefined alias"]
 
 def char_at(text: str, mark: Any) -> str:
     lines = text.splitlines()
-    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
-        return lines[mark.line][mark.column]
+    line, column = int(mark.line), int(mark.column)
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
     return ""

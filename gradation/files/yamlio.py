@@ -14,36 +14,18 @@ from typing import Any
 import yaml
 
 from gradation.errors import Problem, os_error_text
+from gradation.files.marked import MarkedDict, MarkedList, Position, ProblemsFound
+from gradation.files.marked import key_position as key_position
+from gradation.files.marked import position as position
 from gradation.files.yaml_messages import UNDEFINED_ALIAS, syntax_problem
+
+__all__ = ["MarkedDict", "MarkedList", "ProblemsFound", "key_position", "parse_yaml", "position",
+           "read_yaml"]
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_ALIASES = 10_000
 # Control characters (ANSI escapes …) act on terminals; tabs and line breaks are text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-Position = tuple[int, int]  # 1-based line and column
-
-
-class MarkedDict(dict):
-    """A dict that knows where it, its keys and its values stand in the source file."""
-
-    __slots__ = ("pos", "key_pos", "value_pos")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pos: Position = (0, 0)
-        self.key_pos: dict[Any, Position] = {}
-        self.value_pos: dict[Any, Position] = {}
-
-
-class MarkedList(list):
-    """A list that knows where it and each of its items stand in the source file."""
-
-    __slots__ = ("pos", "item_pos")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pos: Position = (0, 0)
-        self.item_pos: list[Position] = []
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -113,7 +95,8 @@ class _Builder:
     def scalar(self, event: Any) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = self.resolver.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, event.value, event.implicit)
         if tag not in _SAFE_SCALAR_TAGS:
             raise self.error(event.start_mark, f"étiquette YAML « {event.tag} » non autorisée")
         if tag == _STR:
@@ -287,14 +270,6 @@ def decode_text(raw: bytes, filename: str) -> str:
         ) from None
 
 
-class ProblemsFound(Exception):
-    """Raised by the readers when a file cannot be read at all."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
-
-
 def parse_yaml(text: str, filename: str, marks: bool = True) -> tuple[Any, list[Problem]]:
     """Parse YAML text; return the data and the problems found while building it.
 
@@ -357,23 +332,6 @@ def read_yaml(path: Path, filename: str | None = None, marks: bool = True
         raise ProblemsFound([Problem(name, 0, 0,
                                      f"lecture impossible ({os_error_text(exc)})")]) from None
     return parse_yaml(decode_text(raw, name), name, marks)
-
-
-def position(container: Any, key: Any) -> Position:
-    """Where `container[key]` stands, falling back to the container itself."""
-    if isinstance(container, MarkedDict):
-        return container.value_pos.get(key, container.pos)
-    if isinstance(container, MarkedList):
-        if isinstance(key, int) and 0 <= key < len(container.item_pos):
-            return container.item_pos[key]
-        return container.pos
-    return (0, 0)
-
-
-def key_position(container: Any, key: Any) -> Position:
-    if isinstance(container, MarkedDict):
-        return container.key_pos.get(key, container.pos)
-    return position(container, key)
 
 
 def check_syntax(text: str, path: Path) -> None:
