@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from gradation.core.suggest import suggest
 from gradation.errors import Problem, display_path
-from gradation.files.marked import ProblemsFound, key_position, position
+from gradation.files.marked import Position, ProblemsFound, key_position, position
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -116,77 +117,142 @@ def _walk(data: Any, loc: tuple[Any, ...]) -> tuple[Any, Any, Any]:
             break
     return parent, key, value
 
+@dataclass(frozen=True, slots=True)
+class _Error:
+    """One of pydantic's errors, located in the data: what a message reads."""
+
+    error: Any
+    loc: tuple[Any, ...]
+    data: Any
+    root: type[BaseModel]
+    parent: Any
+    key: Any
+    value: Any
+
+    @property
+    def last(self) -> Any:
+        return self.loc[-1] if self.loc else ""
+
+    def ctx(self, name: str, default: Any = None) -> Any:
+        return (self.error.get("ctx") or {}).get(name, default)
+
+
+# Each message returns its text, and where to point when not at the value itself.
+_Message = tuple[str, Position | None]
+
+
+def _missing(e: _Error) -> _Message:
+    _, _, container = _walk(e.data, e.loc[:-1])
+    return f"clé « {e.last} » manquante", getattr(container, "pos", None)
+
+
+def _unknown_key(e: _Error) -> _Message:
+    model = _model_at(e.root, e.loc[:-1])
+    fields = list(model.model_fields) if model else []
+    message = f"clé « {e.last} » inconnue{suggest(e.last, fields)}"
+    if fields and not suggest(e.last, fields):
+        message += f" (clés possibles : {', '.join(fields)})"
+    return message, key_position(e.parent, e.key) if e.parent is not None else None
+
+
+def _not_allowed(e: _Error) -> _Message:
+    expected = str(e.ctx("expected", ""))
+    names = [a or b for a, b in re.findall(r"'([^']*)'|(\d+)", expected)]
+    hint = suggest(e.value, names) if isinstance(e.value, str) else ""
+    expected = expected.replace(" or ", " ou ")
+    return f"valeur {_show(e.value)} invalide : attendu {expected}{hint}", None
+
+
+def _pattern(e: _Error) -> _Message:
+    name = next((p for p in reversed(e.loc) if isinstance(p, str)), "")
+    message = _PATTERN_MESSAGES.get(
+        name, "identifiant invalide : lettres minuscules sans accent, chiffres et tirets "
+              "(par exemple cmp-exempleville)")
+    return f"{message}, reçu {_show(e.value)}", None
+
+
+def _at_least(e: _Error) -> _Message:
+    return f"valeur {_show(e.value)} hors limites : au moins {e.ctx('ge')}", None
+
+
+def _at_most(e: _Error) -> _Message:
+    return f"valeur {_show(e.value)} hors limites : au plus {e.ctx('le')}", None
+
+
+def _text(e: _Error) -> _Message:
+    if isinstance(e.value, int) and not isinstance(e.value, bool):
+        written = getattr(e.value, "raw", str(e.value))  # the digits as in the file
+        return f"texte attendu : écrivez la valeur entre guillemets (\"{written}\")", None
+    return _typed(e)
+
+
+def _invalid(e: _Error) -> _Message:
+    return str(e.ctx("error", e.error["msg"])), None
+
+
+def _typed(e: _Error) -> _Message:
+    kind = e.error["type"]
+    message = _TYPE_MESSAGES.get(kind, e.error["msg"])
+    if kind in _TYPE_MESSAGES and kind not in ("too_short", "string_too_short"):
+        message += f", reçu {_show(e.value)}"
+    return message, None
+
+
+_MESSAGES: dict[str, Callable[[_Error], _Message]] = {
+    "missing": _missing,
+    "extra_forbidden": _unknown_key,
+    "literal_error": _not_allowed,
+    "string_pattern_mismatch": _pattern,
+    "greater_than_equal": _at_least,
+    "less_than_equal": _at_most,
+    "string_type": _text,
+    "value_error": _invalid,
+}
+
+
+def _bad_key(error: Any, data: Any, filename: str) -> Problem:
+    """A key that is no text: « ~: », « 12: »."""
+    loc = tuple(p for p in error["loc"] if p != "[key]")
+    parent, _, _ = _walk(data, loc[:-1])
+    shown = "~" if loc[-1] in (None, "None") else str(loc[-1])
+    at: Position = getattr(parent, "pos", (0, 0))
+    return Problem(filename, *at,
+                   f"{key_path(loc[:-1])} : clé « {shown} » invalide : une clé est un nom "
+                   "(par exemple name, phone)")
+
+
+def _branchless(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The location without the union branches' tags (`level: 2` or `level: [2, 3]`)."""
+    return tuple(p for p in loc
+                 if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+
+
 def schema_problems(
     exc: ValidationError, data: Any, root: type[BaseModel], filename: str
 ) -> list[Problem]:
-    """Pydantic's errors as located French problems."""
+    """Pydantic's errors as located French problems: one per place (a union reports once per
+    branch: the first is kept)."""
     problems = []
     seen: set[tuple[Any, ...]] = set()
     for error in exc.errors():
-        is_key = "[key]" in error["loc"] or error["type"] == "invalid_key"
-        loc = tuple(p for p in error["loc"] if p != "[key]")
         kind = error["type"]
-        if is_key:  # a key that is no text: « ~: », « 12: »
-            parent, _, _ = _walk(data, loc[:-1])
-            shown = "~" if loc[-1] in (None, "None") else str(loc[-1])
-            at: tuple[int, int] = getattr(parent, "pos", (0, 0))
-            problems.append(Problem(filename, *at, f"{key_path(loc[:-1])} : clé « {shown} » "
-                                    "invalide : une clé est un nom (par exemple name, phone)"))
+        if "[key]" in error["loc"] or kind == "invalid_key":
+            problems.append(_bad_key(error, data, filename))
             continue
-        # a union (`level: 2` or `level: [2, 3]`) reports once per branch: keep the first
-        tags = [p for p in loc if isinstance(p, str) and ("[" in p or p.startswith("function-"))]
-        if tags:
-            loc = tuple(p for p in loc if p not in tags)
-            if loc in seen:
-                continue
-        if kind in ("union_tag_invalid",) or (kind == "literal_error" and loc in seen):
+        loc = _branchless(error["loc"])
+        if kind == "union_tag_invalid" or (loc in seen and (
+                loc != error["loc"] or kind == "literal_error")):
             continue
         parent, key, value = _walk(data, loc)
-        where: tuple[int, int] = (position(parent, key) if parent is not None
-                                  else getattr(data, "pos", (0, 0)))
-        last = loc[-1] if loc else ""
-        if kind == "missing":
-            _, _, container = _walk(data, loc[:-1])
-            where = getattr(container, "pos", where)
-            message = f"clé « {last} » manquante"
-        elif kind == "extra_forbidden":
-            where = key_position(parent, key) if parent is not None else where
-            model = _model_at(root, loc[:-1])
-            fields = list(model.model_fields) if model else []
-            message = f"clé « {last} » inconnue{suggest(last, fields)}"
-            if fields and not suggest(last, fields):
-                message += f" (clés possibles : {', '.join(fields)})"
-        elif kind == "literal_error":
-            expected = error.get("ctx", {}).get("expected", "")
-            options = re.findall(r"'([^']*)'|(\d+)", expected)
-            names = [a or b for a, b in options]
-            expected = expected.replace(" or ", " ou ")
-            hint = suggest(value, names) if isinstance(value, str) else ""
-            message = f"valeur {_show(value)} invalide : attendu {expected}{hint}"
-        elif kind == "string_pattern_mismatch":
-            name = next((p for p in reversed(loc) if isinstance(p, str)), "")
-            message = _PATTERN_MESSAGES.get(
-                name,
-                "identifiant invalide : lettres minuscules sans accent, chiffres et tirets "
-                "(par exemple cmp-exempleville)",
-            )
-            message += f", reçu {_show(value)}"
-        elif kind in ("greater_than_equal", "less_than_equal"):
-            bound = error.get("ctx", {}).get("ge", error.get("ctx", {}).get("le"))
-            word = "au moins" if kind == "greater_than_equal" else "au plus"
-            message = f"valeur {_show(value)} hors limites : {word} {bound}"
-        elif kind == "string_type" and isinstance(value, int) and not isinstance(value, bool):
-            written = getattr(value, "raw", str(value))  # the digits as in the file
-            message = f"texte attendu : écrivez la valeur entre guillemets (\"{written}\")"
-        elif kind == "value_error":
-            message = str(error.get("ctx", {}).get("error", error["msg"]))
-        else:
-            message = _TYPE_MESSAGES.get(kind, error["msg"])
-            if kind in _TYPE_MESSAGES and kind not in ("too_short", "string_too_short"):
-                message += f", reçu {_show(value)}"
+        located = _Error(error, loc, data, root, parent, key, value)
+        message, pointed = _MESSAGES.get(kind, _typed)(located)
+        if pointed is None:
+            pointed = position(parent, key) if parent is not None else getattr(data, "pos", (0, 0))
+        line, column = pointed
         seen.add(loc)
-        problems.append(Problem(filename, *where, f"{key_path(loc)} : {message}"))
+        problems.append(Problem(filename, line, column, f"{key_path(loc)} : {message}"))
     return problems
+
 
 def read_checked(path: Path) -> tuple[Any, list[Problem], str]:
     name = display_path(path)
