@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradation.core.model import Grid
-from gradation.core.result import Reason, Result
+from gradation.core.result import Result
 from gradation.core.schema import Resource
+from gradation.present.sections import result_sections
 from gradation.present.typography import dial, fr
 from gradation.present.waits import urgent_text, wait_with_age
 
@@ -81,112 +82,38 @@ def urgency_banner(result: Result) -> Block | None:
     return None
 
 
-def references(reason: Reason) -> str:
-    """A reason's two references: its criterion's source and the seed cell of its resources."""
-    if not reason.cell:
-        return reason.source
-    return f"{reason.source} ; case : {reason.cell}"
-
-
-def resources_title(result: Result) -> str:
-    """« Ressources », or « Ressources — pour l'enfant » when an adult's child is in immediate
-    danger: the emergency is the child's, not the patient's."""
-    age = result.answers.get("age")
-    if (result.level == "urgence" and result.answers.get("enfant_en_danger") is True
-            and isinstance(age, int) and age >= 18):
-        return "Ressources — pour l'enfant"
-    return "Ressources"
-
-
-def in_time(result: Result) -> str:
-    """How soon the fallback's reasons wanted the patient seen: « dans la semaine », « sous
-    72 h »."""
-    from gradation.core.matching import IN_TIME
-
-    return IN_TIME.get(result.fallback_delay or "rapide", IN_TIME["rapide"])
-
-
-def fallback_title(result: Result) -> str:
-    if result.answers.get("suivi_psychiatrique") is True:
-        return "Si l'équipe qui le suit ne peut pas le voir à temps"
-    return f"Si aucun avis n'est possible {in_time(result)}"
-
-
 def number_rows(result: Result) -> list[tuple[str, str, str | None]]:
     return [(n.number, n.label, n.note) for n in result.numbers]
-
-
-def footer(result: Result, grid: Grid) -> Block:
-    territory = result.territory
-    text = f"{grid.model.name}, version {result.grid_version}"
-    if territory is not None:
-        text += f" · territoire « {territory.name} » ({territory.id})"
-    return ("footer", text)
 
 
 # --- The result --------------------------------------------------------------------------------
 
 
 def result_blocks(result: Result, grid: Grid) -> list[Block]:
-    """The same sections as the terminal and the JSON: level and delay, why, numbers,
-    resources and the reason each answers, alongside, bridge, fallback, warnings, provenance."""
-    blocks: list[Block] = [("title", f"Orientation : {grid.level_label(result.level)}")]
+    """The result's sections (present/sections.py) as blocks."""
+    sections = result_sections(result, grid)
+    blocks: list[Block] = [("title", f"Orientation : {sections.title}")]
     banner = urgency_banner(result)
     if banner:
         blocks.append(banner)
-    blocks += [("p", result.situation.label), ("p", f"Délai : {grid.delay_label(result.delay)}"),
-               ("h2", "Pourquoi"), ("ul", [f"{r.text} ({references(r)})" for r in result.reasons])]
+    blocks += [("p", sections.situation), ("p", f"Délai : {sections.delay}"),
+               ("h2", "Pourquoi"), ("ul", [f"{text} ({refs})" for text, refs in sections.reasons])]
     if result.numbers:
         blocks += [("h2", "Numéros"), ("numbers", number_rows(result))]
-    blocks.append(("h2", resources_title(result)))
-    if not result.resources:
-        kinds = ", ".join(grid.kind_label(k) for k in result.looked_for)
-        blocks.append(("p", "Aucune ressource de ce niveau ne correspond à ce patient dans le "
-                            f"territoire (types recherchés : {kinds})."))
-    blocks.append(("places", [place(r, grid, result) for r in result.resources]))
-    if result.alongside:
-        blocks += [("h2", "En complément"),
-                   ("places", [place(r, grid, result) for r in result.alongside])]
-    if result.bridge:
-        blocks += [("h2", f"En attendant ({result.bridge_reason})"),
-                   ("places", [place(r, grid, result) for r in result.bridge])]
-    if result.fallback_needed:
-        blocks += [("h2", fallback_title(result)),
-                   ("p", "Appeler le 15, ou orienter vers :" if result.fallback
-                    else "Appeler le 15 : aucune ressource d'urgence du territoire ne "
-                         "correspond à ce patient."),
-                   ("places", [place(r, grid, result) for r in result.fallback])]
-    def texts(ids: list[str]) -> str:
-        return ", ".join(q.text.rstrip(" ?") for q in result.situation.questions if q.id in ids)
-
-    notes = []  # as the terminal says them (present.terminal._notes)
-    if result.could_raise:
-        notes.append("Non évalué, pourrait relever le niveau : " + texts(result.could_raise))
-    elif result.unanswered:
-        notes.append("Non évalué : " + texts(result.unanswered))
-    if result.also:
-        notes.append(also_note(result, grid))
-    if result.not_asked:
-        notes.append("Non demandé (aucune réponse n'y changerait rien) : "
-                     + texts(result.not_asked))
-    if result.ignored:
-        notes.append("Réponses ignorées (questions non posées sur ce parcours) : "
-                     + ", ".join(result.ignored))
-    notes += [f"Attention : {w}" for w in result.warnings]
-    if notes:
-        blocks += [("h2", "À noter"), ("ul", notes)]
-    blocks.append(footer(result, grid))
+    for listed in sections.lists:
+        blocks.append(("h2", listed.title))
+        if listed.lead:
+            blocks.append(("p", listed.lead))
+        if listed.empty and not listed.resources:
+            blocks.append(("p", listed.empty))
+        blocks.append(("places", [place(r, grid, result) for r in listed.resources]))
+        if listed.after:
+            blocks.append(("p", listed.after))
+    if sections.notes:
+        blocks += [("h2", "À noter"), ("ul", [f"Attention : {n.text}" if n.warning else n.text
+                                              for n in sections.notes])]
+    blocks.append(("footer", sections.footer))
     return blocks
-
-
-def also_note(result: Result, grid: Grid) -> str:
-    """The overlapping situations this patient also fits, and how to compare them."""
-    if not result.also:
-        return ""
-    names = " ; ".join(f"« {grid.situations[sid].label} »" for sid in result.also)
-    return (f"À cet âge, la situation {names} peut aussi s'appliquer ; sa conclusion peut "
-            f"différer (comparer avec les mêmes réponses : gradation compare "
-            f"{result.situation.id} {' '.join(result.also)}).")
 
 
 # --- Writers -----------------------------------------------------------------------------------

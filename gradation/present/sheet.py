@@ -18,7 +18,8 @@ from gradation.core.model import Grid
 from gradation.core.result import Result
 from gradation.core.schema import Resource
 from gradation.errors import GradationError
-from gradation.present.documents import Block, Place, in_time, place
+from gradation.present.documents import Block, Place, place
+from gradation.present.sections import in_time
 
 
 def _others(grid: Grid, resources: list[Resource], result: Result) -> list[Resource]:

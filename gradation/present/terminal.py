@@ -16,12 +16,7 @@ from rich.text import Text
 from gradation.core.model import Grid
 from gradation.core.result import Result
 from gradation.core.schema import LevelSpec, Resource
-from gradation.present.documents import (
-    fallback_title,
-    in_time,
-    references,
-    resources_title,
-)
+from gradation.present.sections import ResourceList, Sections, result_sections
 from gradation.present.typography import TIED_WORD
 from gradation.present.waits import declared_age, urgent_text, weeks_text
 
@@ -113,22 +108,18 @@ def resource_block(res: Resource, grid: Grid, result: Result | None = None) -> T
 
 
 def render_result(result: Result, grid: Grid, console: Console) -> None:
-    """The result, section by section: level and delay, why, numbers, resources, notes."""
+    """The result's sections (present/sections.py): the card, why, numbers, resources, notes."""
+    sections = result_sections(result, grid)
     render_card(result, grid, console)
     console.print(Text("Pourquoi", style="bold underline"))
-    console.print(bullets([
-        plain(reason.text).append(f" ({references(reason)})", style="dim")
-        for reason in result.reasons
-    ]))
+    console.print(bullets([plain(text).append(f" ({refs})", style="dim")
+                           for text, refs in sections.reasons]))
     _numbers(result, console)
-    _resources(result, grid, console)
-    _notes(result, grid, console)
-    territory = result.territory
-    footer = f"{grid.model.name}, version {result.grid_version}"
-    if territory is not None:
-        footer += f" · territoire « {territory.name} » ({territory.id})"
+    for listed in sections.lists:
+        _section(console, listed, grid, result)
+    _notes(sections, console)
     console.print()
-    console.print(Text(footer, style="dim"))
+    console.print(Text(sections.footer, style="dim"))
 
 
 def _level_spec(result: Result) -> LevelSpec | None:
@@ -186,76 +177,26 @@ def _numbers(result: Result, console: Console) -> None:
     console.print(table)
 
 
-def _section(console: Console, title: str, resources: list[Resource], grid: Grid,
-             result: Result, lead: Text | None = None) -> None:
+def _section(console: Console, listed: ResourceList, grid: Grid, result: Result) -> None:
     console.print()
-    console.print(Text(title, style="bold underline"))
-    if lead is not None:
-        console.print(Padding(lead, (0, 0, 0, 2)))
-    for res in resources:
+    console.print(Text(listed.title, style="bold underline"))
+    if listed.lead:
+        console.print(Padding(plain(listed.lead), (0, 0, 0, 2)))
+    if listed.empty and not listed.resources:
+        console.print(Padding(plain(listed.empty, "italic"), (0, 0, 0, 2)))
+    for res in listed.resources:
         console.print(resource_block(res, grid, result))
+    if listed.after:
+        console.print(Text("  ").append_text(plain(listed.after, "italic")))
 
 
-def _resources(result: Result, grid: Grid, console: Console) -> None:
-    console.print()
-    console.print(Text(resources_title(result), style="bold underline"))
-    if result.territory is None:
-        console.print("  Aucun territoire chargé.")
-    elif not result.resources:
-        kinds = ", ".join(grid.kind_label(k) for k in result.looked_for)
-        console.print(Text(f"  Aucune ressource de ce niveau ne correspond à ce patient dans le "
-                           f"territoire (types recherchés : {kinds}).", style="italic"))
-    for res in result.resources:
-        console.print(resource_block(res, grid, result))
-    spec = _level_spec(result)
-    if spec is not None and spec.note and not spec.extension:
-        console.print(Text("  ").append_text(plain(spec.note, "italic")))
-    if result.alongside:
-        _section(console, "En complément", result.alongside, grid, result)
-    if result.bridge:
-        _section(console, f"En attendant ({result.bridge_reason})", result.bridge, grid, result,
-                 Text("Suivi par le médecin généraliste ou un psychologue pendant l'attente :"))
-    if result.fallback_needed:
-        # « Appelez le 15 » first: rich may break a line at a no-break space
-        lead = Text("Appelez le 15, ou orientez vers les ressources ci-dessous : personne parmi "
-                    f"les ressources appelées ne reçoit {in_time(result)}.")
-        if not result.fallback:
-            lead = Text("Appelez le 15 : personne parmi les ressources appelées ne reçoit "
-                        f"{in_time(result)}, et aucune ressource d'urgence du territoire ne "
-                        "correspond à ce patient.")
-        _section(console, fallback_title(result), result.fallback, grid, result, lead)
-
-
-def _notes(result: Result, grid: Grid, console: Console) -> None:
-    notes: list[Text] = []
-    if result.could_raise:
-        notes.append(Text("Non évalué, pourrait relever le niveau : " + ", ".join(
-            _question_label(result, q) for q in result.could_raise)))
-    elif result.unanswered:
-        notes.append(Text("Non évalué : " + ", ".join(
-            _question_label(result, q) for q in result.unanswered)))
-    if result.also:
-        from gradation.present.documents import also_note
-
-        notes.append(plain(also_note(result, grid)))
-    if result.not_asked:
-        notes.append(Text("Non demandé (aucune réponse n'y changerait rien) : " + ", ".join(
-            _question_label(result, q) for q in result.not_asked)))
-    if result.ignored:
-        notes.append(Text("Réponses ignorées (questions non posées sur ce parcours) : "
-                          + ", ".join(result.ignored)))
-    for warning in result.warnings:
-        notes.append(Text("Attention : ", style="yellow").append_text(plain(warning)))
+def _notes(sections: Sections, console: Console) -> None:
+    notes = [Text("Attention : ", style="yellow").append_text(plain(n.text)) if n.warning
+             else plain(n.text) for n in sections.notes]
     if notes:
         console.print()
         console.print(Text("À noter", style="bold underline"))
         console.print(bullets(notes))
-
-
-def _question_label(result: Result, qid: str) -> str:
-    """A question in its words (its id is for scripts, not for the screen)."""
-    question = result.situation.question(qid)
-    return question.text.rstrip(" ?") if question else qid
 
 
 # the blanks at the end of a line, mixed with the style codes around them (kept)
