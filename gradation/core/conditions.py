@@ -244,17 +244,8 @@ class _Parser:
 
     def compare(self, qid: str, offset: int) -> Compare:
         question = self.questions.get(qid)
-        if question is None and self.absent is not None:
-            self.absent.append(f"question « {qid} »")
-            token = self.peek()
-            if token is None or token[0] != "op":
-                return Compare(qid, "=", True)
-            self.index += 1
-            return Compare(qid, token[1], self.take()[1])  # never answered here: never holds
         if question is None:
-            raise ConditionError(
-                f"question « {qid} » inconnue{suggest(qid, self.questions)}", offset
-            )
+            return self._absent(qid, offset)
         token = self.peek()
         if token is None or token[0] != "op":
             if question.type != "boolean":
@@ -271,23 +262,41 @@ class _Parser:
                 raise ConditionError(f"« {qid} » se compare à oui ou non avec = ou !=", offset)
             return Compare(qid, op, _BOOLEAN_WORDS[raw])
         if question.type == "choice":
-            choices = question.choice_ids()
-            if raw not in choices and self.absent is not None and op in ("=", "!="):
-                self.absent.append(f"valeur « {raw} » de « {qid} »")
-                return Compare(qid, op, raw)
-            if raw not in choices:
-                raise ConditionError(
-                    f"« {raw} » n'est pas une valeur de « {qid} » "
-                    f"(valeurs : {', '.join(choices)}){suggest(raw, choices)}",
-                    value_offset,
-                )
-            if op in ORDER_OPS and not question.ordered:
-                raise ConditionError(
-                    f"« {qid} » n'est pas ordonnée : utilisez = ou !=", offset
-                )
-            return Compare(qid, op, raw, {c: i for i, c in enumerate(choices)})
+            return self._choice(question, op, raw, offset, value_offset)
         if question.type in ("integer", "score"):
             return Compare(qid, op, _number(qid, kind, raw, value_offset))
         if op not in ("=", "!="):
             raise ConditionError(f"« {qid} » se compare avec = ou !=", offset)
         return Compare(qid, op, raw)
+
+    def _absent(self, qid: str, offset: int) -> Compare:
+        """A question this grid does not have: an error, or (when the caller collects what
+        is absent) a comparison that never holds here."""
+        if self.absent is None:
+            raise ConditionError(
+                f"question « {qid} » inconnue{suggest(qid, self.questions)}", offset
+            )
+        self.absent.append(f"question « {qid} »")
+        token = self.peek()
+        if token is None or token[0] != "op":
+            return Compare(qid, "=", True)
+        self.index += 1
+        return Compare(qid, token[1], self.take()[1])  # never answered here: never holds
+
+    def _choice(self, question: QuestionLike, op: str, raw: str, offset: int,
+                value_offset: int) -> Compare:
+        qid, choices = question.id, question.choice_ids()
+        if raw not in choices and self.absent is not None and op in ("=", "!="):
+            self.absent.append(f"valeur « {raw} » de « {qid} »")
+            return Compare(qid, op, raw)
+        if raw not in choices:
+            raise ConditionError(
+                f"« {raw} » n'est pas une valeur de « {qid} » "
+                f"(valeurs : {', '.join(choices)}){suggest(raw, choices)}",
+                value_offset,
+            )
+        if op in ORDER_OPS and not question.ordered:
+            raise ConditionError(
+                f"« {qid} » n'est pas ordonnée : utilisez = ou !=", offset
+            )
+        return Compare(qid, op, raw, {c: i for i, c in enumerate(choices)})

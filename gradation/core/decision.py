@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from gradation.core.answers import AnswerError, accepted, normalise
@@ -143,20 +144,32 @@ def _reasons(grid: Grid, situation: Situation, assessment: Assessment,
         return [reason_of(grid, situation, r) for r in assessment.flags]
     fired = sorted(assessment.rules, key=lambda r: (r.level != level, -RANK[r.level]))
     reasons = [reason_of(grid, situation, r) for r in fired]
-    told = [one for one in grid.model.level_one_reasons
-            if one.when is not None
-            and (c := grid.level_one_conditions.get(one.when)) is not None and holds(c, answers)]
+    told = _level_one_told(grid, answers)
     if level == "1" or told:
         seed = cell_of(grid, situation, "1", ())
-        extra = [Reason(one.id, one.text, one.source, "1", "programme", seed, one.advice,
-                        meanwhile=one.meanwhile) for one in told]
-        reasons += extra
+        reasons += [Reason(one.id, one.text, one.source, "1", "programme", seed, one.advice,
+                           meanwhile=one.meanwhile) for one in told]
         if level == "1" and not reasons:
-            default = next((one for one in grid.model.level_one_reasons if one.when is None),
-                           grid.model.level_one_reason)
-            text, source = (default.text, default.source) if default else (LEVEL_ONE_REASON, "")
-            reasons.append(Reason("niveau-1", text, source, "1", "programme", seed))
+            reasons.append(_level_one_default(grid, seed))
     return reasons
+
+
+def _level_one_told(grid: Grid, answers: Mapping[str, Any]) -> list[Any]:
+    """The grid's level-1 reasons whose condition the answers make hold."""
+    out = []
+    for one in grid.model.level_one_reasons:
+        condition = grid.level_one_conditions.get(one.when) if one.when is not None else None
+        if condition is not None and holds(condition, answers):
+            out.append(one)
+    return out
+
+
+def _level_one_default(grid: Grid, seed: str) -> Reason:
+    """The reason of a level 1 that no rule gave: the grid's own wording, or ours."""
+    default = next((one for one in grid.model.level_one_reasons if one.when is None),
+                   grid.model.level_one_reason)
+    text, source = (default.text, default.source) if default else (LEVEL_ONE_REASON, "")
+    return Reason("niveau-1", text, source, "1", "programme", seed)
 
 
 def _check_age(grid: Grid, situation: Situation, answers: Mapping[str, Any], urgent: bool
@@ -214,6 +227,54 @@ def _urgence_reading(situation: Situation, answers: Mapping[str, Any],
     return out
 
 
+@dataclass(slots=True)
+class _Reading:
+    """The answers as the decision reads them."""
+
+    answers: dict[str, Any]  # every valid answer given
+    on_path: list[Question]  # the questions these answers put on the path
+    used: dict[str, Any]  # the answers of the path (and the positive ones honoured off it)
+    ignored: list[str]  # the answers given to questions off the path
+    skipped: list[str]  # the questions left out because no answer could change the result
+    reading: dict[str, Any]  # what the situation's urgence rules read
+    warnings: list[str]
+
+
+def _path_answers(situation: Situation, answers: Mapping[str, Any], on_path: list[Question]
+                  ) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Only the answers of this path are used (and the positive ones honoured off it, each
+    with a warning); the others are listed as ignored."""
+    asked = {q.id for q in on_path}
+    honoured = _honoured_off_path(situation, answers, asked)
+    used = {k: v for k, v in answers.items() if k in asked or k in honoured}
+    ignored = [k for k, v in answers.items() if v is not None and k not in used]
+    return used, ignored, [f"La question « {qid} » n'est pas posée sur ce parcours, mais sa "
+                           "réponse positive est prise en compte." for qid in honoured]
+
+
+def _read(grid: Grid, situation: Situation, raw_answers: Mapping[str, Any],
+          not_asked: Iterable[str]) -> _Reading:
+    """Check the answers; refuse a bad or missing one, unless urgence wins."""
+    answers, refused = checked_answers(grid, situation, raw_answers)
+    flagged = bool(red_flags(grid, answers))
+    if refused and not flagged:
+        raise refused[0][1]
+    warnings = [f"Réponse refusée pour « {qid} » ({exc.message}) : l'urgence prime."
+                for qid, exc in refused]
+    on_path = path(situation, answers)
+    skipped = [q.id for q in on_path if q.id in set(not_asked) and answers.get(q.id) is None]
+    warnings += _check_age(grid, situation, answers, flagged)
+    used, ignored, off_path = _path_answers(situation, answers, on_path)
+    warnings += off_path
+    reading = _urgence_reading(situation, answers, used)
+    # A situation's urgence rule is honoured as soon as the given answers make it hold.
+    urgent = flagged or (answers.get("age") is not None
+                         and bool(situation_urgence(situation, reading)))
+    if not urgent:
+        _check_missing(situation, answers, [q for q in on_path if q.id not in skipped])
+    return _Reading(answers, on_path, used, ignored, skipped, reading, warnings)
+
+
 def decide(
     grid: Grid,
     situation: Situation,
@@ -229,55 +290,34 @@ def decide(
     from gradation.core.matching import match_resources
 
     today = today or dt.date.today()
-    answers, refused = checked_answers(grid, situation, raw_answers)
-    flagged = bool(red_flags(grid, answers))
-    if refused and not flagged:
-        raise refused[0][1]
-    warnings = [f"Réponse refusée pour « {qid} » ({exc.message}) : l'urgence prime."
-                for qid, exc in refused]
-    on_path = path(situation, answers)
-    asked = {q.id for q in on_path}
-    skipped = [q.id for q in on_path if q.id in set(not_asked) and answers.get(q.id) is None]
-    warnings += _check_age(grid, situation, answers, flagged)
-    honoured = _honoured_off_path(situation, answers, asked)
-    warnings += [f"La question « {qid} » n'est pas posée sur ce parcours, mais sa réponse "
-                 "positive est prise en compte." for qid in honoured]
-    # Only the answers of this path are used; the others are listed as ignored.
-    used = {k: v for k, v in answers.items() if k in asked or k in honoured}
-    ignored = [k for k, v in answers.items() if v is not None and k not in used]
-    reading = _urgence_reading(situation, answers, used)
-    # A situation's urgence rule is honoured as soon as the given answers make it hold.
-    urgent = flagged or (answers.get("age") is not None
-                         and bool(situation_urgence(situation, reading)))
-    if not urgent:
-        _check_missing(situation, answers, [q for q in on_path if q.id not in skipped])
-    assessment = assess(grid, situation, used, reading)
+    read = _read(grid, situation, raw_answers, not_asked)
+    assessment = assess(grid, situation, read.used, read.reading)
     level = assessment.level
     unanswered = [] if level == "urgence" else [
-        q.id for q in on_path if situation.is_optional(q, answers) and q.type != "commune"
-        and answers.get(q.id) is None]
+        q.id for q in read.on_path if situation.is_optional(q, read.answers)
+        and q.type != "commune" and read.answers.get(q.id) is None]
     result = Result(
         situation=situation,
         level=level,
         delay=assessment.delay,
-        reasons=_reasons(grid, situation, assessment, used),
-        answers=used,
+        reasons=_reasons(grid, situation, assessment, read.used),
+        answers=read.used,
         unanswered=unanswered,
-        ignored=ignored,
+        ignored=read.ignored,
         grid_version=grid.version,
         territory=territory,
-        not_asked=skipped,
-        also=_also(grid, situation, answers.get("age")),
+        not_asked=read.skipped,
+        also=_also(grid, situation, read.answers.get("age")),
         today=today,
     )
     if level != "urgence":
         result.could_raise = [q for q in unanswered
-                              if _could_raise(grid, situation, used, q, level)]
+                              if _could_raise(grid, situation, read.used, q, level)]
     if territory is not None:
         match_resources(result, assessment, grid, territory, today)
-    result.numbers = numbers_for(grid, level, used, result.fallback_needed,
+    result.numbers = numbers_for(grid, level, read.used, result.fallback_needed,
                                  situation=situation.id, delay=result.delay)
-    result.warnings = warnings + result.warnings
+    result.warnings = read.warnings + result.warnings
     return result
 
 

@@ -40,6 +40,17 @@ def fits(res: Resource, age: int | None, commune: str | None) -> bool:
     return commune is None or res.serves is None or commune in res.serves
 
 
+def _call_order(rules: list[CompiledRule]) -> dict[str, int]:
+    """Key (e): each kind's best index in the calls of the most urgent rule that calls it."""
+    best: dict[str, tuple[int, int]] = {}
+    for rule in rules:
+        for i, kind in enumerate(rule.calls):
+            key = (-DELAY_RANK[rule.delay], i)
+            if kind not in best or key < best[kind]:
+                best[kind] = key
+    return {kind: index for kind, (_, index) in best.items()}
+
+
 class Order:
     """Rule 3: the sort keys (a) to (g) of every list of a result."""
 
@@ -52,14 +63,7 @@ class Order:
         self.psy_kinds = {k for r in rules if r.psy and r.delay == delay for k in r.calls}
         self.other_kinds = {k for r in rules if not r.psy and r.delay == delay for k in r.calls}
         self.young = set(grid.model.minors.young_kinds) if is_minor(grid, answers) else set()
-        # Key (e): the kind's best index in the calls of the most urgent rule that calls it.
-        best: dict[str, tuple[int, int]] = {}
-        for rule in rules:
-            for i, kind in enumerate(rule.calls):
-                key = (-DELAY_RANK[rule.delay], i)
-                if kind not in best or key < best[kind]:
-                    best[kind] = key
-        self.called = {kind: index for kind, (_, index) in best.items()}
+        self.called = _call_order(rules)
         level_one = situation.plain_kinds("1", grid)
         self.uncalled = {kind: i for i, kind in enumerate(level_one)}
         self.fallback = {kind: i for i, kind in enumerate(grid.model.urgence_kinds)}
@@ -167,28 +171,40 @@ class _Matcher:
         answers = self.result.answers
         if self.result.level not in ("2", "3") or answers.get("suivi_psychiatrique") is True:
             return
-        matching = self.grid.model.matching
-        waits = [r.wait_weeks for r in self.result.resources if r.wait_weeks is not None]
-        bridged: int | None = None
-        if not self.result.resources:
-            reason = "aucune ressource de ce niveau ne correspond"
-        elif waits and min(waits) > matching.bridge_weeks:
-            bridged = min(waits)
-            reason = f"délai d'attente de {bridged} semaines"
-        else:
+        need = self.bridge_need()
+        if need is None:
             return
-        allowed = set(matching.rapid_bridge_kinds)
-        for extra in matching.bridge_extra:
-            if self.situation.id in extra.situations and not (
-                    extra.unless and holds(self.grid.bridge_conditions.get(extra.unless),
-                                           answers)):
-                allowed.update(extra.kinds)
+        reason, bridged = need
+        allowed = self.bridge_kinds()
         found = [r for r in self.placed("1", self.level_one_kinds)
                  if r.kind in allowed
                  and (bridged is None or r.wait_weeks is None or r.wait_weeks < bridged)
                  and not (r.mon_soutien_psy and self.mon_soutien_psy)]
         self.result.bridge = self.take(found, self.level_one_callers())
         self.result.bridge_reason = reason if found else None
+
+    def bridge_need(self) -> tuple[str, int | None] | None:
+        """Why the wait needs a bridge, and the shortest wait of the level (None when no
+        resource of the level fits): or None, no bridge needed."""
+        if not self.result.resources:
+            return "aucune ressource de ce niveau ne correspond", None
+        waits = [r.wait_weeks for r in self.result.resources if r.wait_weeks is not None]
+        if waits and min(waits) > self.grid.model.matching.bridge_weeks:
+            return f"délai d'attente de {min(waits)} semaines", min(waits)
+        return None
+
+    def bridge_kinds(self) -> set[str]:
+        """The kinds that can bridge a wait: the rapid ones, and the situation's extras unless
+        their condition holds (model.yaml, matching.bridge_extra)."""
+        matching = self.grid.model.matching
+        allowed = set(matching.rapid_bridge_kinds)
+        for extra in matching.bridge_extra:
+            if self.situation.id not in extra.situations:
+                continue
+            if not (extra.unless and holds(self.grid.bridge_conditions.get(extra.unless),
+                                           self.result.answers)):
+                allowed.update(extra.kinds)
+        return allowed
 
     def alongside(self) -> None:
         """Rule 5: proximity care where the level complements it; at level 3 the resources
@@ -262,33 +278,30 @@ def _missing_kinds(matcher: _Matcher) -> list[str]:
         return []
     rules = [r for r in matcher.assessment.rules
              if r.level == result.level or (r.level != "1" and r.delay in TIMED)]
-    out: list[str] = []
-    said: set[str] = set()
     # A service for young people is not « missing » for an adult.
-    adult_skip = set() if is_minor(grid, result.answers) else set(grid.model.minors.young_kinds)
+    said = set() if is_minor(grid, result.answers) else set(grid.model.minors.young_kinds)
+    out: list[str] = []
     for rule in rules:
         for kind in rule.calls:
-            if kind in said or kind in adult_skip:
-                continue
-            present = any(r.kind == kind and (r.situations is None
-                                              or matcher.situation.id in r.situations)
-                          and fits(r, matcher.age, matcher.commune)
-                          for r in matcher.territory.resources)
-            if not present:
+            if kind not in said and not _any_fits(matcher, kind):
                 said.add(kind)
                 out.append(f"Pas de {grid.kind_label(kind)} pour ce patient dans le territoire "
                            f"({rule.reason}).")
     return out
 
 
+def _any_fits(matcher: _Matcher, kind: str) -> bool:
+    """Whether a resource of this kind, for this situation, fits the patient."""
+    return any(r.kind == kind and (r.situations is None or matcher.situation.id in r.situations)
+               and fits(r, matcher.age, matcher.commune) for r in matcher.territory.resources)
+
+
 def _warnings(matcher: _Matcher, today: dt.date) -> list[str]:
     result, grid, territory = matcher.result, matcher.grid, matcher.territory
     commune = result.answers.get("commune")
     shown = [*result.resources, *result.alongside, *result.bridge, *result.fallback]
-    warnings = []
-    for rule in matcher.unanswered:
-        warnings.append(f"Pour « {rule.reason} » : personne ne peut recevoir le patient "
-                        f"{IN_TIME[rule.delay]}.")
+    warnings = [f"Pour « {rule.reason} » : personne ne peut recevoir le patient "
+                f"{IN_TIME[rule.delay]}." for rule in matcher.unanswered]
     warnings += _missing_kinds(matcher)
     if commune is None and any(r.serves is not None for r in shown):
         warnings.append("Secteur non vérifié : aucune commune indiquée, or certaines ressources ne "
@@ -298,22 +311,29 @@ def _warnings(matcher: _Matcher, today: dt.date) -> list[str]:
         warnings.append(f"La commune {commune} est hors du territoire « {territory.name} » : "
                         "seules les ressources sans secteur, ou dont le secteur la comprend, sont "
                         "proposées.")
-    stale_days = grid.model.matching.stale_days
     for r in {r.id: r for r in shown}.values():
-        if r.verified_on is not None and (today - r.verified_on).days > stale_days:
-            warnings.append(f"« {r.name} » : fiche non vérifiée depuis {stale_text(stale_days)} "
-                            f"(dernière vérification le {r.verified_on.strftime('%d/%m/%Y')}).")
-        if r.urgent_is_stale(today) and r.wait_as_of is not None:
-            warnings.append(f"« {r.name} » : délai urgent déclaré le "
-                            f"{r.wait_as_of.strftime('%d/%m/%Y')}, il y a plus de six mois : il "
-                            "ne compte plus comme rapide (à vérifier auprès du service).")
-        elif r.wait_is_stale(today) and r.wait_as_of is not None and r.wait_weeks is not None:
-            warnings.append(f"« {r.name} » : délai de {r.wait_weeks} semaine"
-                            f"{'s' if r.wait_weeks > 1 else ''} déclaré le "
-                            f"{r.wait_as_of.strftime('%d/%m/%Y')}, il y a plus de six mois (à "
-                            "vérifier auprès du service).")
+        warnings += _freshness(r, grid.model.matching.stale_days, today)
     facts = matcher.facts()
     for warning, condition in grid.resource_warnings:
         if holds(condition, facts) and any(getattr(r, warning.flag) for r in shown):
             warnings.append(warning.text)
     return warnings
+
+
+def _freshness(r: Resource, stale_days: int, today: dt.date) -> list[str]:
+    """An entry not verified for too long; an urgent slot or a wait declared over six months
+    ago."""
+    out = []
+    if r.verified_on is not None and (today - r.verified_on).days > stale_days:
+        out.append(f"« {r.name} » : fiche non vérifiée depuis {stale_text(stale_days)} "
+                   f"(dernière vérification le {r.verified_on.strftime('%d/%m/%Y')}).")
+    if r.urgent_is_stale(today) and r.wait_as_of is not None:
+        out.append(f"« {r.name} » : délai urgent déclaré le "
+                   f"{r.wait_as_of.strftime('%d/%m/%Y')}, il y a plus de six mois : il "
+                   "ne compte plus comme rapide (à vérifier auprès du service).")
+    elif r.wait_is_stale(today) and r.wait_as_of is not None and r.wait_weeks is not None:
+        out.append(f"« {r.name} » : délai de {r.wait_weeks} semaine"
+                   f"{'s' if r.wait_weeks > 1 else ''} déclaré le "
+                   f"{r.wait_as_of.strftime('%d/%m/%Y')}, il y a plus de six mois (à "
+                   "vérifier auprès du service).")
+    return out
