@@ -153,3 +153,41 @@ def test_the_suite_uses_a_private_cache_and_configuration():
     assert private.name.startswith("gradation-tests-")
     assert cache_dir() is not None and cache_dir().is_relative_to(private)
     assert config_file().is_relative_to(private)
+
+
+# Cyclomatic complexity as radon counts it (each branch, loop, boolean operator and
+# comprehension condition): a command may parse its options and dispatch, a little more.
+COMPLEXITY = {"cli": 20}
+COMPLEXITY_DEFAULT = 15
+
+
+def _functions(node, prefix=""):  # type: ignore[no-untyped-def]
+    for item in getattr(node, "blocks", node):
+        yield prefix, item
+        for inner in [*getattr(item, "closures", []), *getattr(item, "methods", [])]:
+            yield from _functions([inner], f"{prefix}{item.name}.")
+
+
+def test_no_function_is_too_complex():
+    try:
+        from radon.complexity import cc_visit
+    except ImportError:
+        if os.environ.get("GRADATION_REQUIRE_ALL_TESTS"):
+            pytest.fail("radon is not installed (pip install -e '.[test]')")
+        pytest.skip("radon is not installed (pip install -e '.[test]')")
+    over = []
+    for name, path in MODULES.items():
+        bound = COMPLEXITY.get(layer(name), COMPLEXITY_DEFAULT)
+        for prefix, block in _functions(cc_visit(path.read_text(encoding="utf-8"))):
+            if not hasattr(block, "methods") and block.complexity > bound:
+                over.append(f"{name}:{block.lineno} {prefix}{block.name} ({block.complexity} > "
+                            f"{bound})")
+    assert sorted(set(over)) == []
+
+
+def test_the_complexity_check_counts_what_it_should():
+    from radon.complexity import cc_visit
+
+    branches = "\n".join(f"    if x == {i} and y:\n        return {i}" for i in range(16))
+    source = f"def f(x, y):\n{branches}\n    return -1\n"
+    assert [b.complexity for b in cc_visit(source)] == [33]

@@ -9,7 +9,8 @@ import yaml
 from conftest import SHARED, TODAY, write
 
 from gradation.files.territories import load_territory
-from gradation.territory.finess import insee_code, parse, smart_title, split_routing
+from gradation.territory.finess import insee_code, parse
+from gradation.territory.finess_text import smart_title, split_routing
 
 
 def structure(finess: str, rs: str, category: str, label: str, departement: str, commune: str,

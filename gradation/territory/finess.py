@@ -21,6 +21,13 @@ from typing import Any
 
 from gradation.core.model import Grid
 from gradation.errors import GradationError
+from gradation.territory.finess_text import (
+    format_phone,
+    slug,
+    smart_title,
+    split_routing,
+    street,
+)
 from gradation.territory.geo import to_wgs84
 
 # Overseas départements are coded 9A, 9B … in FINESS; the INSEE code is 97 (98 for
@@ -30,52 +37,7 @@ OVERSEAS = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9E": "975", "9F
 # Saint-Barthélemy and Saint-Martin left Guadeloupe (2007): their current INSEE codes.
 RENUMBERED = {"97123": "97701", "97127": "97801"}
 CHILD_WORDS = ("ENFANT", "INFANTO", "JUVENIL", "CMPEA", "CMPI", "PEDOPSY", "ADOLESCENT", "CMPIJ")
-STREET_TYPES = {
-    "R": "rue", "AV": "avenue", "BD": "boulevard", "PL": "place", "RTE": "route",
-    "IMP": "impasse", "CHE": "chemin", "CHEM": "chemin", "ALL": "allée", "QU": "quai",
-    "QUAI": "quai", "CRS": "cours", "SQ": "square", "PAS": "passage", "PASS": "passage",
-    "FG": "faubourg", "RES": "résidence", "LOT": "lotissement", "VOIE": "voie", "CITE": "cité",
-    "ESP": "esplanade", "PROM": "promenade", "SEN": "sentier", "HAM": "hameau", "MTE": "montée",
-    "RPT": "rond-point", "ZA": "ZA", "ZI": "ZI", "ZAC": "ZAC", "PARC": "parc", "CAR": "carrefour",
-}
-ACRONYMS = {"BP", "CS", "TSA", "ZA", "ZI", "ZAC",
-            "CMP", "CMPP", "CATTP", "CHS", "CSAPA", "CAARUD", "CAMSP", "SESSAD", "ESAT", "SAMSAH",
-            "EAM", "FAM", "MAS", "MSP", "DAC", "MDPH", "CH", "CHU", "CHR", "SPST", "EHPAD", "MDA",
-            "CMPI", "CMPEA", "IME", "ITEP", "SAVS", "PAEJ", "CPTS", "CCAS", "UDAF", "APF", "ADAPEI",
-            "GHT", "HDJ", "CEDEX", "II", "III", "IV", "SA", "SAS", "SARL"}
-SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "et", "en", "sur", "sous", "aux", "au", "à"}
 STRUCTURE_FIELDS = 32
-
-
-def smart_title(text: str, capital_first: bool = True) -> str:
-    """« CENTRE MEDICO-PSYCHOLOGIQUE D'EXEMPLEVILLE » →
-    « Centre Medico-Psychologique d'Exempleville »."""
-    words = []
-    for i, word in enumerate(text.split()):
-        parts: list[str] = []
-        for part in re.split(r"(-)", word):
-            first = (i == 0 and not parts and capital_first) or (not parts and word.startswith("("))
-            upper = part.upper()
-            if upper in ACRONYMS or upper.strip("();,.:«»\"") in ACRONYMS:
-                parts.append(upper)
-            elif part[:1] in "(\"«" and len(part) > 1:
-                parts.append(part[0] + part[1:].capitalize())
-            elif "'" in part:
-                head, _, tail = part.partition("'")
-                parts.append(f"{head.capitalize() if first else head.lower()}'{tail.capitalize()}")
-            elif part.lower() in SMALL_WORDS and not first:
-                parts.append(part.lower())
-            else:
-                parts.append(part.capitalize())
-        words.append("".join(parts))
-    return " ".join(words)
-
-
-def format_phone(raw: str) -> str | None:
-    digits = re.sub(r"\D", "", raw)
-    if len(digits) == 10 and digits.startswith("0"):
-        return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
-    return None
 
 
 def insee_code(departement: str, commune: str) -> str | None:
@@ -88,20 +50,6 @@ def insee_code(departement: str, commune: str) -> str | None:
     if re.fullmatch(r"\d{2}|2[AB]", departement):
         return departement + commune
     return None
-
-
-def split_routing(line: str) -> tuple[str | None, str]:
-    """« 99300 BOISJOLI CEDEX 09 » → ("99300", "Boisjoli")."""
-    match = re.match(r"^\s*(\d{5})\s+(.*)$", line)
-    postcode, town = (match.group(1), match.group(2)) if match else (None, line)
-    town = re.sub(r"\s+CEDEX(\s+\d+)?\s*$", "", town.strip(), flags=re.IGNORECASE)
-    return postcode, smart_title(town)
-
-
-def slug(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60].strip("-") or "etablissement"
 
 
 @dataclass(slots=True)
@@ -165,68 +113,77 @@ def _departement_code(value: str) -> str:
     return reverse.get(value, value.zfill(2) if value.isdigit() and len(value) == 1 else value)
 
 
-def parse(path: Path, grid: Grid, departements: Iterable[str] = (), communes: Iterable[str] = (),
-          categories: Iterable[str] = ()) -> ImportResult:
-    table = category_table(grid)
-    wanted_departements = {_departement_code(d) for d in departements}
-    wanted_communes = set(communes)
-    wanted_categories = {str(c) for c in categories}
-    unknown = wanted_categories - set(table)
-    if unknown:
-        raise GradationError(f"catégorie FINESS non prise en charge : {', '.join(sorted(unknown))} "
-                             f"(catégories reconnues : {', '.join(sorted(table, key=int))})")
-    lines = read_lines(path)
+@dataclass(frozen=True, slots=True)
+class _Filters:
+    departements: set[str]
+    communes: set[str]
+    categories: set[str]
+
+    def exclude(self, departement: str, insee: str | None, category: str) -> bool:
+        return (insee is None or bool(self.departements) and departement not in self.departements
+                or bool(self.communes) and insee not in self.communes
+                or bool(self.categories) and category not in self.categories)
+
+    def said(self) -> str:
+        return ", ".join([*sorted(self.departements), *sorted(self.communes),
+                          *sorted(self.categories)]) or "aucun filtre"
+
+
+def _establishment(fields: list[str], category: str, insee: str, kinds: Any
+                   ) -> Establishment:
+    name = smart_title(fields[4].strip() or fields[3].strip())
+    kind, by_name = _choose_kind(kinds, fields[4] + " " + fields[3])
+    postcode, town = split_routing(fields[15])
+    place = " ".join(p for p in (postcode, town) if p)
+    extra = smart_title(fields[11].strip())
+    address = ", ".join(p for p in (street(fields), extra, place) if p) or None
+    return Establishment(
+        finess=fields[1].strip(), name=name, kind=kind, category=category, insee=insee,
+        town=town, postcode=postcode, address=address, phone=format_phone(fields[16]),
+        updated=_date(fields[30]), by_name=by_name)
+
+
+def _first_line(path: Path, lines: Iterator[tuple[int, list[str]]]) -> ImportResult:
     first = next(lines, None)
     if first is None or first[1][0] != "finess":
         raise GradationError(f"{path}:1: ce n'est pas un extrait FINESS (la première ligne doit "
                              "commencer par « finess; »)")
-    result = ImportResult(_date(first[1][3]) if len(first[1]) > 3 else None)
+    return ImportResult(_date(first[1][3]) if len(first[1]) > 3 else None)
+
+
+def parse(path: Path, grid: Grid, departements: Iterable[str] = (), communes: Iterable[str] = (),
+          categories: Iterable[str] = ()) -> ImportResult:
+    table = category_table(grid)
+    filters = _Filters({_departement_code(d) for d in departements}, set(communes),
+                       {str(c) for c in categories})
+    unknown = filters.categories - set(table)
+    if unknown:
+        raise GradationError(f"catégorie FINESS non prise en charge : {', '.join(sorted(unknown))} "
+                             f"(catégories reconnues : {', '.join(sorted(table, key=int))})")
+    lines = read_lines(path)
+    result = _first_line(path, lines)
     kept: dict[str, Establishment] = {}
     for number, fields in lines:
-        section = fields[0]
-        if section == "structureet":
+        if fields[0] == "structureet":
             if len(fields) < STRUCTURE_FIELDS - 1:
                 raise GradationError(f"{path}:{number}: ligne structureet incomplète "
                                      f"({len(fields)} champs au lieu de {STRUCTURE_FIELDS})")
             category = fields[18].strip()
-            if category not in table:
-                result.skipped[(category, fields[19].strip())] += 1
-                continue
             departement = fields[13].strip().upper()
             insee = insee_code(departement, fields[12])
-            if (wanted_departements and departement not in wanted_departements) or (
-                    wanted_communes and insee not in wanted_communes) or (
-                    wanted_categories and category not in wanted_categories) or insee is None:
+            if category not in table:
+                result.skipped[(category, fields[19].strip())] += 1
+            elif filters.exclude(departement, insee, category) or insee is None:
                 result.filtered_out += 1
-                continue
-            name = smart_title(fields[4].strip() or fields[3].strip())
-            kind, by_name = _choose_kind(table[category], fields[4] + " " + fields[3])
-            postcode, town = split_routing(fields[15])
-            street_type = fields[8].strip().upper()
-            street = " ".join(p for p in (
-                fields[7].strip(),
-                fields[10].strip().lower(),  # bis, ter …
-                STREET_TYPES.get(street_type, street_type.lower()),
-                smart_title(fields[9].strip(), capital_first=not street_type),
-            ) if p)
-            extra = smart_title(fields[11].strip())
-            place = " ".join(p for p in (postcode, town) if p)
-            address = ", ".join(p for p in (street, extra, place) if p) or None
-            kept[fields[1]] = Establishment(
-                finess=fields[1].strip(), name=name, kind=kind, category=category, insee=insee,
-                town=town, postcode=postcode, address=address, phone=format_phone(fields[16]),
-                updated=_date(fields[30]), by_name=by_name)
-        elif section == "geolocalisation" and len(fields) >= 5:
-            found = kept.get(fields[1])
-            if found is not None:
-                _locate(found, fields, result)
+            else:
+                kept[fields[1]] = _establishment(fields, category, insee, table[category])
+        elif fields[0] == "geolocalisation" and len(fields) >= 5 and fields[1] in kept:
+            _locate(kept[fields[1]], fields, result)
     result.establishments = sorted(kept.values(), key=lambda e: (e.insee, e.kind, e.name))
     if not result.establishments:
-        wanted = ", ".join([*sorted(wanted_departements), *sorted(wanted_communes),
-                            *sorted(wanted_categories)]) or "aucun filtre"
-        raise GradationError(f"{path} : aucun établissement retenu ({wanted}) ; vérifiez le "
-                             "département (01, 2A, 9A pour la Guadeloupe…), les communes et les "
-                             "catégories")
+        raise GradationError(f"{path} : aucun établissement retenu ({filters.said()}) ; vérifiez "
+                             "le département (01, 2A, 9A pour la Guadeloupe…), les communes et "
+                             "les catégories")
     return result
 
 

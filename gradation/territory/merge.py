@@ -90,64 +90,99 @@ def _check_date(info: Any, result: Any, force: bool) -> dt.date | None:
     return date if not isinstance(known, dt.date) or date > known else None
 
 
+def _by_key(entries: list[Any], proposed_ids: set[str]) -> dict[Key, Any]:
+    """The file's FINESS entries by (number, proposed kind or "")."""
+    out: dict[Key, Any] = {}
+    for e in entries:
+        if e.get("finess"):
+            kind = str(e.get("kind"))
+            out[(str(e["finess"]), kind if kind in proposed_ids else "")] = e
+    return out
+
+
+def _wanted(result: Any, proposed: dict[str, Any]) -> dict[Key, finess.Establishment]:
+    """The extract's establishments by key: each one, and each kind proposed for its
+    category."""
+    wanted: dict[Key, finess.Establishment] = {}
+    for est in result.establishments:
+        wanted[(est.finess, "")] = est
+        for kind, _ in proposed.get(est.category, []):
+            wanted[(est.finess, kind)] = est
+    return wanted
+
+
+class _Merge:
+    """One FINESS merge into one file: what is added, edited, reported."""
+
+    def __init__(self, editor: directory.Editor, result: Any, grid: Grid) -> None:
+        self.editor = editor
+        self.proposed = finess.proposed_kinds(grid)
+        self.entries = [e for e in editor.resources() if isinstance(e, dict)]
+        ids = {kind for kinds in self.proposed.values() for kind, _ in kinds}
+        self.existing = _by_key(self.entries, ids)
+        self.report = MergeReport()
+        self.added: list[dict[str, Any]] = []
+        self.edits: dict[str, dict[str, Any]] = {}
+        self.ids: dict[str, str] = {}
+
+    def plan(self, wanted: dict[Key, finess.Establishment]) -> None:
+        new = [est for (number, kind), est in wanted.items() if not kind
+               and (number, "") not in self.existing]
+        self.ids = finess.unique_ids(new, {str(e.get("id")) for e in self.entries})
+        self.ids.update({number: str(e["id"]) for (number, kind), e in self.existing.items()
+                         if not kind})
+        for key, est in wanted.items():
+            entry = self.existing.get(key)
+            if entry is None:
+                self.added.append(self.fields(key, est))
+            else:
+                self.compare(entry, est)
+
+    def fields(self, key: Key, est: finess.Establishment) -> dict[str, Any]:
+        """A new entry: the establishment, or one of the kinds proposed for it."""
+        base = self.ids.get(est.finess) or finess.unique_ids(
+            [est], set(self.editor.ids()))[est.finess]
+        if not key[1]:
+            return finess.resource_fields(est, base)
+        kinds = dict(self.proposed.get(est.category, []))
+        return finess.proposal_fields(est, (key[1], kinds[key[1]]), f"{base}-{key[1]}")
+
+    def compare(self, entry: Any, est: finess.Establishment) -> None:
+        changes, said = _compare(entry, est)
+        rid = str(entry["id"])
+        if changes:
+            self.edits[rid] = changes
+        if said:
+            self.report.fields[rid] = said
+        kept = tuple(f"{n} gardé" for n in NAMES.values())
+        if any(not s.startswith(kept) for s in said):
+            self.report.updated += 1
+
+
 def merge_finess(existing: Path, output: Path, result: Any, grid: Grid, today: dt.date,
                  force: bool = False, dry_run: list[str] | None = None) -> MergeReport:
     """Merge `result` (finess.parse) into the territory `existing`, written to `output`."""
-    proposed = finess.proposed_kinds(grid)
-    proposed_ids = {kind for kinds in proposed.values() for kind, _ in kinds}
 
     def change(editor: directory.Editor) -> MergeReport:
         info = editor.doc["territory"]
         date = _check_date(info, result, force)
         ignore = {str(code) for code in info.get("finess_ignore") or []}
-        entries = [e for e in editor.resources() if isinstance(e, dict)]
-        existing: dict[Key, Any] = {}
-        for e in entries:
-            if e.get("finess"):
-                kind = str(e.get("kind"))
-                existing[(str(e["finess"]), kind if kind in proposed_ids else "")] = e
-        wanted: dict[Key, finess.Establishment] = {}
-        for est in result.establishments:
-            wanted[(est.finess, "")] = est
-            for kind, _ in proposed.get(est.category, []):
-                wanted[(est.finess, kind)] = est
-        report = MergeReport()
+        merge = _Merge(editor, result, grid)
+        report = merge.report
+        wanted = _wanted(result, merge.proposed)
         report.ignored = sorted(k[0] + (f":{k[1]}" if k[1] else "") for k in wanted
                                 if _ignored(k, ignore))
         wanted = {k: est for k, est in wanted.items() if not _ignored(k, ignore)}
-        new = [est for (number, kind), est in wanted.items() if not kind
-               and (number, "") not in existing]
-        ids = finess.unique_ids(new, {str(e.get("id")) for e in entries})
-        ids.update({number: str(e["id"]) for (number, kind), e in existing.items() if not kind})
-        added = []
-        edits: dict[str, dict[str, Any]] = {}
-        for key, est in wanted.items():
-            entry = existing.get(key)
-            if entry is None:
-                kinds = dict(proposed.get(est.category, []))
-                base = (ids.get(est.finess)
-                        or finess.unique_ids([est], set(editor.ids()))[est.finess])
-                fields = (finess.proposal_fields(est, (key[1], kinds[key[1]]), f"{base}-{key[1]}")
-                          if key[1] else finess.resource_fields(est, base))
-                added.append(fields)
-                continue
-            changes, said = _compare(entry, est)
-            rid = str(entry["id"])
-            if changes:
-                edits[rid] = changes
-            if said:
-                report.fields[rid] = said
-            if any(not s.startswith(tuple(f"{n} gardé" for n in NAMES.values())) for s in said):
-                report.updated += 1
-        editor.edit_many(edits)
-        editor.add_many(added)
-        report.added = [f"{f['id']} ({f['finess']}) {f['name']}" for f in added]
+        merge.plan(wanted)
+        editor.edit_many(merge.edits)
+        editor.add_many(merge.added)
+        report.added = [f"{f['id']} ({f['finess']}) {f['name']}" for f in merge.added]
         editor.add_communes([(est.insee, est.town) for est in result.establishments])
         if date is not None:
             editor.set_info("finess_extract", date)
-        report.gone = [(str(e.get("id")), k[0]) for k, e in existing.items()
+        report.gone = [(str(e.get("id")), k[0]) for k, e in merge.existing.items()
                        if k not in wanted and not _ignored(k, ignore)]
-        report.unchanged = len(existing) - len(report.gone) - report.updated
+        report.unchanged = len(merge.existing) - len(report.gone) - report.updated
         report.written = editor.text() != editor.original
         return report
 

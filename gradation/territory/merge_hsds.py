@@ -83,6 +83,30 @@ def _new_entry(res: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _edits(entries: dict[str, Any], wanted: dict[str, Any], report: MergeReport
+           ) -> dict[str, dict[str, Any]]:
+    """The changes to the entries already in the file, each field said in the report."""
+    edits = {}
+    for rid, res in wanted.items():
+        if rid not in entries:
+            continue
+        changes, said = _compare(entries[rid], res)
+        if changes:
+            edits[rid] = changes
+            report.updated += 1
+        if said:
+            report.fields[rid] = said
+    return edits
+
+
+def _served_communes(data: dict[str, Any], added: list[dict[str, Any]]
+                     ) -> list[tuple[str, str]]:
+    """The package's communes that the new entries serve."""
+    served = {code for f in added for code in f.get("serves") or []}
+    return [(str(c["insee"]), str(c["name"])) for c in data["territory"].get("communes") or []
+            if isinstance(c, dict) and c.get("insee") in served]
+
+
 def merge_hsds(existing: Path, output: Path, data: dict[str, Any], grid: Grid,
                today: dt.date, dry_run: list[str] | None = None) -> MergeReport:
     """Merge the package `data` (hsds.import_package) into the territory `existing`, written
@@ -95,25 +119,11 @@ def merge_hsds(existing: Path, output: Path, data: dict[str, Any], grid: Grid,
         wanted = {str(r["id"]): r for r in data["resources"]}
         report.ignored = sorted(rid for rid, r in wanted.items() if _ignored(r, info))
         wanted = {rid: r for rid, r in wanted.items() if rid not in report.ignored}
-        added, edits = [], {}
-        for rid, res in wanted.items():
-            entry = entries.get(rid)
-            if entry is None:
-                added.append(_new_entry(res))
-                continue
-            changes, said = _compare(entry, res)
-            if changes:
-                edits[rid] = changes
-                report.updated += 1
-            if said:
-                report.fields[rid] = said
-        editor.edit_many(edits)
+        added = [_new_entry(res) for rid, res in wanted.items() if rid not in entries]
+        editor.edit_many(_edits(entries, wanted, report))
         editor.add_many(added)
         report.added = [f"{f['id']} {f['name']}" for f in added]
-        served = {code for f in added for code in f.get("serves") or []}
-        editor.add_communes([(str(c["insee"]), str(c["name"]))
-                             for c in data["territory"].get("communes") or []
-                             if isinstance(c, dict) and c.get("insee") in served])
+        editor.add_communes(_served_communes(data, added))
         report.gone = [(rid, "") for rid in entries if rid not in wanted
                        and rid not in report.ignored]
         report.unchanged = len(entries) - len(report.gone) - report.updated
