@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from gradation.core.model import Grid, Territory
+from gradation.core.result import Result
 from gradation.core.settle import result_for
 from gradation.errors import GradationError, LoadError, Problem, display_path
 from gradation.files.territories import load_territory
@@ -43,14 +44,22 @@ def check_case(case: dict[str, Any], grid: Grid, territory: Territory,
         result = result_for(grid, grid.situation(str(case.get("situation"))),
                             case.get("answers") or {}, territory, today)
     except GradationError as exc:
-        if expect.get("exit") != exc.exit_code:
-            return f"refusé (code {exc.exit_code}) : {exc.message.splitlines()[0]}"
-        absent = [m for m in expect.get("missing", []) if m not in exc.message]
-        if absent:
-            return f"le message ne nomme pas {', '.join(absent)} : {exc.message}"
-        return ""
+        return _refusal(expect, exc)
     if "exit" in expect:
         return f"attendu un refus (code {expect['exit']}), obtenu le niveau {result.level}"
+    return _lists(expect, result) or _numbers(expect, result)
+
+
+def _refusal(expect: dict[str, Any], exc: GradationError) -> str:
+    if expect.get("exit") != exc.exit_code:
+        return f"refusé (code {exc.exit_code}) : {exc.message.splitlines()[0]}"
+    absent = [m for m in expect.get("missing", []) if m not in exc.message]
+    if absent:
+        return f"le message ne nomme pas {', '.join(absent)} : {exc.message}"
+    return ""
+
+
+def _lists(expect: dict[str, Any], result: Result) -> str:
     got: dict[str, Any] = {
         "level": result.level,
         "delay": result.delay,
@@ -68,42 +77,55 @@ def check_case(case: dict[str, Any], grid: Grid, territory: Territory,
     for key, values in (("ignored", result.ignored), ("unanswered", result.unanswered)):
         if key in expect and sorted(expect[key] or []) != sorted(values):
             return f"{key} : attendu {expect[key]}, obtenu {values}"
-    if "numbers" in expect:
-        shown = [n.dial for n in result.numbers]
-        wanted_numbers = [str(n).replace(" ", "") for n in expect["numbers"] or []]
-        missing = [n for n in wanted_numbers if n not in shown]
-        extra = [n for n in EXACT_NUMBERS if n in shown and n not in wanted_numbers]
-        if missing or extra:
-            return f"numéros : attendu {wanted_numbers}, obtenu {shown}"
     return ""
+
+
+def _numbers(expect: dict[str, Any], result: Result) -> str:
+    """The numbers listed must be shown; 15, 17, 3114 and 119 only when listed."""
+    if "numbers" not in expect:
+        return ""
+    shown = [n.dial for n in result.numbers]
+    wanted = [str(n).replace(" ", "") for n in expect["numbers"] or []]
+    missing = [n for n in wanted if n not in shown]
+    extra = [n for n in EXACT_NUMBERS if n in shown and n not in wanted]
+    return f"numéros : attendu {wanted}, obtenu {shown}" if missing or extra else ""
 
 
 LIST_KEYS = ("resources", "bridge", "alongside", "fallback", "numbers", "ignored", "unanswered",
              "missing")
+# The keys of a case, each with the test of its shape and what is said when it fails.
+_SHAPES: tuple[tuple[str, Any, str], ...] = (
+    ("name", lambda v: v is None or isinstance(v, str), "« name » : un texte"),
+    ("situation", lambda v: isinstance(v, str),
+     "« situation » : un identifiant de situation (par exemple psychiatrie)"),
+    ("answers", lambda v: v is None or isinstance(v, dict),
+     "« answers » doit associer chaque question à sa réponse (question: valeur)"),
+    ("answers", lambda v: not isinstance(v, dict) or not any(
+        isinstance(x, dict | list) for x in v.values()),
+     "« answers » : chaque réponse est une valeur simple"),
+    ("expect", lambda v: v is None or isinstance(v, dict),
+     "« expect » doit être un ensemble de clés (level, resources …)"),
+)
+
+
+def _identifiers(value: list[Any]) -> bool:
+    return all(isinstance(v, str | int) and not isinstance(v, bool) for v in value)
 
 
 def _shape_problem(case: dict[str, Any]) -> str:
     """What is wrong with a case's shape (answers a mapping of scalars, expect a mapping whose
     lists are lists), or ''."""
-    answers, expect = case.get("answers"), case.get("expect")
-    if case.get("name") is not None and not isinstance(case.get("name"), str):
-        return "« name » : un texte"
-    if not isinstance(case.get("situation"), str):
-        return "« situation » : un identifiant de situation (par exemple psychiatrie)"
-    if answers is not None and not isinstance(answers, dict):
-        return "« answers » doit associer chaque question à sa réponse (question: valeur)"
-    if isinstance(answers, dict) and any(isinstance(v, dict | list) for v in answers.values()):
-        return "« answers » : chaque réponse est une valeur simple"
-    if expect is not None and not isinstance(expect, dict):
-        return "« expect » doit être un ensemble de clés (level, resources …)"
+    for key, fine, said in _SHAPES:
+        if not fine(case.get(key)):
+            return said
+    expect = case.get("expect") or {}
     for key in LIST_KEYS:
-        value = (expect or {}).get(key)
+        value = expect.get(key)
         if value is not None and not isinstance(value, list):
             return f"« expect.{key} » doit être une liste (par exemple [a, b])"
-        if value and not all(isinstance(v, str | int) and not isinstance(v, bool)
-                             for v in value):
+        if value and not _identifiers(value):
             return f"« expect.{key} » : une liste d'identifiants (par exemple [a, b])"
-    missing = (expect or {}).get("missing")
+    missing = expect.get("missing")
     if missing and not all(isinstance(v, str) for v in missing):
         return "« expect.missing » : une liste d'identifiants de questions (par exemple [age])"
     return ""

@@ -53,33 +53,36 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _service(territory: Territory, res: Resource) -> dict[str, Any]:
+def _scalars(res: Resource) -> dict[str, Any]:
+    """The service's own fields that the resource has."""
+    age = res.age
+    values = {"email": res.email or None, "url": res.website or None,
+              "minimum_age": age.min if age is not None else None,
+              "maximum_age": age.max if age is not None else None,
+              "assured_date": res.verified_on.isoformat() if res.verified_on else None}
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _lists(territory: Territory, res: Resource) -> dict[str, Any]:
+    """The service's lists (phones, schedules, areas, languages) that the resource has."""
     tid = territory.id
-    sid = _id(tid, res.id)
-    data = res.model_dump(exclude_none=True)
-    service: dict[str, Any] = {"id": sid, "organization_id": _id(tid, res.id, "organization"),
-                               "name": res.name, "status": "active"}
-    if res.email:
-        service["email"] = res.email
-    if res.website:
-        service["url"] = res.website
-    if res.age is not None and res.age.min is not None:
-        service["minimum_age"] = res.age.min
-    if res.age is not None and res.age.max is not None:
-        service["maximum_age"] = res.age.max
-    if res.verified_on is not None:
-        service["assured_date"] = res.verified_on.isoformat()
+    out: dict[str, Any] = {}
     if res.phone:
-        service["phones"] = [{"id": _id(tid, res.id, "phone"), "number": res.phone}]
+        out["phones"] = [{"id": _id(tid, res.id, "phone"), "number": res.phone}]
     if res.hours:
-        service["schedules"] = [{"id": _id(tid, res.id, "schedule"), "description": res.hours}]
+        out["schedules"] = [{"id": _id(tid, res.id, "schedule"), "description": res.hours}]
     if res.serves is not None:
-        service["service_areas"] = [
+        out["service_areas"] = [
             {"id": _id(tid, res.id, "area", code), "name": territory.commune_name(code) or code,
              "description": f"commune INSEE {code}"} for code in res.serves]
     if res.languages:
-        service["languages"] = [{"id": _id(tid, res.id, "language", name), "name": name}
-                                for name in res.languages]
+        out["languages"] = [{"id": _id(tid, res.id, "language", name), "name": name}
+                            for name in res.languages]
+    return out
+
+
+def _location(tid: str, res: Resource) -> dict[str, Any] | None:
+    """Where the service is, when the resource says it (coordinates or an address)."""
     location: dict[str, Any] = {"id": _id(tid, res.id, "location"), "location_type": "physical",
                                 "name": res.name}
     if res.lat is not None and res.lon is not None:
@@ -91,7 +94,18 @@ def _service(territory: Territory, res: Resource) -> dict[str, Any]:
             "city": match["city"], "postal_code": match["postcode"],
             "state_province": departement(match["postcode"]), "country": "FR",
             "address_type": "physical"}]
-    if len(location) > 3 or res.address:
+    return location if len(location) > 3 or res.address else None
+
+
+def _service(territory: Territory, res: Resource) -> dict[str, Any]:
+    tid = territory.id
+    sid = _id(tid, res.id)
+    data = res.model_dump(exclude_none=True)
+    service: dict[str, Any] = {"id": sid, "organization_id": _id(tid, res.id, "organization"),
+                               "name": res.name, "status": "active", **_scalars(res),
+                               **_lists(territory, res)}
+    location = _location(tid, res)
+    if location is not None:
         service["service_at_locations"] = [{"id": _id(tid, res.id, "at"), "location": location}]
     service["attributes"] = [
         {"id": _id(tid, res.id, "attribute", key), "link_id": sid, "link_type": "gradation",
@@ -220,6 +234,21 @@ def _attributes(service: dict[str, Any], where: str, terms: dict[str, str]) -> d
     return out
 
 
+def _contact(service: dict[str, Any], where: str) -> dict[str, Any]:
+    """The resource's contact fields, from the service's own and its first phone and
+    schedule."""
+    res: dict[str, Any] = {}
+    for key, target in (("email", "email"), ("url", "website"), ("assured_date", "verified_on")):
+        if service.get(key) is not None:
+            res[target] = service[key]
+    for key, target, field in (("phones", "phone", "number"),
+                               ("schedules", "hours", "description")):
+        items = service.get(key) or []
+        if items:
+            res[target] = _need(items[0], dict, f"{where}.{key}[0]").get(field)
+    return res
+
+
 def _resource(service: dict[str, Any], where: str, by_uuid: dict[str, str],
               terms: dict[str, str], finess: dict[Any, Any]) -> dict[str, Any]:
     rid = by_uuid.get(service.get("id"))  # type: ignore[arg-type]
@@ -227,19 +256,11 @@ def _resource(service: dict[str, Any], where: str, by_uuid: dict[str, str],
         raise GradationError(f"{where}.id : identifiant inconnu de gradation-territoire.json "
                              "(ids)", 3)
     res: dict[str, Any] = {"id": rid, "name": service.get("name"),
-                           **_attributes(service, where, terms)}
-    for key, target in (("email", "email"), ("url", "website"), ("assured_date", "verified_on")):
-        if service.get(key) is not None:
-            res[target] = service[key]
+                           **_attributes(service, where, terms), **_contact(service, where)}
     ages = {k: service[f"{k}imum_age"] for k in ("min", "max")
             if service.get(f"{k}imum_age") is not None}
     if ages:
         res["age"] = ages
-    for key, target, field in (("phones", "phone", "number"),
-                               ("schedules", "hours", "description")):
-        items = service.get(key) or []
-        if items:
-            res[target] = _need(items[0], dict, f"{where}.{key}[0]").get(field)
     languages = [x.get("name") for x in service.get("languages") or [] if isinstance(x, dict)]
     if languages:
         res["languages"] = languages

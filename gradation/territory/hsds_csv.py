@@ -59,6 +59,23 @@ def _row(table: str, item: dict[str, Any], **keys: Any) -> dict[str, Any]:
     return {c: v for c in COLUMNS[table] if (v := {**item, **keys}.get(c)) is not None}
 
 
+def _service_rows(out: dict[str, list[dict[str, Any]]], service: dict[str, Any]) -> None:
+    """A service's row, and the rows of its lists, locations and addresses."""
+    sid = service["id"]
+    out["service"].append(_row("service", service))
+    for key, table in SERVICE_LISTS:
+        out[table] += [_row(table, x, service_id=sid) for x in service.get(key) or []]
+    out["attribute"] += [_row("attribute", a) for a in service.get("attributes") or []]
+    for at in service.get("service_at_locations") or []:
+        location = at["location"]
+        out["service_at_location"].append(_row("service_at_location", at, service_id=sid,
+                                               location_id=location["id"]))
+        out["location"].append(_row("location", location,
+                                    organization_id=service.get("organization_id")))
+        out["address"] += [_row("address", a, location_id=location["id"])
+                           for a in location.get("addresses") or []]
+
+
 def tables(package: dict[str, Any], terms: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
     """The JSON package (`hsds.export_package`) as rows of each table; `terms` are the profile's
     taxonomy terms (id → field)."""
@@ -69,19 +86,7 @@ def tables(package: dict[str, Any], terms: dict[str, str]) -> dict[str, list[dic
             _row("organization_identifier", i, organization_id=org["id"])
             for i in org.get("organization_identifiers") or []]
     for service in package["services.json"]:
-        sid = service["id"]
-        out["service"].append(_row("service", service))
-        for key, table in SERVICE_LISTS:
-            out[table] += [_row(table, x, service_id=sid) for x in service.get(key) or []]
-        out["attribute"] += [_row("attribute", a) for a in service.get("attributes") or []]
-        for at in service.get("service_at_locations") or []:
-            location = at["location"]
-            out["service_at_location"].append(_row("service_at_location", at, service_id=sid,
-                                                   location_id=location["id"]))
-            out["location"].append(_row("location", location,
-                                        organization_id=service.get("organization_id")))
-            out["address"] += [_row("address", a, location_id=location["id"])
-                               for a in location.get("addresses") or []]
+        _service_rows(out, service)
     out["taxonomy_term"] = [
         {"id": tid, "code": field, "name": f"gradation:{field}", "taxonomy": "gradation",
          "description": f"Profil français de gradation : champ « {field} » du format de "

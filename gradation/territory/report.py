@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
+from typing import Any
 
 from gradation.core.matching import IN_TIME, fits, is_placed
 from gradation.core.model import Grid, Territory
@@ -37,26 +38,35 @@ class Report:
     missing_kinds: list[str] = field(default_factory=list)
 
 
-def access_report(territory: Territory, grid: Grid, today: dt.date) -> Report:
-    report = Report(territory.name, today)
-    communes = territory.data.territory.communes
+def _counts(territory: Territory, grid: Grid) -> list[tuple[str, str, str, int]]:
+    """How many resources each commune has, by situation and level."""
     cov = coverage(territory, grid)
-    for situation in grid.situations.values():
-        for commune in communes:
-            for (sid, level), count in cov.by_commune[commune.insee].items():
-                if sid == situation.id:
-                    report.counts.append((situation.label, level_text(level), commune.name,
-                                          count))
-        for rule in situation.rules:
-            delays = {rule.delay, *(faster for _, faster in rule.sooner)} & set(IN_TIME)
-            for delay in sorted(delays):
-                lacking = [c.name for c in communes if not any(
-                    r.is_fast(delay, today) and fits(r, None, c.insee)
-                    and is_placed(r, situation.id, rule.level, rule.calls)
-                    for r in territory.resources)]
-                if lacking:
-                    report.fast_gaps.append(FastGap(situation.label, rule.reason.split(" : ")[0],
-                                                    IN_TIME[delay], lacking))
+    return [(situation.label, level_text(level), commune.name, count)
+            for situation in grid.situations.values()
+            for commune in territory.data.territory.communes
+            for (sid, level), count in cov.by_commune[commune.insee].items()
+            if sid == situation.id]
+
+
+def _fast_gaps(territory: Territory, situation: Any, today: dt.date) -> list[FastGap]:
+    """The communes where no one can see a patient in time for a reason that asks it."""
+    gaps = []
+    communes = territory.data.territory.communes
+    for rule in situation.rules:
+        delays = {rule.delay, *(faster for _, faster in rule.sooner)} & set(IN_TIME)
+        for delay in sorted(delays):
+            lacking = [c.name for c in communes if not any(
+                r.is_fast(delay, today) and fits(r, None, c.insee)
+                and is_placed(r, situation.id, rule.level, rule.calls)
+                for r in territory.resources)]
+            if lacking:
+                gaps.append(FastGap(situation.label, rule.reason.split(" : ")[0],
+                                    IN_TIME[delay], lacking))
+    return gaps
+
+
+def _waits(report: Report, territory: Territory, grid: Grid, today: dt.date) -> None:
+    """The median wait by kind, and the waits declared too long ago."""
     by_kind: dict[str, list[int]] = {}
     for res in territory.resources:
         if res.wait_weeks is not None:
@@ -66,6 +76,14 @@ def access_report(territory: Territory, grid: Grid, today: dt.date) -> Report:
             report.old_waits.append((res.name, res.wait_as_of))
     report.waits = sorted((grid.kind_label(kind), statistics.median(weeks), len(weeks))
                           for kind, weeks in by_kind.items())
+
+
+def access_report(territory: Territory, grid: Grid, today: dt.date) -> Report:
+    report = Report(territory.name, today)
+    report.counts = _counts(territory, grid)
+    for situation in grid.situations.values():
+        report.fast_gaps += _fast_gaps(territory, situation, today)
+    _waits(report, territory, grid, today)
     report.to_verify = [(res.name, res.verified_on)
                         for res, _ in stale(territory, grid.model.matching.stale_days, today)]
     called = {kind for s in grid.situations.values() for r in s.rules for kind in r.calls}
