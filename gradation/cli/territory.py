@@ -15,6 +15,7 @@ from gradation.cli.common import (
     ForceOption,
     GridsOption,
     OutputOption,
+    emit,
     grid_from,
     grids_root,
     handled,
@@ -164,72 +165,22 @@ def territory_coverage(
     grids: GridsOption = None,
 ) -> None:
     """Couverture du territoire : ressources par situation et niveau, et lacunes par commune."""
-    from gradation.territory.coverage import LEVEL_COLUMNS, coverage, grouped_gaps, level_text
+    from gradation.present.coverage_view import coverage_markdown, print_coverage
+    from gradation.territory.coverage import coverage, coverage_records, coverage_table
 
     grid, terr = _loaded(territory, grids)
-    cov = coverage(terr, grid)
-    rows = []
-    for situation in grid.situations.values():
-        rows.append(
-            [situation.id]
-            + [
-                str(cov.counts[(situation.id, lv)]) if (situation.id, lv) in cov.counts else "—"
-                for lv in LEVEL_COLUMNS
-            ]
-        )
-    header = ["situation", "niveau 1", "niveau 2", "niveau 3", "urgence"]
-    groups = grouped_gaps(terr, grid, cov)
     if output_format == ReportFormat.csv:  # for a French Excel: « ; », BOM, formula-safe
         from gradation.files.records import excel_csv
         from gradation.files.safe import write_output
 
-        records: list[list[object]] = [["commune", "nom", "situation", "niveau", "ressources",
-                                        "types qui y répondraient (lacune)"]]
-        for commune in terr.data.territory.communes:
-            for (sid, lv), count in cov.by_commune[commune.insee].items():
-                kinds = ", ".join(grid.situations[sid].kinds(lv, grid)) if count == 0 else ""
-                records.append([commune.insee, commune.name, sid, lv, count, kinds])
         if output is not None and str(output) != "-" and not force:
             refuse_existing(output)
+        records = coverage_records(terr, grid, coverage(terr, grid))
         write_output(output or Path("-"), excel_csv(records), [terr.path])
-        return
-    if output_format == ReportFormat.markdown:
-        from gradation.present.documents import md  # names made inert: no link, no image
-
-        lines = [
-            f"# Couverture du territoire « {md(terr.name)} »",
-            "",
-            "| " + " | ".join(header) + " |",
-            "|" + "---|" * len(header),
-        ]
-        lines += ["| " + " | ".join(r) + " |" for r in rows]
-        lines += ["", "## Lacunes par commune", ""]
-        for communes, gaps in groups:
-            names = ", ".join(f"**{md(name)}** ({insee})" for insee, name in communes)
-            lines.append(f"- {names} : {'' if gaps else 'aucune'}")
-            lines += [f"  - {sid} {level_text(lv)} — à trouver : {', '.join(kinds)}"
-                      for sid, lv, kinds in gaps]
-        typer.echo("\n".join(lines))
-        return
-    from rich.table import Table
-    from rich.text import Text
-
-    console = stdout_console()
-    from gradation.present.terminal import plain
-
-    table = Table(title=plain(f"Ressources placées — {terr.name}"))
-    for column in header:
-        table.add_column(column, justify="left" if column == "situation" else "right")
-    for r in rows:
-        table.add_row(*[Text(c, style="bold red") if c == "0" else c for c in r])
-    console.print(table)
-    console.print(Text("Lacunes par commune (situation et niveau sans aucune ressource, et "
-                       "les types qui y répondraient) :", style="bold"))
-    for communes, gaps in groups:
-        names = ", ".join(f"{name} ({insee})" for insee, name in communes)
-        console.print(Text(f"  {names} : {'' if gaps else 'aucune'}".rstrip()))
-        for sid, lv, wanted in gaps:
-            console.print(Text(f"    {sid} {level_text(lv)} — à trouver : {', '.join(wanted)}"))
+    elif output_format == ReportFormat.markdown:
+        emit(coverage_markdown(coverage_table(terr, grid)), output, force)
+    else:
+        print_coverage(coverage_table(terr, grid), stdout_console())
 
 
 @territory_app.command("stale")

@@ -156,3 +156,39 @@ def init_text(territory_id: str, name: str, communes: list[tuple[str, str]], tod
         "",
     ]
     return "\n".join(lines)
+
+
+def coverage_records(territory: Territory, grid: Grid, cov: Coverage) -> list[list[object]]:
+    """One row per commune, situation and level: how many resources, and the kinds that would
+    fill a gap (for a spreadsheet)."""
+    records: list[list[object]] = [["commune", "nom", "situation", "niveau", "ressources",
+                                    "types qui y répondraient (lacune)"]]
+    for commune in territory.data.territory.communes:
+        for (sid, lv), count in cov.by_commune[commune.insee].items():
+            kinds = ", ".join(grid.situations[sid].kinds(lv, grid)) if count == 0 else ""
+            records.append([commune.insee, commune.name, sid, lv, count, kinds])
+    return records
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageTable:
+    """What `territory coverage` shows: resources placed by situation and level, and the gaps
+    of each group of communes (each gap said « situation niveau — à trouver : kinds »)."""
+
+    territory: str
+    header: list[str]
+    rows: list[list[str]]
+    gaps: list[tuple[list[tuple[str, str]], list[str]]]
+
+
+def coverage_table(territory: Territory, grid: Grid) -> CoverageTable:
+    cov = coverage(territory, grid)
+    rows = [[situation.id, *(str(cov.counts[(situation.id, lv)])
+                             if (situation.id, lv) in cov.counts else "—"
+                             for lv in LEVEL_COLUMNS)]
+            for situation in grid.situations.values()]
+    gaps = [(communes, [f"{sid} {level_text(lv)} — à trouver : {', '.join(kinds)}"
+                        for sid, lv, kinds in found])
+            for communes, found in grouped_gaps(territory, grid, cov)]
+    return CoverageTable(territory.name, ["situation", "niveau 1", "niveau 2", "niveau 3",
+                                          "urgence"], rows, gaps)
