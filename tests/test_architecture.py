@@ -91,6 +91,25 @@ def test_core_files_and_territory_never_import_a_terminal_library():
     assert offenders == []
 
 
+# What draws on a terminal or writes markup: the CLI leaves it to present/ (and the
+# questionnaire's prompts to consult/); it parses options and calls one function.
+RENDERING = ("rich", "questionary", "prompt_toolkit", "html", "markdown")
+
+
+def test_the_cli_renders_nothing_itself():
+    offenders = sorted(
+        (name, dep) for name, path in MODULES.items() if layer(name) == "cli"
+        for dep in imports(path) if dep.split(".")[0] in RENDERING)
+    assert offenders == []
+
+
+def test_the_rendering_check_sees_an_import_inside_a_function(tmp_path):
+    module = tmp_path / "module.py"
+    module.write_text("def f():\n    from rich.text import Text\n    return Text()\n",
+                      encoding="utf-8")
+    assert "rich.text" in imports(module)
+
+
 def test_no_import_cycle():
     state: dict[str, int] = {}
     stack: list[str] = []

@@ -31,25 +31,20 @@ def cases_run(
     grids: GridsOption = None,
 ) -> None:
     """Rejouer des cas de référence ; une ligne par cas, puis « N passed, N failed »."""
-    from rich.text import Text
-
+    from gradation.present.lists import print_case, print_heading
     from gradation.territory.cases import run_cases
 
     grid = grid_from(grids)
     console = stdout_console()
-    console.soft_wrap = True
     passed = failed = 0
     paths = [found for path in files for found in _case_files(path)]
     for path in paths:
         if len(paths) > 1:
-            console.print(Text(str(path), style="bold"))
+            print_heading(console, str(path))
         for outcome in run_cases(path, grid):
-            if outcome.passed:
-                passed += 1
-                console.print(Text("✓ ", style="green").append(outcome.name))
-            else:
-                failed += 1
-                console.print(Text("✗ ", style="red").append(f"{outcome.name} — {outcome.detail}"))
+            passed += outcome.passed
+            failed += not outcome.passed
+            print_case(console, outcome.name, None if outcome.passed else outcome.detail)
     console.print(f"{passed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)

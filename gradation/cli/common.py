@@ -206,14 +206,9 @@ def refuse_existing(output: Path) -> None:
 def print_lines(lines: list[str]) -> None:
     """Plain lines on standard output, never read as markup, control characters made
     visible."""
-    from rich.text import Text
+    from gradation.present import lists
 
-    from gradation.core.text import visible_lines
-
-    console = stdout_console()
-    console.soft_wrap = True
-    for line in lines:
-        console.print(Text(visible_lines(line)))
+    lists.print_lines(stdout_console(), lines)
 
 
 def grids_root(grids: Path | None) -> Path:
@@ -322,11 +317,7 @@ def utf8_streams() -> None:
 
 def print_error(message: str) -> None:
     """One message on standard error, never read as markup (nor lost if it cannot be shown)."""
-    from rich.console import Console
-    from rich.text import Text
+    with contextlib.suppress(OSError, ValueError, AttributeError, ImportError):
+        from gradation.present.lists import print_error as show
 
-    with contextlib.suppress(OSError, ValueError, AttributeError):  # stderr closed: nothing to do
-        from gradation.core.text import visible_lines
-
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            Text(visible_lines(message), style="red"))
+        show(message)

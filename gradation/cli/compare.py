@@ -35,13 +35,10 @@ def compare_command(
 ) -> None:
     """Les mêmes réponses sous plusieurs situations, côte à côte : niveau, délai, raisons (une
     réponse qu'une situation ne pose pas est ignorée pour elle, et dite)."""
-    from rich.table import Table
-    from rich.text import Text
-
     from gradation.consult.session import given_answers
-    from gradation.present.comparison import compare_document, compare_rows
+    from gradation.present.comparison import compare_document
+    from gradation.present.lists import print_compare
     from gradation.present.teaching import compare
-    from gradation.present.terminal import plain
 
     grid = grid_from(grids)
     if len(situations) < 2:
@@ -53,16 +50,7 @@ def compare_command(
     if output_format != TableFormat.text or output is not None:
         return emit(compare_document(grid, sides, _label, output_format != TableFormat.html),
                     output, force)
-    table = Table(title="Mêmes réponses, situations comparées", show_lines=True)
-    table.add_column("")
-    for side in sides:
-        table.add_column(plain(side.situation.label), overflow="fold")
-    for name, cells in compare_rows(grid, sides, _label):
-        table.add_row(Text(name, style="dim"), *[
-            Text(c, style="bold") if name == "niveau" and c != "—" else
-            plain(c, "yellow") if name == "raisons" and not c.startswith("•") and c else
-            plain(c) for c in cells])
-    stdout_console().print(table)
+    print_compare(stdout_console(), grid, sides, _label)
 
 
 def _label(grid: Any, qid: str) -> str:

@@ -52,7 +52,9 @@ def config_praticien(
     known: dict[str, Any] = current.praticien.model_dump(exclude_none=True) \
         if current.praticien else {}
     if not given and sys.stdin.isatty():
-        given = _ask(PRATICIEN_FIELDS, known)
+        from gradation.consult.identity import ask_fields
+
+        given = ask_fields(PRATICIEN_FIELDS, known)
     elif not given:
         lines = current.praticien.lines() if current.praticien else []
         print_lines(lines or ["Aucune identité enregistrée : gradation config praticien --nom "
@@ -69,16 +71,3 @@ def config_praticien(
         raise GradationError(exc.message, exc.exit_code) from None
     print_lines([f"Identité enregistrée dans {config_file()} :", *(
         f"  {line}" for line in Praticien.model_validate(merged).lines())])
-
-
-def _ask(fields: dict[str, str], known: dict[str, Any]) -> dict[str, str]:
-    import questionary
-
-    from gradation.consult.prompts import STYLE
-
-    out = {}
-    for key, label in fields.items():
-        answer = questionary.text(label, default=str(known.get(key, "")), style=STYLE
-                                  ).unsafe_ask()
-        out[key] = answer
-    return out

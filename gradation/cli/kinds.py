@@ -28,21 +28,9 @@ def kinds_command(
                      grid.line_name(line) if line is not None else "—",
                      ", ".join(map(str, kind.finess)) or "—"))
     header = ("identifiant", "libellé", "champ", "ligne", "FINESS")
+    from gradation.present.lists import markdown_table, print_table
+
     if output_format == TableFormat.markdown:
-        from gradation.present.documents import md
-
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| `" + row[0] + "` | " + " | ".join(md(v) for v in row[1:]) + " |"
-                  for row in rows]
-        print_lines(lines)
-        return
-    from rich.table import Table
-
-    from gradation.present.terminal import plain
-
-    table = Table(title=f"Types de ressources ({len(rows)})", title_justify="left")
-    for name in header:
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        table.add_row(*(plain(v) for v in row))
-    stdout_console().print(table)
+        print_lines(markdown_table(header, rows, code_first=True))
+    else:
+        print_table(stdout_console(), f"Types de ressources ({len(rows)})", header, rows)

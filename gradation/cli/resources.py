@@ -56,52 +56,11 @@ def resources_list(
     grids: GridsOption = None,
 ) -> None:
     """Lister les ressources (filtres : type, situation, commune)."""
-    from rich.table import Table
-
-    from gradation.present.terminal import plain
-    from gradation.territory.coverage import LEVEL_COLUMNS, placed
+    from gradation.present.lists import print_resources
+    from gradation.territory.coverage import filtered
 
     grid, terr = load_territory_option(territory, grids)
-    chosen = list(terr.resources)
-    if kind:
-        known = [k.id for k in grid.model.kinds]
-        if kind not in known:
-            from gradation.core.suggest import suggest
-
-            raise GradationError(f"type « {kind} » inconnu{suggest(kind, known)} (la liste : "
-                                 "gradation kinds)")
-        chosen = [r for r in chosen if r.kind == kind]
-    if situation:
-        sit = grid.situation(situation)
-        ids = {
-            r.id
-            for lv in LEVEL_COLUMNS
-            for r in placed(terr, grid, sit, lv)
-            if lv == "urgence" or int(lv) in sit.spec.levels
-        }
-        chosen = [r for r in chosen if r.id in ids]
-    if commune:
-        chosen = [r for r in chosen if r.serves is None or commune in r.serves]
-    count = f"{len(chosen)} ressource{'s' if len(chosen) > 1 else ''}"
-    table = Table(title=plain(f"{terr.name} — {count}"))
-    for column in ("id", "nom", "type", "secteur", "âges", "délai"):
-        table.add_column(column)
-    for r in chosen:
-        ages = (
-            ""
-            if r.age is None
-            else f"{r.age.min if r.age.min is not None else 0}–"
-            + (f"{r.age.max}" if r.age.max is not None else "")
-        )
-        table.add_row(
-            plain(r.id),
-            plain(r.name),
-            plain(r.kind),
-            plain(", ".join(r.serves or [])),
-            ages,
-            "" if r.wait_weeks is None else f"{r.wait_weeks} sem.",
-        )
-    stdout_console().print(table)
+    print_resources(stdout_console(), terr.name, filtered(terr, grid, kind, situation, commune))
 
 
 @resources_app.command("show")

@@ -38,20 +38,6 @@ def sources_command(
 
         return emit(sources_document(references, cited, unknown,
                                      output_format != TableFormat.html), output, force)
-    from rich.padding import Padding
-    from rich.text import Text
+    from gradation.present.lists import print_sources
 
-    from gradation.present.terminal import plain
-
-    console = stdout_console()
-    for ref in references:
-        console.print(Text(ref.tag, style="bold"))
-        for line in (ref.reference, f"Couvre : {ref.covers}" if ref.covers else None,
-                     f"Cité par : {', '.join(cited[ref.tag]) or 'aucune règle'}."):
-            if line:
-                console.print(Padding(plain(line), (0, 0, 0, 2)))
-        console.print()
-    if unknown:
-        console.print(Text("Citations sans référence (à ajouter à sources.yaml) :", style="bold"))
-        for item, who in unknown.items():
-            console.print(Padding(plain(f"« {item} » ({', '.join(who)})"), (0, 0, 0, 2)))
+    print_sources(stdout_console(), references, cited, unknown)

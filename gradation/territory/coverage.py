@@ -192,3 +192,26 @@ def coverage_table(territory: Territory, grid: Grid) -> CoverageTable:
             for communes, found in grouped_gaps(territory, grid, cov)]
     return CoverageTable(territory.name, ["situation", "niveau 1", "niveau 2", "niveau 3",
                                           "urgence"], rows, gaps)
+
+
+def filtered(territory: Territory, grid: Grid, kind: str | None = None,
+             situation: str | None = None, commune: str | None = None) -> list[Resource]:
+    """The resources of one kind, placed in one situation, serving one commune (each filter
+    when given)."""
+    chosen = list(territory.resources)
+    if kind:
+        known = [k.id for k in grid.model.kinds]
+        if kind not in known:
+            from gradation.core.suggest import suggest
+
+            raise GradationError(f"type « {kind} » inconnu{suggest(kind, known)} (la liste : "
+                                 "gradation kinds)")
+        chosen = [r for r in chosen if r.kind == kind]
+    if situation:
+        sit = grid.situation(situation)
+        ids = {r.id for lv in LEVEL_COLUMNS for r in placed(territory, grid, sit, lv)
+               if lv == "urgence" or int(lv) in sit.spec.levels}
+        chosen = [r for r in chosen if r.id in ids]
+    if commune:
+        chosen = [r for r in chosen if r.serves is None or commune in r.serves]
+    return chosen
