@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from gradation.core import conditions as cond
-from gradation.core.facts import result_questions
 from gradation.core.model import SAFETY_RED_FLAGS, CompiledRule, Grid, Situation, Variant
 from gradation.core.schema import CommonFile, ModelFile, Question, SituationFile
 from gradation.core.suggest import suggest
 from gradation.errors import Problem
+from gradation.files.model_conditions import ModelConditions
 from gradation.files.problems import duplicates, mapping_items, position_of
 
 
@@ -47,6 +47,8 @@ class GridCompiler:
         for item in situations:
             for q in item.spec.questions:
                 self.all_questions.setdefault(q.id, q)
+        self.model_conditions = ModelConditions(self.model, model, self.all_questions,
+                                                self.situation_ids, problems)
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -100,8 +102,10 @@ class GridCompiler:
         order = {sid: i for i, sid in enumerate(self.model.situations)}
         situations = dict(sorted(situations.items(),
                                  key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
-        grid = Grid(self.root, self.model, self.common, red_flags, situations, self.numbers(),
-                    self.all_questions, self.fallback(), self.resource_warnings())
+        conditions = self.model_conditions
+        grid = Grid(self.root, self.model, self.common, red_flags, situations,
+                    conditions.numbers(), self.all_questions, conditions.fallback(),
+                    conditions.resource_warnings())
         self.texts_conditions(grid)
         return grid
 
@@ -117,8 +121,9 @@ class GridCompiler:
         matching = raw.get("matching") or {}
         for i, extra in enumerate(self.model.matching.bridge_extra):
             if extra.unless:
-                c = self.lenient(extra.unless, self.all_questions, matching["bridge_extra"][i],
-                                 f"matching.bridge_extra[{i}].unless")
+                c = self.model_conditions.lenient(
+                    extra.unless, self.all_questions, matching["bridge_extra"][i],
+                    f"matching.bridge_extra[{i}].unless")
                 if c is not None:
                     grid.bridge_conditions[extra.unless] = c
 
@@ -308,27 +313,10 @@ class GridCompiler:
         level_spec = spec.levels.get(rule.level) if rule.level != "urgence" else None
         cell = list(self.model.urgence_kinds) if urgent else (
             level_spec.all_kinds() if level_spec else [])
-        for j, kind in enumerate(rule.calls or []):
-            self.check_kind(kind, item["calls"], j, file.name)
-            if kind in self.kinds and (urgent or level_spec is not None) and kind not in cell:
-                where = "de urgence_kinds (model.yaml)" if urgent else (
-                    f"du niveau {rule.level} de la situation ; ajoutez-le à "
-                    f"levels.{rule.level}.extension s'il complète la source")
-                self.problem(file.name, position_of(item["calls"], j),
-                             f"rules[{i}].calls : type « {kind} » absent {where}")
-        if rule.level == 1 and rule.delay != "programme":
-            self.problem(file.name, position_of(item, "delay"),
-                         f"rules[{i}].delay : une règle de niveau 1 est « programme »")
-        if urgent and rule.delay not in ("programme", "sans-delai"):
-            self.problem(file.name, position_of(item, "delay"),
-                         f"rules[{i}].delay : une règle d'urgence est « sans-delai »")
+        self.rule_calls(file, i, cell, checked=urgent or level_spec is not None)
+        self.rule_delay(file, i)
         variants = self.variants(rule.variants, item, scope, file.name, f"rules[{i}]")
-        sooner = []
-        for j, faster in enumerate(rule.sooner):
-            cs = self.condition(faster.when, scope, (item.get("sooner") or [])[j], file.name,
-                                f"rules[{i}].sooner[{j}].when")
-            if cs is not None:
-                sooner.append((cs, faster.delay))
+        sooner = self.sooner(file, i, scope)
         if c is None:
             return None
         if rule.calls is not None:
@@ -340,55 +328,37 @@ class GridCompiler:
                             delay, rule.psy, rule.advice, variants, tuple(sooner),
                             rule.meanwhile)
 
-    def result_condition(self, text: str | None, container: Any, what: str
-                         ) -> cond.Condition | None:
-        """A condition of a number or a warning: it also reads the result (`niveau`, `delai`,
-        `situation`, `age_inconnu`, `recours`)."""
-        if not text:
-            return None
-        scope = {**self.all_questions, **result_questions(self.situation_ids)}
-        return self.lenient(text, scope, container, what)
+    def rule_calls(self, file: RawFile, i: int, cell: list[str], checked: bool) -> None:
+        """Each kind a rule calls is known, and (`checked`) stands in its level's cell."""
+        rule, item = file.spec.rules[i], file.raw["rules"][i]
+        urgent = rule.level == "urgence"
+        for j, kind in enumerate(rule.calls or []):
+            self.check_kind(kind, item["calls"], j, file.name)
+            if kind in self.kinds and checked and kind not in cell:
+                where = "de urgence_kinds (model.yaml)" if urgent else (
+                    f"du niveau {rule.level} de la situation ; ajoutez-le à "
+                    f"levels.{rule.level}.extension s'il complète la source")
+                self.problem(file.name, position_of(item["calls"], j),
+                             f"rules[{i}].calls : type « {kind} » absent {where}")
 
-    def lenient(self, text: str, scope: Mapping[str, Any], container: Any, what: str
-                ) -> cond.Condition | None:
-        """A condition of model.yaml: what these grids lack (a situation left out of an adapted
-        grid, its questions) is a warning, and never holds."""
-        absent: list[str] = []
-        try:
-            parsed = cond.parse(text, scope, absent)
-        except cond.ConditionError as exc:
-            self.problem(self.model_file.name, position_of(container, "when"),
-                         f"{what} : {exc.message}")
-            return None
-        for name in dict.fromkeys(absent):
-            self.problems.append(Problem(
-                self.model_file.name, *position_of(container, "when"),
-                f"{what} : {name} absente de ces grilles, ignorée", "avertissement"))
-        return parsed
+    def rule_delay(self, file: RawFile, i: int) -> None:
+        """A level-1 rule is « programme », an urgence rule « sans-delai »."""
+        rule, item = file.spec.rules[i], file.raw["rules"][i]
+        if rule.level == 1 and rule.delay != "programme":
+            self.problem(file.name, position_of(item, "delay"),
+                         f"rules[{i}].delay : une règle de niveau 1 est « programme »")
+        if rule.level == "urgence" and rule.delay not in ("programme", "sans-delai"):
+            self.problem(file.name, position_of(item, "delay"),
+                         f"rules[{i}].delay : une règle d'urgence est « sans-delai »")
 
-    def numbers(self) -> list[tuple[Any, cond.Condition | None]]:
-        raw = self.model_file.raw.get("numbers") or []
-        return [(number, self.result_condition(number.when, raw[i], f"numbers[{i}].when"))
-                for i, number in enumerate(self.model.numbers)]
-
-    def fallback(self) -> list[tuple[Any, cond.Condition | None]]:
-        raw = (self.model_file.raw.get("matching") or {}).get("fallback") or []
+    def sooner(self, file: RawFile, i: int, scope: dict[str, Question]
+               ) -> list[tuple[cond.Condition, str]]:
+        """A rule's faster delays, each with its condition."""
+        rule, item = file.spec.rules[i], file.raw["rules"][i]
         out = []
-        for i, entry in enumerate(self.model.matching.fallback):
-            if entry.kind not in self.model.urgence_kinds:
-                self.problem(self.model_file.name, position_of(raw[i], "kind"),
-                             f"matching.fallback[{i}].kind : type « {entry.kind} » absent de "
-                             "urgence_kinds")
-            out.append((entry, self.result_condition(
-                entry.when, raw[i], f"matching.fallback[{i}].when")))
-        return out
-
-    def resource_warnings(self) -> list[tuple[Any, cond.Condition]]:
-        raw = (self.model_file.raw.get("matching") or {}).get("resource_warnings") or []
-        out = []
-        for i, warning in enumerate(self.model.matching.resource_warnings):
-            c = self.result_condition(warning.when, raw[i],
-                                        f"matching.resource_warnings[{i}].when")
-            if c is not None:
-                out.append((warning, c))
+        for j, faster in enumerate(rule.sooner):
+            cs = self.condition(faster.when, scope, (item.get("sooner") or [])[j], file.name,
+                                f"rules[{i}].sooner[{j}].when")
+            if cs is not None:
+                out.append((cs, faster.delay))
         return out
