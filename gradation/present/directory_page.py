@@ -54,6 +54,21 @@ def _ages(res: Resource) -> str | None:
     return f"jusqu'à {res.age.max} ans"
 
 
+def _card_rows(res: Resource, sector: str, today: dt.date) -> list[tuple[str, str]]:
+    """The card's lines that the entry has: (label, escaped value)."""
+    values = [("Téléphone", _phone(res.phone) if res.phone else None),
+              ("Adresse", res.address), ("Horaires", res.hours),
+              ("Sans rendez-vous", res.walk_in),
+              ("Place urgente", urgent_text(res, today) if res.urgent_days is not None
+               else None),
+              ("Délai", _wait(res)), ("Secteur", sector), ("Âges", _ages(res)),
+              ("Courriel", res.email),
+              ("Vérifiée", res.verified_on.strftime("le %d/%m/%Y") if res.verified_on
+               else "jamais vérifiée")]
+    return [(label, value if label == "Téléphone" else _e(value))
+            for label, value in values if value]
+
+
 def _card(res: Resource, grid: Grid, territory: Territory, today: dt.date) -> str:
     communes = territory.data.territory.communes
     if res.serves is None:
@@ -65,18 +80,8 @@ def _card(res: Resource, grid: Grid, territory: Territory, today: dt.date) -> st
     words = [res.name, grid.kind_label(res.kind), res.kind]
     words += [x for c in communes if res.serves is None or c.insee in res.serves
               for x in (c.name, c.insee, *c.postcodes)]
-    rows = [("Téléphone", _phone(res.phone)) if res.phone else None,
-            ("Adresse", _e(res.address)) if res.address else None,
-            ("Horaires", _e(res.hours)) if res.hours else None,
-            ("Sans rendez-vous", _e(res.walk_in)) if res.walk_in else None,
-            ("Place urgente", _e(urgent_text(res, today))) if res.urgent_days is not None
-            else None,
-            ("Délai", _e(_wait(res))) if _wait(res) else None,
-            ("Secteur", _e(sector)), ("Âges", _e(_ages(res))) if _ages(res) else None,
-            ("Courriel", _e(res.email)) if res.email else None,
-            ("Vérifiée", _e(res.verified_on.strftime("le %d/%m/%Y")) if res.verified_on
-             else "jamais vérifiée")]
-    body = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in filter(None, rows))
+    body = "".join(f"<dt>{label}</dt><dd>{value}</dd>"
+                   for label, value in _card_rows(res, sector, today))
     low = res.age.min if res.age and res.age.min is not None else 0
     high = res.age.max if res.age and res.age.max is not None else 200
     return (f'<article class="card" id="r-{html.escape(res.id)}" '

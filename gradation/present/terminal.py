@@ -67,6 +67,29 @@ def is_extension(result: Result, res: Resource) -> bool:
     return result.level != "urgence" and result.situation.is_extension(result.level, res.kind)
 
 
+def resource_lines(res: Resource, result: Result | None) -> list[tuple[str, str]]:
+    """A resource's lines under its name, (label, value): why it is there, its contacts, its
+    wait and cost."""
+    today = result.today if result is not None else None
+    why = motive(result, res) if result is not None else None
+    access = ", ".join(ACCESS_LABELS.get(a, a) for a in res.access or [])
+    lines = [("Pour : ", why), ("Tél. ", res.phone), ("", res.address),
+             ("Horaires : ", res.hours), ("Sans rendez-vous : ", res.walk_in),
+             ("Accès : ", access), ("Place urgente : ", urgent_text(res, today))]
+    contact = " · ".join(x for x in (res.email, res.website) if x)
+    return [(label, value) for label, value in [*lines, ("", _details(res, result)),
+                                                 ("", contact)] if value]
+
+
+def _details(res: Resource, result: Result | None) -> str:
+    """« délai d'attente 6 semaines (déclaré il y a 2 mois) · 25 € · courrier du médecin »."""
+    wait = wait_text(res.wait_weeks)
+    if result is not None and (age := declared_age(res, result.today)) is not None:
+        wait += f" ({age})"
+    extra = [res.cost, "courrier du médecin demandé" if res.referral_required else None]
+    return " · ".join([wait, *(x for x in extra if x)])
+
+
 def resource_block(res: Resource, grid: Grid, result: Result | None = None) -> Table:
     """One resource: its name and kind, then its contacts, aligned under the name."""
     table = Table.grid(padding=(0, 1))
@@ -76,31 +99,7 @@ def resource_block(res: Resource, grid: Grid, result: Result | None = None) -> T
     if result is not None and is_extension(result, res):
         title.append(" (extension)", style="dim italic")
     table.add_row("▸", title)
-    rows: list[tuple[str, str]] = []
-    if result is not None and (why := motive(result, res)):
-        rows.append(("Pour : ", why))
-    if res.phone:
-        rows.append(("Tél. ", res.phone))
-    if res.address:
-        rows.append(("", res.address))
-    if res.hours:
-        rows.append(("Horaires : ", res.hours))
-    if res.walk_in:
-        rows.append(("Sans rendez-vous : ", res.walk_in))
-    if res.access:
-        rows.append(("Accès : ", ", ".join(ACCESS_LABELS.get(a, a) for a in res.access)))
-    if (urgent := urgent_text(res, result.today if result is not None else None)) is not None:
-        rows.append(("Place urgente : ", urgent))
-    details = [wait_text(res.wait_weeks)]
-    if result is not None and (age := declared_age(res, result.today)) is not None:
-        details[0] += f" ({age})"
-    if res.cost:
-        details.append(res.cost)
-    if res.referral_required:
-        details.append("courrier du médecin demandé")
-    rows.append(("", " · ".join(details)))
-    if res.email or res.website:
-        rows.append(("", " · ".join(x for x in (res.email, res.website) if x)))
+    rows = resource_lines(res, result)
     for label, value in rows:
         table.add_row("", Text(label, style="dim").append_text(plain(value)))
     table.add_row("", "")
