@@ -26,18 +26,11 @@ def _label(result: Result, qid: str) -> str:
     return question.text.rstrip(" ?") if question is not None else qid
 
 
-def explained(grid: Grid, result: Result, explanation: Any) -> Explained:
-    checks, ups, downs = explanation
+def _rule_lines(grid: Grid, result: Result, checks: list[Any]) -> list[str]:
+    """The red flags (none positive, or those that are), then each rule applied or not with
+    the answers it read."""
     flag_ids = {f.id for f in grid.red_flags}
-    flags = [c for c in checks if c.rule in flag_ids]
-    rules: list[str] = []
-    if flags and not any(c.fired for c in flags):
-        rules.append("Drapeaux rouges : aucun positif ("
-                     + ", ".join(sorted({_label(result, q) for c in flags for q in c.read
-                                         if q in result.answers}))  # asked on this path
-                     + ").")
-    else:
-        rules += [f"✓ Drapeau rouge : {c.text}." for c in flags if c.fired]
+    rules = _flag_lines(result, [c for c in checks if c.rule in flag_ids])
     for c in checks:
         if c.rule in flag_ids:
             continue
@@ -46,6 +39,18 @@ def explained(grid: Grid, result: Result, explanation: Any) -> Explained:
         mark = "✓ appliquée" if c.fired else "· non appliquée"
         rules.append(f"{mark} — {grid.level_name(c.level)} si {c.text} (réponse"
                      f"{'s' if len(c.read) > 1 else ''} : {read}).")
+    return rules
+
+
+def _flag_lines(result: Result, flags: list[Any]) -> list[str]:
+    if flags and not any(c.fired for c in flags):
+        asked = sorted({_label(result, q) for c in flags for q in c.read if q in result.answers})
+        return ["Drapeaux rouges : aucun positif (" + ", ".join(asked) + ")."]
+    return [f"✓ Drapeau rouge : {c.text}." for c in flags if c.fired]
+
+
+def _change_lines(grid: Grid, result: Result, ups: list[Any], downs: list[Any]) -> list[str]:
+    """What one answer changed would do to the level."""
     changes = []
     if result.level != "urgence":
         changes.append("Tout drapeau rouge positif mènerait à l'urgence.")
@@ -55,7 +60,13 @@ def explained(grid: Grid, result: Result, explanation: Any) -> Explained:
                            f"{grid.level_name(ch.level)} (le niveau {verb}).")
     if not ups and not downs:
         changes.append("Aucun changement d'une seule réponse ne modifie le niveau.")
-    return Explained(rules, _why_not_above(grid, result, checks), changes)
+    return changes
+
+
+def explained(grid: Grid, result: Result, explanation: Any) -> Explained:
+    checks, ups, downs = explanation
+    return Explained(_rule_lines(grid, result, checks), _why_not_above(grid, result, checks),
+                     _change_lines(grid, result, ups, downs))
 
 
 def _why_not_above(grid: Grid, result: Result, checks: list[Any]) -> str | None:

@@ -97,8 +97,24 @@ def sheet_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
                                   "rappelez votre "
                                   "médecin ; si ça s'aggrave ou en cas de danger : 15.",
                                   result.delay == "sous-72h")))  # red: 72 hours only
-    blocks.append(("h2", "Où aller"))
-    if answers.get("suivi_psychiatrique") is True:
+    blocks += _where_to_go(result, grid, main, alongside, first)
+    blocks += _meanwhile(result, grid)
+    if result.fallback_needed:
+        blocks += [("h2", f"Si personne ne peut vous recevoir {in_time(result)}"),
+                   ("p", "Rappelez votre médecin ; si ça s'aggrave ou en cas de danger : 15. "
+                         "Vous pouvez aussi aller à :"),
+                   ("places", [_recourse(_for_patient(r, grid, result))
+                               for r in result.fallback])]
+    blocks += [("h2", "Si ça ne va pas, ou si ça s'aggrave"), ("numbers", _numbers(result, grid))]
+    return blocks
+
+
+def _where_to_go(result: Result, grid: Grid, main: list[Resource], alongside: list[Resource],
+                 first: str | None) -> list[Block]:
+    """« Où aller »: the team already following the patient first, the places, then the
+    others the patient may contact."""
+    blocks: list[Block] = [("h2", "Où aller")]
+    if result.answers.get("suivi_psychiatrique") is True:
         blocks.append(("p", "Appelez d'abord votre équipe de suivi en psychiatrie : son avis et "
                             "ses rendez-vous passent en premier."))
     if main:
@@ -110,9 +126,14 @@ def sheet_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
         blocks += [("h2", "Vous pouvez aussi contacter"),
                    ("places", [_for_patient(r, grid, result, first=(r.id == first))
                                for r in alongside])]
+    return blocks
+
+
+def _meanwhile(result: Result, grid: Grid) -> list[Block]:
+    """« En attendant le rendez-vous »: each reason's advice (in order, once), the GP, and who
+    can see the patient meanwhile."""
     waiting = _others(grid, result.bridge, result)
-    blocks.append(("h2", "En attendant le rendez-vous"))
-    # each reason's advice for the patient, in the reasons' order, without repeats
+    blocks: list[Block] = [("h2", "En attendant le rendez-vous")]
     advices = list(dict.fromkeys(r.advice for r in result.reasons if r.advice))
     if advices:
         blocks.append(("ul", advices))
@@ -120,13 +141,6 @@ def sheet_blocks(result: Result, grid: Grid, today: dt.date) -> list[Block]:
                    + (" Vous pouvez aussi être reçu(e) par :" if waiting else "")))
     if waiting:
         blocks.append(("places", [_for_patient(r, grid, result) for r in waiting]))
-    if result.fallback_needed:
-        blocks += [("h2", f"Si personne ne peut vous recevoir {in_time(result)}"),
-                   ("p", "Rappelez votre médecin ; si ça s'aggrave ou en cas de danger : 15. "
-                         "Vous pouvez aussi aller à :"),
-                   ("places", [_recourse(_for_patient(r, grid, result))
-                               for r in result.fallback])]
-    blocks += [("h2", "Si ça ne va pas, ou si ça s'aggrave"), ("numbers", _numbers(result, grid))]
     return blocks
 
 
