@@ -9,6 +9,7 @@ is escaped for the target format, and French typography (no-break spaces) is app
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,36 +133,36 @@ def _place_markdown(p: Place) -> list[str]:
     return out
 
 
+def _numbers_markdown(content: Any) -> list[str]:
+    out = []
+    for number, label, note in content:
+        out.append(f"- **{md(fr(number))}** — {md(fr(label))}")
+        if note:
+            out.append(f"  - {md(fr(note))}")
+    return out
+
+
+# Each kind of block in Markdown: its lines (a blank line follows each block).
+_MARKDOWN: dict[str, Callable[[Any], list[str]]] = {
+    "title": lambda c: [f"# {md(fr(c))}"],
+    "banner": lambda c: [f"**{md(fr(c[0]))}**"],
+    "h2": lambda c: [f"## {md(fr(c))}"],
+    "h3": lambda c: [f"### {md(fr(c))}"],
+    "table": lambda c: [c[1]],  # (HTML, Markdown), both built and escaped by the tool
+    "p": lambda c: [md(fr(c))],
+    "ul": lambda c: [f"- {md(fr(item))}" for item in c],
+    "places": lambda c: [line for p in c for line in _place_markdown(p)],
+    "numbers": _numbers_markdown,
+    "fill": lambda c: [f"*({md(c)})*", "", "…………………………………………………………………………"],
+    "footer": lambda c: [f"*{md(fr(c))}*"],
+}
+
+
 def blocks_markdown(blocks: list[Block]) -> str:
     out: list[str] = []
     for kind, content in blocks:
-        if kind == "title":
-            out += [f"# {md(fr(content))}", ""]
-        elif kind == "banner":
-            out += [f"**{md(fr(content[0]))}**", ""]
-        elif kind == "h2":
-            out += [f"## {md(fr(content))}", ""]
-        elif kind == "h3":
-            out += [f"### {md(fr(content))}", ""]
-        elif kind == "table":  # (HTML, Markdown), both built and escaped by the tool
-            out += [content[1], ""]
-        elif kind == "p":
-            out += [md(fr(content)), ""]
-        elif kind == "ul":
-            out += [*(f"- {md(fr(item))}" for item in content), ""]
-        elif kind == "places":
-            out += [line for p in content for line in _place_markdown(p)]
-            out += [""] if content else []
-        elif kind == "numbers":
-            for number, label, note in content:
-                out.append(f"- **{md(fr(number))}** — {md(fr(label))}")
-                if note:
-                    out.append(f"  - {md(fr(note))}")
-            out.append("")
-        elif kind == "fill":
-            out += [f"*({md(content)})*", "", "…………………………………………………………………………", ""]
-        elif kind == "footer":
-            out += [f"*{md(fr(content))}*", ""]
+        if kind in _MARKDOWN and (kind != "places" or content):
+            out += [*_MARKDOWN[kind](content), ""]
     return "\n".join(out)
 
 
@@ -225,39 +226,41 @@ def _place_html(p: Place) -> str:
     return "".join(parts)
 
 
+def _banner_html(content: Any) -> str:
+    text, urgent = content
+    style = "banner urgent" if urgent else "banner"
+    return f'<div class="{style}" role="alert">{_text_html(text)}</div>'
+
+
+def _numbers_html(content: Any) -> str:
+    rows = []
+    for number, label, note in content:
+        extra = f"<br><small>{_text_html(note)}</small>" if note else ""
+        rows.append(f'<li class="number">{_phone_html(number)} — '
+                    f"{_text_html(label)}{extra}</li>")
+    return "<ul>" + "".join(rows) + "</ul>"
+
+
+# Each kind of block in HTML.
+_HTML: dict[str, Callable[[Any], str]] = {
+    "title": lambda c: f"<h1>{_text_html(c)}</h1>",
+    "banner": _banner_html,
+    "h2": lambda c: f"<h2>{_text_html(c)}</h2>",
+    "h3": lambda c: f"<h3>{_text_html(c)}</h3>",
+    "table": lambda c: str(c[0]),  # (HTML, Markdown), both built and escaped by the tool
+    "page": lambda c: '<div class="page-break"></div>',
+    "p": lambda c: f"<p>{_text_html(c)}</p>",
+    "ul": lambda c: "<ul>" + "".join(f"<li>{_text_html(i)}</li>" for i in c) + "</ul>",
+    "places": lambda c: '<div class="places">' + "".join(_place_html(p) for p in c) + "</div>",
+    "numbers": _numbers_html,
+    "fill": lambda c: f'<div class="fill">{_text_html(c)}</div>',
+    "footer": lambda c: f'<p class="footer">{_text_html(c)}</p>',
+}
+
+
 def _block_html(kind: str, content: Any) -> str:
-    if kind == "title":
-        return f"<h1>{_text_html(content)}</h1>"
-    if kind == "banner":
-        text, urgent = content
-        style = "banner urgent" if urgent else "banner"
-        return f'<div class="{style}" role="alert">{_text_html(text)}</div>'
-    if kind == "h2":
-        return f"<h2>{_text_html(content)}</h2>"
-    if kind == "h3":
-        return f"<h3>{_text_html(content)}</h3>"
-    if kind == "table":  # (HTML, Markdown), both built and escaped by the tool
-        return str(content[0])
-    if kind == "page":
-        return '<div class="page-break"></div>'
-    if kind == "p":
-        return f"<p>{_text_html(content)}</p>"
-    if kind == "ul":
-        return "<ul>" + "".join(f"<li>{_text_html(i)}</li>" for i in content) + "</ul>"
-    if kind == "places":
-        return '<div class="places">' + "".join(_place_html(p) for p in content) + "</div>"
-    if kind == "numbers":
-        rows = []
-        for number, label, note in content:
-            extra = f"<br><small>{_text_html(note)}</small>" if note else ""
-            rows.append(f'<li class="number">{_phone_html(number)} — '
-                        f"{_text_html(label)}{extra}</li>")
-        return "<ul>" + "".join(rows) + "</ul>"
-    if kind == "fill":
-        return f'<div class="fill">{_text_html(content)}</div>'
-    if kind == "footer":
-        return f'<p class="footer">{_text_html(content)}</p>'
-    return ""
+    writer = _HTML.get(kind)
+    return writer(content) if writer is not None else ""
 
 
 # The patient's sheet: one A4 page — smaller type, places side by side on paper and on a wide
