@@ -47,31 +47,45 @@ def _first_fast(result: Result) -> Resource | None:
     return fast[0] if fast else None
 
 
+def _no_place(result: Result) -> str | None:
+    """The action when there is no one to call: urgence, no territory, no resource."""
+    if result.level == "urgence":
+        return "Appeler le 15 (SAMU), ou adresser aux urgences sans délai"
+    if result.territory is None:
+        return "Aucun territoire chargé : pas de ressource locale à proposer"
+    if not result.resources:
+        return ("Aucune ressource du territoire ne correspond à ce patient (voir les types "
+                "recherchés ci-dessous)")
+    return None
+
+
+def _late(result: Result, way_in: list[str]) -> tuple[str, Resource | None]:
+    """No one called sees the patient in time: the first fallback place, or the 15; a walk-in
+    place among those called as another way in."""
+    late = IN_TIME.get(result.fallback_delay or result.delay, "à temps")
+    if not result.fallback:
+        return f"Personne ne reçoit {late} : appeler le 15", None
+    chosen = result.fallback[0]
+    walk_in = next((r for r in result.resources if r.walk_in), None)
+    if walk_in is not None and not chosen.walk_in:
+        way_in.append(f"Ou sans rendez-vous : {walk_in.name} — {walk_in.walk_in}")
+    return f"Personne ne reçoit {late} : {_contact(chosen)}", chosen
+
+
 def _action(result: Result) -> tuple[str, list[str]]:
     """The one action, and how the patient gets in."""
     way_in: list[str] = []
-    if result.level == "urgence":
+    action = _no_place(result)
+    if action is not None:
         first = result.resources[0] if result.resources else None
-        action = "Appeler le 15 (SAMU), ou adresser aux urgences sans délai"
-        if first is not None:
+        if result.level == "urgence" and first is not None:
             way_in.append(f"Urgences : {_contact(first)}")
         return action, way_in
-    if result.territory is None:
-        return "Aucun territoire chargé : pas de ressource locale à proposer", way_in
-    if not result.resources:
-        return ("Aucune ressource du territoire ne correspond à ce patient (voir les types "
-                "recherchés ci-dessous)"), way_in
     chosen = _first_fast(result)
     if chosen is None:  # no one called sees the patient in time
-        late = IN_TIME.get(result.fallback_delay or result.delay, "à temps")
-        if result.fallback:
-            chosen = result.fallback[0]
-            action = f"Personne ne reçoit {late} : {_contact(chosen)}"
-        else:
-            return f"Personne ne reçoit {late} : appeler le 15", way_in
-        walk_in = next((r for r in result.resources if r.walk_in), None)
-        if walk_in is not None and not chosen.walk_in:
-            way_in.append(f"Ou sans rendez-vous : {walk_in.name} — {walk_in.walk_in}")
+        action, chosen = _late(result, way_in)
+        if chosen is None:
+            return action, way_in
     else:
         verb = "Appeler d'abord" if result.delay in IN_TIME else "Prendre rendez-vous"
         action = f"{verb} : {_contact(chosen)}"

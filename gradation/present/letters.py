@@ -116,27 +116,34 @@ def _default_purpose(result: Result, grid: Grid, recipient: Resource | None) -> 
     return "adressage"
 
 
+def _sentence(question: Any, value: Any) -> str | None:
+    """One answer as a sentence of the letter, or None (a context screen's « aucun » is no
+    clinical element)."""
+    if question.screen == "context" and question.type == "choice" and (
+            value == question.choice_ids()[0]):
+        return None
+    sentence = question.statement(value)
+    if sentence is None and value is not None and question.type == "choice":
+        sentence = f"{question.text.rstrip(' ?')} : {display_answer(question, value)}."
+    return sentence or None
+
+
 def clinical_sentences(result: Result, protection: bool = False) -> list[str]:
     """The answers as sentences; the negative red flags in one line. A suspicion of
     maltreatment only with `protection` (the information préoccupante)."""
     flags = dict(SAFETY_RED_FLAGS)
     out, positive = [], False
     for question in result.situation.questions:
-        if question.id == "commune" or question.id not in result.answers:
+        qid = question.id
+        if qid == "commune" or qid not in result.answers or (qid in PROTECTION
+                                                              and not protection):
             continue
-        if question.id in PROTECTION and not protection:
-            continue
-        value = result.answers[question.id]
-        if question.id in flags and value == flags[question.id]:
+        value = result.answers[qid]
+        if qid in flags and value == flags[qid]:
             positive = True
-        elif question.id in flags and question.id != "risque_suicidaire":
+        elif qid in flags and qid != "risque_suicidaire":
             continue  # a negative red flag: in the summary line
-        sentence = question.statement(value)
-        if question.screen == "context" and question.type == "choice" and (
-                value == question.choice_ids()[0]):
-            continue  # « ni grossesse ni post-partum » is no clinical element
-        if sentence is None and value is not None and question.type == "choice":
-            sentence = f"{question.text.rstrip(' ?')} : {display_answer(question, value)}."
+        sentence = _sentence(question, value)
         if sentence:
             out.append(sentence)
     if not positive:
