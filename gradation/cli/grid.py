@@ -62,9 +62,8 @@ def grid_validate(
     grids: GridsOption = None,
 ) -> None:
     """Valider des fichiers : chaque problème avec fichier:ligne:colonne et une correction."""
-    from gradation.files.grids import check_grid_files, check_sources, check_vignettes
+    from gradation.files.grids import check_grid_files
     from gradation.files.locate import resolve_territory
-    from gradation.files.territories import check_territory_file
 
     root = grids_root(grids)
     problems: list[Problem] = []
@@ -79,28 +78,8 @@ def grid_validate(
             if grid is not None and extra.is_file():
                 targets.append(extra)
     for path in targets:
-        kind = _classify(path)
         checked += 1
-        if kind == "grid":
-            problems += check_grid_files(path)[1]
-        elif kind == "grid-file":
-            problems += check_grid_files(path.parent)[1]
-        elif kind == "situation":
-            problems += check_grid_files(root, extra=[path])[1]
-        elif kind == "vignettes" and grid is not None:
-            problems += check_vignettes(grid, path)[1]
-        elif kind == "sources":
-            problems += check_sources(path)[1]
-        elif kind == "unknown-dir":
-            problems.append(
-                Problem(
-                    str(path), 0, 0, "dossier sans model.yaml : ce n'est pas un dossier de grilles"
-                )
-            )
-        elif grid is None:
-            problems += grid_problems
-        else:
-            problems += check_territory_file(path, grid)[1]
+        problems += _problems_of(path, root, grid, grid_problems)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     lines = [str(p) for p in problems]
@@ -114,6 +93,31 @@ def grid_validate(
     print_lines(lines)
     if errors or (strict and warnings):
         raise typer.Exit(EXIT_GRID)  # as for every command: a file that does not load
+
+
+def _problems_of(path: Path, root: Path, grid: Any, grid_problems: list[Problem]
+                 ) -> list[Problem]:
+    """The problems of one file or folder, checked as what it is."""
+    from gradation.files.grids import check_grid_files, check_sources, check_vignettes
+    from gradation.files.territories import check_territory_file
+
+    kind = _classify(path)
+    if kind == "grid":
+        return check_grid_files(path)[1]
+    if kind == "grid-file":
+        return check_grid_files(path.parent)[1]
+    if kind == "situation":
+        return check_grid_files(root, extra=[path])[1]
+    if kind == "vignettes" and grid is not None:
+        return check_vignettes(grid, path)[1]
+    if kind == "sources":
+        return check_sources(path)[1]
+    if kind == "unknown-dir":
+        return [Problem(str(path), 0, 0,
+                        "dossier sans model.yaml : ce n'est pas un dossier de grilles")]
+    if grid is None:
+        return grid_problems
+    return check_territory_file(path, grid)[1]
 
 
 @grid_app.command("check")

@@ -256,6 +256,22 @@ def _create_from_hsds(folder: Path, output: Path, data: dict[str, Any], grid: Gr
     return [f"{len(data['resources'])} ressources importées dans {output}."]
 
 
+def _new_territory_diff(output: Path, territory_id: str, name: str, geography: Any, grid: Any,
+                        found: list[Any]) -> list[str]:
+    """The territory that --dry-run would create, built aside and shown whole (not kept)."""
+    import tempfile
+
+    from gradation.territory.lines import diff
+
+    if output.exists():
+        raise GradationError(f"{output} existe déjà : complétez-le avec --territory {output}", 1)
+    with tempfile.TemporaryDirectory() as folder:
+        created = _new_territory(Path(folder) / output.name, territory_id, name, geography)
+        _add_communes(created, grid, found)
+        text = created.read_text(encoding="utf-8")
+    return diff("", text, "/dev/null", str(output))
+
+
 @import_app.command("communes")
 @handled
 def import_communes(
@@ -286,12 +302,8 @@ def import_communes(
     """Remplir les communes d'un territoire depuis la géographie officielle (COG, La Poste)."""
     from gradation.files.geography import add_postcodes, read_cog
 
-    if not departement and not commune:
-        raise GradationError("précisez --departement ou --commune (sinon toute la France "
-                             "serait importée)")
-    if territory is None and not (territory_id and name and output):
-        raise GradationError("--territory FICHIER pour compléter un territoire, ou --id, --name "
-                             "et --output pour en créer un")
+    _check_communes_options(bool(departement or commune), territory is not None,
+                            bool(territory_id and name and output))
     grid = grid_from(grids)
     found = read_cog(file, departement or [], commune or [])
     if postes is not None:
@@ -301,19 +313,8 @@ def import_communes(
         source = os.path.relpath(file.resolve(), output.resolve().parent)
         geography = (source, sorted({c.departement for c in found})) if departement else None
         if dry_run:  # the new file is built aside, shown whole, and not kept
-            import tempfile
-
-            if output.exists():
-                raise GradationError(f"{output} existe déjà : complétez-le avec --territory "
-                                     f"{output}", 1)
-            with tempfile.TemporaryDirectory() as folder:
-                created = _new_territory(Path(folder) / output.name, str(territory_id),
-                                         str(name), geography)
-                _add_communes(created, grid, found)
-                text = created.read_text(encoding="utf-8")
-            from gradation.territory.lines import diff
-
-            return print_diff(diff("", text, "/dev/null", str(output)))
+            return print_diff(_new_territory_diff(output, str(territory_id), str(name),
+                                                  geography, grid, found))
         territory = created = _new_territory(output, str(territory_id), str(name), geography)
     else:
         created = None
@@ -329,6 +330,15 @@ def import_communes(
     kept = len(found) - len(added)
     n, s_n, s_kept = len(added), "s" if len(added) > 1 else "", "s" if kept > 1 else ""
     print_lines([f"{n} commune{s_n} ajoutée{s_n} à {territory} ; {kept} déjà présente{s_kept}."])
+
+
+def _check_communes_options(filtered: bool, completing: bool, creating: bool) -> None:
+    if not filtered:
+        raise GradationError("précisez --departement ou --commune (sinon toute la France "
+                             "serait importée)")
+    if not completing and not creating:
+        raise GradationError("--territory FICHIER pour compléter un territoire, ou --id, --name "
+                             "et --output pour en créer un")
 
 
 def _add_communes(path: Path, grid: Grid, found: list[Any],
