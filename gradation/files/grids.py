@@ -46,17 +46,7 @@ def check_grid_files(root: Path, extra: list[Path] | None = None
     raw_common, found, common_name = read_checked(root / "common.yaml")
     problems += found
     common = validate(CommonFile, raw_common, problems, common_name) if not found else None
-    by_name = {p.name: p for p in sorted((root / "situations").glob("*.yaml"))}
-    by_name.update({p.name: p for p in extra or []})
-    situation_files = list(by_name.values())
-    if not situation_files:
-        problems.append(Problem(display_path(root / "situations"), 0, 0, "aucune situation"))
-    raw_situations = []
-    for path in situation_files:
-        data, found, name = read_checked(path)
-        problems += found
-        spec = validate(SituationFile, data, problems, name) if not found else None
-        raw_situations.append((spec, data, name))
+    raw_situations = _read_situations(root, extra or [], problems)
 
     grid = None
     if model is not None and common is not None and all(s for s, _, _ in raw_situations):
@@ -66,6 +56,23 @@ def check_grid_files(root: Path, extra: list[Path] | None = None
     if any(p.is_error for p in problems) or grid is None:
         return None, problems
     return grid, problems
+
+
+def _read_situations(root: Path, extra: list[Path], problems: list[Problem]
+                     ) -> list[tuple[Any, Any, str]]:
+    """Each situation file of the folder (an `extra` one replacing its namesake): its spec
+    (None when it does not validate), its raw data, its name."""
+    by_name = {p.name: p for p in sorted((root / "situations").glob("*.yaml"))}
+    by_name.update({p.name: p for p in extra})
+    if not by_name:
+        problems.append(Problem(display_path(root / "situations"), 0, 0, "aucune situation"))
+    out = []
+    for path in by_name.values():
+        data, found, name = read_checked(path)
+        problems += found
+        out.append((validate(SituationFile, data, problems, name) if not found else None,
+                    data, name))
+    return out
 
 
 def load_vignettes(grid: Grid, path: Path | None = None) -> list[Any]:
@@ -81,9 +88,7 @@ def check_vignettes(grid: Grid, path: Path) -> tuple[list[Any] | None, list[Prob
     """A vignettes file against its schema and the grid: known situation, known questions and
     values, an age the situation accepts, every question of the path answered, and the
     expected level the one the engine reaches. Each problem with FILE:LINE:COL."""
-    from gradation.core.answers import AnswerError, normalise
     from gradation.core.schema import VignetteFile
-    from gradation.core.settle import result_for
 
     data, problems, name = read_checked(path)
     found = None
@@ -105,44 +110,60 @@ def check_vignettes(grid: Grid, path: Path) -> tuple[list[Any] | None, list[Prob
                                     f"{where}.situation : situation « {vignette.situation} » "
                                     f"inconnue{suggest(vignette.situation, grid.situations)}"))
             continue
-        bad = False
-        for key, value in vignette.answers.items():
-            question = situation.question(key) or grid.all_questions.get(key)
-            at = position_of(item.get("answers"), key)
-            if question is None:
-                problems.append(Problem(name, *at, f"{where}.answers : question « {key} » "
-                                        f"inconnue{suggest(key, grid.all_questions)}"))
-                bad = True
-                continue
-            if situation.question(key) is None:  # another situation's: never read here
-                problems.append(Problem(name, *at, f"{where}.answers : « {key} » n'est pas "
-                                        f"une question de « {situation.id} » (réponse ignorée "
-                                        "par la grille : retirez-la)", "avertissement"))
-            try:
-                normalise(question, value)
-            except AnswerError as exc:
-                problems.append(Problem(name, *at, f"{where}.answers : {exc}"))
-                bad = True
-        if bad:
-            continue
-        age = vignette.answers.get("age")
-        spec_age = situation.spec.age
-        if isinstance(age, int) and not spec_age.min <= age <= spec_age.max:
-            problems.append(Problem(name, *position_of(item.get("answers"), "age"),
-                                    f"{where} : {age} ans, hors des âges de « {situation.id} » "
-                                    f"({spec_age.min} à {spec_age.max} ans)"))
-            continue
-        try:
-            result = result_for(grid, situation, vignette.answers)
-        except AnswerError as exc:
-            problems.append(Problem(name, *position_of(item, "answers"), f"{where} : {exc}"))
-            continue
-        if result.level != vignette.level:
-            problems.append(Problem(name, *position_of(item, "level"),
-                                    f"{where}.level : « {vignette.level} » attendu, mais la "
-                                    f"grille conclut « {result.level} » pour ces réponses "
-                                    f"(corrigez le niveau attendu ou les réponses)"))
+        problems += _vignette_problems(grid, situation, vignette, item, name, where)
     return (list(found.vignettes) if found is not None else None), problems
+
+
+def _answer_problems(grid: Grid, situation: Any, vignette: Any, item: Any, name: str,
+                     where: str) -> list[Problem]:
+    """Each answer of a vignette: a known question, of this situation, with a valid value."""
+    from gradation.core.answers import AnswerError, normalise
+
+    out = []
+    for key, value in vignette.answers.items():
+        question = situation.question(key) or grid.all_questions.get(key)
+        at = position_of(item.get("answers"), key)
+        if question is None:
+            out.append(Problem(name, *at, f"{where}.answers : question « {key} » "
+                               f"inconnue{suggest(key, grid.all_questions)}"))
+            continue
+        if situation.question(key) is None:  # another situation's: never read here
+            out.append(Problem(name, *at, f"{where}.answers : « {key} » n'est pas une question "
+                               f"de « {situation.id} » (réponse ignorée par la grille : "
+                               "retirez-la)", "avertissement"))
+        try:
+            normalise(question, value)
+        except AnswerError as exc:
+            out.append(Problem(name, *at, f"{where}.answers : {exc}"))
+    return out
+
+
+def _vignette_problems(grid: Grid, situation: Any, vignette: Any, item: Any, name: str,
+                       where: str) -> list[Problem]:
+    """A vignette's answers, its age, and the level the grid reaches against the one
+    expected."""
+    from gradation.core.answers import AnswerError
+    from gradation.core.settle import result_for
+
+    found = _answer_problems(grid, situation, vignette, item, name, where)
+    if any(p.is_error for p in found):
+        return found
+    age = vignette.answers.get("age")
+    spec_age = situation.spec.age
+    if isinstance(age, int) and not spec_age.min <= age <= spec_age.max:
+        return [*found, Problem(name, *position_of(item.get("answers"), "age"),
+                                f"{where} : {age} ans, hors des âges de « {situation.id} » "
+                                f"({spec_age.min} à {spec_age.max} ans)")]
+    try:
+        result = result_for(grid, situation, vignette.answers)
+    except AnswerError as exc:
+        return [*found, Problem(name, *position_of(item, "answers"), f"{where} : {exc}")]
+    if result.level != vignette.level:
+        found.append(Problem(name, *position_of(item, "level"),
+                             f"{where}.level : « {vignette.level} » attendu, mais la grille "
+                             f"conclut « {result.level} » pour ces réponses (corrigez le niveau "
+                             "attendu ou les réponses)"))
+    return found
 
 
 def _valid_items(data: Any) -> list[tuple[int, Any]]:
