@@ -44,6 +44,11 @@ def read_cog(path: Path, departements: Iterable[str] = (), codes: Iterable[str] 
     """The communes of the chosen départements or codes, with their aliases."""
     wanted_deps = {d.strip().upper().zfill(2) for d in departements}
     wanted = set(codes)
+
+    def chosen(row: dict[str, str]) -> bool:
+        return (not wanted_deps or row.get("DEP", "").upper() in wanted_deps) and (
+            not wanted or row.get("COM", "") in wanted)
+
     communes: dict[str, Commune] = {}
     parts: list[tuple[str, str]] = []
     for row in _rows(path):
@@ -51,10 +56,7 @@ def read_cog(path: Path, departements: Iterable[str] = (), codes: Iterable[str] 
             raise GradationError(f"{path} : ce n'est pas un fichier des communes du COG (colonnes "
                                  "TYPECOM, COM, DEP, LIBELLE attendues)")
         kind, code = row.get("TYPECOM", ""), row.get("COM", "")
-        if kind == "COM":
-            if (wanted_deps and row.get("DEP", "").upper() not in wanted_deps) or (
-                    wanted and code not in wanted):
-                continue
+        if kind == "COM" and chosen(row):
             communes[code] = Commune(code, row.get("LIBELLE", code), row.get("DEP", ""))
         elif kind in ("COMD", "COMA", "ARM") and row.get("COMPARENT"):
             parts.append((row["COMPARENT"], row.get("LIBELLE", "")))

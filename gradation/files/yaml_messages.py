@@ -40,14 +40,9 @@ def syntax_problem(exc: Any, text: str) -> tuple[Any, str]:
     """Where a syntax error is, and what it is, in French: an unclosed quote where it opens."""
     mark = exc.problem_mark or exc.context_mark
     detail = str(exc.problem or exc.context or "")
-    context = str(exc.context or "")
-    opened = exc.context_mark
-    if context.startswith("while scanning a quoted scalar") and opened is not None:
-        return opened, (f"le guillemet « {char_at(text, opened)} » ouvert ici n'est jamais "
-                        "fermé : fermez-le (une valeur entre guillemets tient sur sa ligne)")
-    for structure, sign in (("sequence", "crochet « [ »"), ("mapping", "accolade « { »")):
-        if context.startswith(f"while parsing a flow {structure}") and opened is not None:
-            return opened, f"{sign} ouvert ici et jamais fermé (ou une virgule manque)"
+    unclosed = _unclosed(exc, text)
+    if unclosed is not None:
+        return exc.context_mark, unclosed
     if "tab" in detail or (mark is not None and char_at(text, mark) == "\t"):
         return mark, _YAML_PROBLEMS_FR["found character '\\t' that cannot start any token"]
     if detail == "mapping values are not allowed in this context":  # the C parser's wording
@@ -58,6 +53,20 @@ def syntax_problem(exc: Any, text: str) -> tuple[Any, str]:
         if detail.startswith(start):
             return mark, message
     return mark, f"syntaxe YAML invalide ({detail})"
+
+
+def _unclosed(exc: Any, text: str) -> str | None:
+    """A quote, a « [ » or a « { » opened and never closed: said where it opens."""
+    context, opened = str(exc.context or ""), exc.context_mark
+    if opened is None:
+        return None
+    if context.startswith("while scanning a quoted scalar"):
+        return (f"le guillemet « {char_at(text, opened)} » ouvert ici n'est jamais fermé : "
+                "fermez-le (une valeur entre guillemets tient sur sa ligne)")
+    for structure, sign in (("sequence", "crochet « [ »"), ("mapping", "accolade « { »")):
+        if context.startswith(f"while parsing a flow {structure}"):
+            return f"{sign} ouvert ici et jamais fermé (ou une virgule manque)"
+    return None
 
 
 UNDEFINED_ALIAS = _YAML_PROBLEMS_FR["found undefined alias"]

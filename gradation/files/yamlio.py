@@ -164,21 +164,13 @@ class _Builder:
             elif isinstance(event, E.AliasEvent):
                 value = self.alias(event)
             elif isinstance(event, E.MappingStartEvent | E.SequenceStartEvent):
-                stack.append(self.start(event, pos))
-                if len(stack) > 200:
-                    raise self.error(event.start_mark, "structure YAML trop profondément imbriquée")
+                self.open(stack, event, pos)
                 continue
             elif isinstance(event, E.MappingEndEvent | E.SequenceEndEvent):
-                frame = stack.pop()
-                if frame.is_map and frame.merges:
-                    self.merge(frame)
-                value = frame.data
-                pos = (0, 0)
+                value, pos = self.close(stack.pop()), (0, 0)
             elif isinstance(event, E.DocumentStartEvent):
                 documents += 1
-                if documents > 1:
-                    raise self.error(event.start_mark, "un seul document YAML est attendu "
-                                     "(retirez le second « --- »)")
+                self.one_document(event, documents)
                 continue
             elif isinstance(event, E.StreamEndEvent):
                 return root
@@ -190,6 +182,21 @@ class _Builder:
                 root = value
                 continue
             self.add(stack[-1], value, pos, event)
+
+    def open(self, stack: list[_Frame], event: Any, pos: Position) -> None:
+        stack.append(self.start(event, pos))
+        if len(stack) > 200:
+            raise self.error(event.start_mark, "structure YAML trop profondément imbriquée")
+
+    def close(self, frame: _Frame) -> Any:
+        if frame.is_map and frame.merges:
+            self.merge(frame)
+        return frame.data
+
+    def one_document(self, event: Any, documents: int) -> None:
+        if documents > 1:
+            raise self.error(event.start_mark, "un seul document YAML est attendu (retirez le "
+                             "second « --- »)")
 
     def add(self, frame: _Frame, value: Any, pos: Position, event: Any) -> None:
         data = frame.data

@@ -135,6 +135,19 @@ def _level_classes(levels: Iterable[str]) -> list[str]:
         f"    class L_{lv} l{lv}")]
 
 
+def _asked_if(situation: Situation, qnode: dict[str, str]) -> list[str]:
+    """A dotted link « posée si … » from each question a condition reads to the question it
+    asks."""
+    lines = []
+    asked = [(q, cond) for q in situation.questions
+             if (cond := situation.conditions.get(q.id)) is not None]
+    for q, cond in asked:
+        for cmp in c.comparisons(cond):
+            shown = _mermaid_text(_edge_label(cond, situation, cmp.question))
+            lines.append(f'    {qnode[cmp.question]} -. "posée si {shown}" .-> {qnode[q.id]}')
+    return lines
+
+
 def mermaid(grid: Grid, situation: Situation) -> str:
     """A flowchart: questions in order, conditions as dotted links, each rule as one labelled
     link from the last question it reads (where it is decided) to its level."""
@@ -152,13 +165,7 @@ def mermaid(grid: Grid, situation: Situation) -> str:
         lines.append(f'    L_{lv}(["<b>{_mermaid_text(label)}</b><br/>{_mermaid_text(kinds)}"])')
     for a, b in zip(situation.questions, situation.questions[1:], strict=False):
         lines.append(f"    {qnode[a.id]} --> {qnode[b.id]}")
-    for q in situation.questions:
-        cond = situation.conditions.get(q.id)
-        if cond is not None:
-            for cmp in c.comparisons(cond):
-                shown = _mermaid_text(_edge_label(cond, situation, cmp.question))
-                lines.append(f'    {qnode[cmp.question]} -. "posée si {shown}"'
-                             f" .-> {qnode[q.id]}")
+    lines += _asked_if(situation, qnode)
     rules = [("urgence", f.condition) for f in grid.red_flags] + [
         (r.level, r.condition) for r in situation.rules]
     for level, cond in rules:

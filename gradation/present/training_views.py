@@ -124,6 +124,12 @@ def situations_document(grid: Any, output_format: str) -> str:
     return "\n".join([*lines, "", md(note)]) + "\n"
 
 
+def _cell(cell: list[tuple[str, bool]]) -> Text:
+    """A cell's kinds one per line, an extension marked « * »."""
+    return Text("\n").join(Text(kind) + (Text(" *", style="italic yellow") if ext else Text())
+                           for kind, ext in cell)
+
+
 def print_situations(grid: Any, console: Console) -> None:
     """The situations × levels as a table, or one block per situation when too narrow."""
     rows, heads = situations_table(grid), _situation_heads(grid)
@@ -131,9 +137,7 @@ def print_situations(grid: Any, console: Console) -> None:
     for column in heads:
         table.add_column(column)
     for label, cells in rows:
-        table.add_row(Text(label, style="bold"), *[
-            Text("\n").join(Text(kind) + (Text(" *", style="italic yellow") if ext else Text())
-                            for kind, ext in cell) for cell in cells])
+        table.add_row(Text(label, style="bold"), *[_cell(cell) for cell in cells])
     columns = [[label for label, _ in rows]] + [
         [kind + " *" for _, cells in rows for kind, _ in cells[i]] for i in range(3)]
     if fit_words(table, columns, console):

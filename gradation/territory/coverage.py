@@ -200,18 +200,26 @@ def filtered(territory: Territory, grid: Grid, kind: str | None = None,
     when given)."""
     chosen = list(territory.resources)
     if kind:
-        known = [k.id for k in grid.model.kinds]
-        if kind not in known:
-            from gradation.core.suggest import suggest
-
-            raise GradationError(f"type « {kind} » inconnu{suggest(kind, known)} (la liste : "
-                                 "gradation kinds)")
+        _known_kind(grid, kind)
         chosen = [r for r in chosen if r.kind == kind]
     if situation:
-        sit = grid.situation(situation)
-        ids = {r.id for lv in LEVEL_COLUMNS for r in placed(territory, grid, sit, lv)
-               if lv == "urgence" or int(lv) in sit.spec.levels}
+        ids = _placed_ids(territory, grid, grid.situation(situation))
         chosen = [r for r in chosen if r.id in ids]
     if commune:
         chosen = [r for r in chosen if r.serves is None or commune in r.serves]
     return chosen
+
+
+def _known_kind(grid: Grid, kind: str) -> None:
+    known = [k.id for k in grid.model.kinds]
+    if kind not in known:
+        from gradation.core.suggest import suggest
+
+        raise GradationError(f"type « {kind} » inconnu{suggest(kind, known)} (la liste : "
+                             "gradation kinds)")
+
+
+def _placed_ids(territory: Territory, grid: Grid, situation: Situation) -> set[str]:
+    """The resources placed at some level of the situation (or at urgence)."""
+    return {r.id for lv in LEVEL_COLUMNS for r in placed(territory, grid, situation, lv)
+            if lv == "urgence" or int(lv) in situation.spec.levels}
