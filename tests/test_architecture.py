@@ -210,3 +210,24 @@ def test_the_complexity_check_counts_what_it_should():
     branches = "\n".join(f"    if x == {i} and y:\n        return {i}" for i in range(16))
     source = f"def f(x, y):\n{branches}\n    return -1\n"
     assert [b.complexity for b in cc_visit(source)] == [33]
+
+
+def test_every_command_of_the_readme_is_run_by_its_test():
+    """A `gradation` command in a shell or console block, or after a « $ » anywhere, is one that
+    tests/test_readme.py runs (or replays at the keyboard): none is left unchecked."""
+    import re
+
+    from test_readme import ALL, FENCE, README
+
+    text = README.read_text(encoding="utf-8")
+    shown = 0
+    for match in FENCE.finditer(text):
+        lang = match["lang"]
+        assert lang not in ("bash", "shell", "zsh", "powershell"), (
+            f"bloc ```{lang} : écrivez ```sh (commandes) ou ```console ($ commande et sortie)")
+        for line in match["body"].replace("\\\n", " ").splitlines():
+            if lang == "sh" and re.search(r"(^|&& )(\S*/)?gradation\b", line):
+                shown += 1
+            elif lang != "sh" and line.startswith("$ gradation"):
+                shown += 1
+    assert shown == sum(len(block.commands) for block in ALL) >= 30
