@@ -179,3 +179,155 @@ def test_an_answer_off_the_path_is_ignored_without_the_off_path_warning(grid):
     assert result.ignored == ["perinatalite"]
     assert not [w for w in result.warnings if OFF_PATH in w]
     assert "perinatalite" not in result.answers
+
+
+# --- What the engine says, word for word ---------------------------------------------------
+
+
+def test_an_age_outside_the_situation_names_the_situations_that_fit(grid):
+    from gradation.core.answers import AnswerError
+
+    with pytest.raises(AnswerError) as refused:
+        decide(grid, grid.situations["enfant-apprentissages"], {**PSY, "age": 30})
+    assert refused.value.message == (
+        "âge 30 ans hors de la situation « enfant-apprentissages » (de 0 à 15 ans) ; situations "
+        "qui couvrent cet âge : anxio-depression (Anxio-dépression, troubles somatoformes, "
+        "retentissement sur le travail); addictions (Conduites addictives); psychiatrie "
+        "(Troubles psychiatriques (psychose, trouble bipolaire …))")
+    from gradation.core.decision import age_refusal, age_text
+
+    assert age_text(16, 120) == "16 ans et plus" and age_text(11, 17) == "de 11 à 17 ans"
+    nobody = age_refusal(grid, grid.situations["psychiatrie"], 130).message
+    assert nobody.endswith("(16 ans et plus) ; aucune situation ne couvre cet âge")
+
+
+def test_a_level_one_result_without_a_rule_says_the_grids_default_reason(grid):
+    result = decide(grid, grid.situations["psychiatrie"], {**PSY, "retentissement": "leger"})
+    assert result.level == "1"
+    (reason,) = result.reasons
+    assert (reason.rule, reason.level, reason.delay, reason.text, reason.source) == (
+        "niveau-1", "1", "programme", "Aucun critère de recours spécialisé",
+        "critère de la grille")
+    assert reason.cell == "CMGF 2022, table des situations (d'après CMG 2019)"
+
+
+def test_a_grid_without_a_default_reason_gets_gradations(grid):
+    from gradation.core.decision import LEVEL_ONE_REASON
+
+    model = grid.model.model_copy(update={
+        "level_one_reasons": [r for r in grid.model.level_one_reasons if r.when is not None],
+        "level_one_reason": None})
+    bare = dataclasses.replace(grid, model=model)
+    result = decide(bare, bare.situations["psychiatrie"], {**PSY, "retentissement": "leger"})
+    assert [(r.rule, r.text, r.source) for r in result.reasons] == [
+        ("niveau-1", LEVEL_ONE_REASON, "")]
+
+
+def test_a_condition_naming_what_an_adapted_grid_lacks_never_holds(grid):
+    from gradation.core.conditions import Compare, ConditionError, holds, parse
+
+    questions = grid.all_questions
+    absent: list[str] = []
+    bare = parse("perdue", questions, absent)
+    compared = parse("perdue >= 3", questions, absent)
+    value = parse("risque_suicidaire = inconnu", questions, absent)
+    assert absent == ["question « perdue »", "question « perdue »",
+                      "valeur « inconnu » de « risque_suicidaire »"]
+    assert bare == Compare("perdue", "=", True) and compared == Compare("perdue", ">=", "3")
+    assert not holds(value, {"risque_suicidaire": "eleve"})
+    with pytest.raises(ConditionError) as refused:
+        parse("risque_suicidair = eleve", questions)
+    assert refused.value.message == ("question « risque_suicidair » inconnue — vouliez-vous "
+                                     "dire « risque_suicidaire » ?")
+    assert refused.value.offset == 0
+    with pytest.raises(ConditionError) as late:
+        parse("agitation and perdue", questions)
+    assert late.value.offset == len("agitation and ")
+
+
+def test_an_unordered_or_unknown_choice_is_refused_where_it_stands(grid):
+    from gradation.core.conditions import ConditionError, parse
+
+    with pytest.raises(ConditionError) as unordered:
+        parse("perinatalite >= grossesse", grid.all_questions)
+    assert unordered.value.message == "« perinatalite » n'est pas ordonnée : utilisez = ou !="
+    with pytest.raises(ConditionError) as unknown:
+        parse("retentissement = sevre", grid.all_questions)
+    assert unknown.value.message == (
+        "« sevre » n'est pas une valeur de « retentissement » (valeurs : aucun, leger, modere, "
+        "severe) — vouliez-vous dire « severe » ?")
+    assert unknown.value.offset == len("retentissement = ")
+
+
+def test_user_text_in_a_message_shows_its_control_characters():
+    from gradation.core.text import visible, visible_lines
+
+    assert visible("a\x1b[31mb\u200bc d") == "a\\u001b[31mb\\u200bc d"
+    assert visible("x" * 81) == "x" * 80 + "…" and visible("x" * 80) == "x" * 80
+    assert visible("x" * 100, None) == "x" * 100
+    assert visible("a\u00a0b") == "a\\u00a0b"  # a no-break space is not a plain one
+    assert visible_lines("un\n\x07deux") == "un\n\\u0007deux"
+
+
+def test_a_typo_gets_the_nearest_name_and_only_a_near_one():
+    from gradation.core.suggest import closest, distance, suggest
+
+    assert distance("psychatrie", "psychiatrie") == 1
+    assert distance("cmp", "cpm") == 1 and distance("abc", "abc") == 0
+    assert distance("", "abc") == 3 and distance("kitten", "sitting") == 3
+    assert closest("psychatrie", ["gaja", "psychiatrie"]) == "psychiatrie"
+    assert closest("Gaja", ["gaja"]) == "gaja"
+    assert closest("zzz", ["gaja", "psychiatrie"]) is None
+    assert closest("abcdef", ["abcxyz"]) is None  # 3 edits for 6 letters: not a typo
+    assert closest("abcdef", ["abcdxy"]) == "abcdxy"  # 2 edits: one
+    assert closest("cmpp", ["cmp", "cmpi"]) == "cmpi"  # equal distance: the closer length
+    assert closest("cmpx", ["cmpb", "cmpa"]) == "cmpa"  # then the first in order
+    assert suggest("gaj", ["gaja"]) == " — vouliez-vous dire « gaja » ?"
+    assert suggest("zzz", ["gaja"]) == ""
+
+
+def test_labels_and_kinds_as_a_gp_reads_them(grid):
+    psy = grid.situations["psychiatrie"]
+    assert psy.kinds("urgence", grid) == list(grid.model.urgence_kinds)
+    # psychiatrie.yaml: level 2 calls the psychiatrist and the CMP, CMPI and MDA as extensions
+    assert psy.kinds("2", grid) == ["psychiatre", "cmp", "cmpi", "mda"]
+    assert psy.kinds("9", grid) == []
+    assert grid.level_name("3") == "niveau 3" and grid.level_label("3").startswith("Niveau 3")
+    assert grid.level_name("inconnu") == "inconnu" and grid.level_label("x") == "x"
+    assert grid.kind_label("cmp") == "Centre médico-psychologique (adultes)"
+    assert grid.kind_label("inconnu") == "inconnu"
+    assert grid.delay_label("rapide") == "Avis rapide — dans la semaine"
+    assert grid.delay_label("x") == "x"
+
+
+def test_a_letter_sentence_comes_from_the_grids_says(grid):
+    psy = grid.situations["psychiatrie"]
+    flag = psy.question("agitation")
+    assert flag.statement(True) == "Agitation sévère ou état délirant aigu."
+    assert flag.statement(None) is None
+    phq9 = grid.situations["anxio-depression"].question("phq9")
+    assert phq9.statement(22) == "PHQ-9 : 22/27."
+    impact = psy.question("retentissement")
+    assert impact.statement("severe") == impact.says.get("severe")
+    assert impact.statement("inconnu") is None
+
+
+def test_what_a_question_accepts_in_french(grid):
+    from gradation.core.answers import accepted
+
+    psy = grid.situations["psychiatrie"]
+    assert accepted(psy.question("agitation")) == "oui ou non"
+    assert accepted(psy.question("retentissement")) == (
+        "l'une des valeurs aucun, leger, modere, severe")
+    assert accepted(psy.question("age")) == "un nombre entier de 0 à 120"
+    assert accepted(psy.question("commune")) == (
+        'un code INSEE de 5 caractères entre guillemets (par exemple "99001")')
+
+
+def test_how_long_a_record_went_unverified_in_words():
+    from gradation.core.facts import stale_text
+
+    assert stale_text(365) == "plus d'un an"
+    assert stale_text(730) == "plus de 2 ans"
+    assert stale_text(180) == "plus de 180 jours"
+    assert stale_text(366) == "plus de 366 jours"
