@@ -331,3 +331,145 @@ def test_how_long_a_record_went_unverified_in_words():
     assert stale_text(730) == "plus de 2 ans"
     assert stale_text(180) == "plus de 180 jours"
     assert stale_text(366) == "plus de 366 jours"
+
+
+def test_the_seed_rows_and_the_lines_of_the_organisation(grid):
+    assert grid.level_seed_label("3") == (
+        "Niveau 3 — 3e ligne du tableau CMG (ressources territoriales)")
+    assert grid.level_seed_label("1") == "Niveau 1 — 1re ligne du tableau CMG (proximité)"
+    assert grid.level_seed_label("urgence") == grid.level_label("urgence")  # no seed row
+    assert grid.line_of("medecin-generaliste") == 1 and grid.line_of("psychiatre") == 2
+    assert grid.line_of("pmi") == 1  # placed by the grid, not by the seed
+    assert grid.line_of("inconnu") is None
+    assert grid.line_name(1) == "1re ligne" and grid.line_name(2) == "2e ligne"
+    assert grid.line_name(9) == "9"
+    psy = grid.situations["psychiatrie"]
+    assert psy.in_seed_cell("2", "psychiatre") and not psy.in_seed_cell("2", "cmpi")
+    assert not psy.in_seed_cell("urgence", "urgences") and not psy.in_seed_cell("9", "cmp")
+    assert psy.is_extension("2", "cmpi") and not psy.is_extension("2", "cmp")
+    assert grid.situations["adolescent"].is_extension("2", "cmpi")  # a whole extension
+
+
+def test_a_commune_is_named_from_the_territory(demo):
+    assert demo.commune_name("99003") == "Boisjoli" and demo.commune_name("00000") is None
+
+
+def test_two_texts_share_their_head_and_tail():
+    from gradation.core.text import shared_ends
+
+    assert shared_ends(["a", "b", "c"], ["a", "x", "c"]) == (1, 1)
+    assert shared_ends(["a", "b"], ["a", "b", "c"]) == (2, 0)
+    assert shared_ends(["a", "a"], ["a", "a", "a"]) == (2, 0)  # a line counted once
+    assert shared_ends(["x", "b"], ["y", "b"]) == (0, 1)
+    assert shared_ends([], ["a"]) == (0, 0)
+
+
+def test_six_calendar_months_and_the_speed_thresholds():
+    import datetime as dt
+
+    from gradation.core.schema import Resource
+    from gradation.core.schema_territory import add_months
+
+    assert add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
+    assert add_months(dt.date(2026, 12, 15), 1) == dt.date(2027, 1, 15)
+    assert add_months(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
+
+    def res(**fields):  # type: ignore[no-untyped-def]
+        return Resource.model_validate({"id": "r", "name": "R", "kind": "cmp", **fields})
+
+    day = dt.date(2026, 12, 2)
+    assert res(urgent_days=3).is_fast("sous-72h", day) and not res(urgent_days=4).is_fast(
+        "sous-72h", day)
+    assert res(urgent_days=7).is_fast("rapide", day) and not res(urgent_days=8).is_fast(
+        "rapide", day)
+    assert res(wait_weeks=1).is_fast("rapide", day) and not res(wait_weeks=2).is_fast(
+        "rapide", day)
+    assert not res(wait_weeks=1).is_fast("sous-72h", day)
+    assert not res(urgent_days=0).is_fast("programme", day)
+    declared = dt.date(2026, 6, 2)  # six months before: still counts; a day later, no more
+    assert res(urgent_days=2, wait_as_of=declared).is_fast("rapide", day)
+    assert not res(urgent_days=2, wait_as_of=declared).is_fast("rapide", dt.date(2026, 12, 3))
+
+
+def _territory(tmp_path, grid, resources: str):  # type: ignore[no-untyped-def]
+    path = write(tmp_path / "t.yaml", """
+        territory: {id: t, name: "T", communes: [{insee: "99001", name: "A"},
+                                                   {insee: "99002", name: "B"}]}
+        resources:
+        """ + resources)
+    return load_territory(path, grid, TODAY)
+
+
+MISSING = "Pas de Psychiatre libéral pour ce patient dans le territoire"
+
+
+@pytest.mark.parametrize(("resource", "missing"), [
+    ("{id: p, name: P, kind: psychiatre}", False),
+    ("{id: p, name: P, kind: psychiatre, situations: [psychiatrie], level: 2}", False),
+    ("{id: p, name: P, kind: psychiatre, situations: [addictions]}", True),
+    ('{id: p, name: P, kind: psychiatre, serves: ["99002"]}', True),
+    ("{id: p, name: P, kind: psychiatre, age: {min: 40}}", True),
+    ("{id: p, name: P, kind: cmp}", True),
+])
+def test_a_kind_called_and_absent_for_this_patient_is_said(grid, tmp_path, resource, missing):
+    territory = _territory(tmp_path, grid, f"  - {resource}\n")
+    result = decide(grid, grid.situations["psychiatrie"],
+                    {**PSY, "premier_episode": True}, territory, TODAY)
+    assert result.level == "2"
+    assert any(w.startswith(MISSING) for w in result.warnings) is missing
+
+
+CHILD = {**{k: v for k, v in PSY.items() if k not in ("premier_episode", "decompensation",
+                                                      "rupture_de_soins", "perinatalite",
+                                                      "suivi_psychiatrique")},
+         "age": 8, "suspicion_tnd": True, "troubles_psychiques_associes": False,
+         "retentissement": "modere"}
+
+
+@pytest.mark.parametrize(("risk", "bridged"), [("aucun", True), ("faible", False)])
+def test_a_speech_therapist_bridges_a_childs_wait_unless_there_is_a_suicide_risk(
+        grid, tmp_path, risk, bridged):
+    territory = _territory(tmp_path, grid, """
+          - {id: pco, name: PCO, kind: pco-tnd, wait_weeks: 20}
+          - {id: scolaire, name: Scolaire, kind: medecine-scolaire, wait_weeks: 20}
+          - {id: cmpi, name: CMPI, kind: cmpi, wait_weeks: 20}
+          - {id: ortho, name: Ortho, kind: orthophoniste, wait_weeks: 2}
+        """)
+    child = grid.situations["enfant-apprentissages"]
+    result = decide(grid, child, {**CHILD, "risque_suicidaire": risk}, territory, TODAY)
+    assert result.level in ("2", "3") and result.resources
+    assert [r.id for r in result.bridge] == (["ortho"] if bridged else [])
+    assert result.bridge_reason == ("délai d'attente de 20 semaines" if bridged else None)
+
+
+@pytest.mark.parametrize(("fast", "fallback"), [("mda", True), ("cmpi", False)])
+def test_only_a_psychiatric_kind_in_time_answers_a_suicide_risk(grid, tmp_path, fast, fallback):
+    # a 14-year-old at medium risk: evaluation within 72 hours; a maison des adolescents seeing
+    # him tomorrow is not the psychiatric opinion (README, territory-format.md rule 7)
+    territory = _territory(tmp_path, grid, f"""
+          - {{id: vite, name: Vite, kind: {fast}, urgent_days: 1, wait_as_of: 2026-11-01}}
+        """)
+    teen = grid.situations["adolescent"]
+    answers = {**TEEN, "age": 14, "maltraitance_suspectee": False, "retentissement": "leger"}
+    result = decide(grid, teen, answers, territory, TODAY)
+    assert result.delay == "sous-72h"
+    assert result.fallback_needed is fallback
+
+
+def test_fast_resources_come_first(grid, tmp_path):
+    territory = _territory(tmp_path, grid, """
+          - {id: lent, name: Aaa, kind: cmp, wait_weeks: 1}
+          - {id: vite, name: Zzz, kind: cmp, urgent_days: 2, wait_as_of: 2026-11-01}
+        """)
+    result = decide(grid, grid.situations["psychiatrie"], {**PSY, "decompensation": True},
+                    territory, TODAY)
+    assert result.delay == "rapide"
+    assert [r.id for r in result.resources] == ["lent", "vite"]  # both fast: the wait decides
+    late = _territory(tmp_path, grid, """
+          - {id: lent, name: Aaa, kind: cmp, wait_weeks: 3}
+          - {id: vite, name: Zzz, kind: cmp, urgent_days: 2, wait_as_of: 2026-11-01}
+        """)
+    result = decide(grid, grid.situations["psychiatrie"], {**PSY, "decompensation": True},
+                    late, TODAY)
+    assert [r.id for r in result.resources] == ["vite", "lent"]
+    assert result.because["vite"] == ["decompensation"]
