@@ -473,3 +473,20 @@ def test_fast_resources_come_first(grid, tmp_path):
                     late, TODAY)
     assert [r.id for r in result.resources] == ["vite", "lent"]
     assert result.because["vite"] == ["decompensation"]
+
+
+def test_the_proof_says_a_red_flag_the_grid_dropped(tmp_path, grid):
+    from gradation.core.proofs import check_grid
+
+    grids = copy_grids(tmp_path)
+    common = grids / "common.yaml"
+    text = common.read_text(encoding="utf-8")
+    start = text.index("  - id: agitation\n", text.index("red_flags:"))
+    end = text.index("  - id:", start + 5)
+    common.write_text(text[:start] + text[end:], encoding="utf-8")
+    # the situations apart (their proof is test_grid_safety's): the red flags alone
+    dropped = check_grid(dataclasses.replace(load_grid(grids), situations={}))
+    assert [(f.situation, f.check, f.answers) for f in dropped] == [
+        ("*", "red-flag", {"agitation": True})]
+    assert dropped[0].message.startswith("le drapeau rouge « agitation » manque dans red_flags")
+    assert check_grid(dataclasses.replace(grid, situations={})) == []
