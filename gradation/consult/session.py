@@ -185,25 +185,14 @@ def orient(
 
 
 def format_outcome(outcome: Outcome) -> str:
-    """The result in the requested format, as text."""
-    from gradation.present.data import result_json
+    """The result in the requested format, as text (present/output.py renders it)."""
+    from gradation.present.output import render
 
-    if outcome.output_format == "json":
-        data = result_json(outcome.result, outcome.grid)
-        if outcome.explain:
-            data["explain"] = explain_json(outcome)
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if outcome.output_format in ("markdown", "html"):
-        from gradation.present.output import render_document
-
-        return render_document(outcome.document, outcome.output_format, outcome.result,
-                               outcome.grid, letter=outcome.letter, recipient=outcome.recipient,
-                               explanation=_explanation(outcome) if outcome.explain else None,
-                               praticien=_praticien())
-    from gradation.present.terminal import result_text
-
-    return result_text(outcome.result, outcome.grid,
-                       _explanation(outcome) if outcome.explain else None)
+    return render(outcome.result, outcome.grid, outcome.output_format, outcome.document,
+                  explanation=_explanation(outcome) if outcome.explain else None,
+                  letter=outcome.letter, recipient=outcome.recipient,
+                  praticien=_praticien() if outcome.output_format in ("markdown", "html")
+                  else None)
 
 
 def emit(outcome: Outcome) -> None:
@@ -231,25 +220,6 @@ def _explanation(outcome: Outcome):  # type: ignore[no-untyped-def]
 
     result = outcome.result
     return explain(outcome.grid, result.situation, result.answers)
-
-
-def explain_json(outcome: Outcome) -> dict[str, Any]:
-    from gradation.present.explanation import explained
-
-    checks, ups, downs = _explanation(outcome)
-    said = explained(outcome.grid, outcome.result, (checks, ups, downs))
-    return {
-        "why_not_above": said.why_not_above,
-        "rules": [{"rule": c.rule, "level": c.level, "condition": c.text, "fired": c.fired,
-                   "answers": c.read} for c in checks],
-        "raise": [vars_of(c) for c in ups],
-        "lower": [vars_of(c) for c in downs],
-    }
-
-
-def vars_of(change: Any) -> dict[str, Any]:
-    return {"question": change.question, "from": change.before, "to": change.after,
-            "level": change.level}
 
 
 def follow_up(outcome: Outcome) -> None:

@@ -36,3 +36,46 @@ def render_document(document: str, output_format: str, result: Result, grid: Gri
     if output_format == "markdown":
         return blocks_markdown(blocks)
     return blocks_html(blocks, title, patient, SHEET_CSS if document == "fiche" else "")
+
+
+def render(result: Result, grid: Grid, output_format: str, document: str = "resultat",
+           explanation: Any = None, letter: str | None = None, recipient: str | None = None,
+           praticien: Any = None) -> str:
+    """A result as text in the format asked: JSON (with its explanation), a document in
+    Markdown or HTML, or the terminal's text."""
+    if output_format == "json":
+        import json
+
+        from gradation.present.data import result_json
+
+        data = result_json(result, grid)
+        if explanation is not None:
+            data["explain"] = explain_json(grid, result, explanation)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if output_format in ("markdown", "html"):
+        return render_document(document, output_format, result, grid, letter=letter,
+                               recipient=recipient, explanation=explanation,
+                               praticien=praticien)
+    from gradation.present.terminal import result_text
+
+    return result_text(result, grid, explanation)
+
+
+def explain_json(grid: Grid, result: Result, explanation: Any) -> dict[str, Any]:
+    """`--explain` in the JSON: each rule (applied or not, with the answers read), the one
+    answer changes that would raise or lower the level, what the level above needs."""
+    from gradation.present.explanation import explained
+
+    checks, ups, downs = explanation
+    said = explained(grid, result, explanation)
+
+    def change(c: Any) -> dict[str, Any]:
+        return {"question": c.question, "from": c.before, "to": c.after, "level": c.level}
+
+    return {
+        "why_not_above": said.why_not_above,
+        "rules": [{"rule": c.rule, "level": c.level, "condition": c.text, "fired": c.fired,
+                   "answers": c.read} for c in checks],
+        "raise": [change(c) for c in ups],
+        "lower": [change(c) for c in downs],
+    }
