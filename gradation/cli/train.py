@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -44,12 +45,8 @@ def model_command(
     from gradation.present.training_views import model_document, print_model
 
     grid = grid_from(grids)
-    if output_format == TableFormat.text:
-        console = page_console(output)
-        print_model(grid, console)
-        emit_console(console, output, force)
-    else:
-        emit(model_document(grid, output_format.value), output, force)
+    _page(output_format.value, output, force, lambda console: print_model(grid, console),
+          lambda: model_document(grid, output_format.value))
 
 
 @handled
@@ -63,12 +60,8 @@ def situations_command(
     from gradation.present.training_views import print_situations, situations_document
 
     grid = grid_from(grids)
-    if output_format == TableFormat.text:
-        console = page_console(output)
-        print_situations(grid, console)
-        emit_console(console, output, force)
-    else:
-        emit(situations_document(grid, output_format.value), output, force)
+    _page(output_format.value, output, force, lambda console: print_situations(grid, console),
+          lambda: situations_document(grid, output_format.value))
 
 
 @handled
@@ -87,9 +80,16 @@ def show_command(
 
     grid = grid_from(grids)
     sit = grid.situation(situation)
-    if output_format == ShowFormat.text:
+    _page(output_format.value, output, force, lambda console: print_situation(grid, sit, console),
+          lambda: situation_document(grid, sit, output_format.value))
+
+
+def _page(output_format: str, output: Any, force: bool, show: Callable[[Any], None],
+          document: Callable[[], str]) -> None:
+    """The screen's text (to the terminal, or to --output), or the document asked."""
+    if output_format == "text":
         console = page_console(output)
-        print_situation(grid, sit, console)
+        show(console)
         emit_console(console, output, force)
     else:
-        emit(situation_document(grid, sit, output_format.value), output, force)
+        emit(document(), output, force)
