@@ -489,3 +489,75 @@ def test_the_proof_says_a_red_flag_the_grid_dropped(tmp_path, grid):
         ("*", "red-flag", {"agitation": True})]
     assert dropped[0].message.startswith("le drapeau rouge « agitation » manque dans red_flags")
     assert check_grid(dataclasses.replace(grid, situations={})) == []
+
+
+# --- The answer space ----------------------------------------------------------------------
+
+
+def test_each_comparison_cuts_an_integer_where_its_truth_may_change(grid):
+    from gradation.core.conditions import Compare, parse
+    from gradation.core.space import boundaries, candidate_values, class_starts
+
+    assert boundaries(Compare("s", ">=", 20)) == (20,) and boundaries(Compare("s", "<", 20)) == (20,)
+    assert boundaries(Compare("s", ">", 20)) == (21,) and boundaries(Compare("s", "<=", 20)) == (21,)
+    assert boundaries(Compare("s", "=", 20)) == (20, 21)
+    assert boundaries(Compare("s", "!=", 20)) == (20, 21)
+    questions = grid.all_questions
+    phq9 = [parse("phq9 >= 20", questions), parse("phq9 > 9", questions),
+            parse("phq9 >= 40", questions),  # beyond the range: no class
+            parse("agitation", questions), None]
+    assert class_starts(0, 27, phq9, "phq9") == [0, 10, 20]
+    assert class_starts(0, 27, phq9, "gad7") == [0]
+    assert class_starts(5, 27, [parse("phq9 >= 5", questions)], "phq9") == [5]  # the low end
+    assert class_starts(0, 27, [parse("phq9 <= 27", questions)], "phq9") == [0]  # past the end
+    anxio = grid.situations["anxio-depression"]
+    # anxio-depression.yaml reads the PHQ-9 at 10 and 20
+    assert candidate_values(anxio, anxio.question("phq9")) == [0, 10, 20]
+    assert candidate_values(anxio, anxio.question("retentissement_travail")) == [False, True]
+    assert candidate_values(anxio, anxio.question("retentissement")) == [
+        "aucun", "leger", "modere", "severe"]
+    assert candidate_values(anxio, anxio.question("commune")) == [None]
+
+
+def test_answers_off_the_path_are_dropped_in_order(grid):
+    from gradation.core.space import path, restrict_to_path
+
+    psy = grid.situations["psychiatrie"]
+    # at 60, pregnancy is not asked; at 5, the suicide risk is not either
+    kept = restrict_to_path(psy, {**PSY, "age": 60, "perinatalite": "grossesse"})
+    assert "perinatalite" not in kept and kept["age"] == 60 and kept["agitation"] is False
+    young = restrict_to_path(psy, {"age": 5, "risque_suicidaire": "faible", "agitation": True})
+    assert young == {"age": 5, "agitation": True}
+    asked = [q.id for q in path(psy, {"age": 5})]
+    assert "risque_suicidaire" not in asked and "agitation" in asked
+    assert "risque_suicidaire" in [q.id for q in path(psy, {"age": 6})]
+
+
+def test_an_answer_as_a_gp_reads_it(grid):
+    from gradation.core.decision import display_answer, situations_for_age
+
+    psy = grid.situations["psychiatrie"]
+    assert display_answer(psy.question("commune"), None) == "non précisée"
+    assert display_answer(psy.question("tentative_evaluee"), None) == "non évalué"
+    assert display_answer(psy.question("agitation"), True) == "oui"
+    assert display_answer(psy.question("agitation"), False) == "non"
+    assert display_answer(psy.question("retentissement"), "severe") == "Sévère"
+    assert display_answer(psy.question("age"), 34) == "34"
+    assert psy.question("retentissement").choice_label("inconnu") == "inconnu"
+    # the ages of grids/situations/*.yaml: 16 to 120, 12 to 120, 0 to 15, 16 to 120, 15 to 25,
+    # 11 to 17
+    assert {s.id for s in situations_for_age(grid, 16)} == {
+        "anxio-depression", "addictions", "psychiatrie", "gaja", "adolescent"}
+    assert {s.id for s in situations_for_age(grid, 15)} == {
+        "addictions", "enfant-apprentissages", "gaja", "adolescent"}
+
+
+def test_age_bounds_and_extensions_of_a_level(grid):
+    from gradation.core.schema import AgeBounds
+
+    assert AgeBounds(min=16, max=None).fits(16) and not AgeBounds(min=16).fits(15)
+    assert AgeBounds(max=17).fits(17) and not AgeBounds(max=17).fits(18)
+    assert AgeBounds(min=16, max=17).fits(None)
+    spec = grid.situations["anxio-depression"].level_spec("1")
+    assert spec.is_extension("pmi")  # called only: not of the seed's cell
+    assert not spec.is_extension("psychologue")
