@@ -498,8 +498,8 @@ def test_each_comparison_cuts_an_integer_where_its_truth_may_change(grid):
     from gradation.core.conditions import Compare, parse
     from gradation.core.space import boundaries, candidate_values, class_starts
 
-    assert boundaries(Compare("s", ">=", 20)) == (20,) and boundaries(Compare("s", "<", 20)) == (20,)
-    assert boundaries(Compare("s", ">", 20)) == (21,) and boundaries(Compare("s", "<=", 20)) == (21,)
+    for op, cut in ((">=", (20,)), ("<", (20,)), (">", (21,)), ("<=", (21,))):
+        assert boundaries(Compare("s", op, 20)) == cut, op
     assert boundaries(Compare("s", "=", 20)) == (20, 21)
     assert boundaries(Compare("s", "!=", 20)) == (20, 21)
     questions = grid.all_questions
