@@ -561,3 +561,122 @@ def test_age_bounds_and_extensions_of_a_level(grid):
     spec = grid.situations["anxio-depression"].level_spec("1")
     assert spec.is_extension("pmi")  # called only: not of the seed's cell
     assert not spec.is_extension("psychologue")
+
+
+# --- What the matching and the numbers add -------------------------------------------------
+
+OPIOIDS = {**{k: v for k, v in PSY.items() if k not in ("premier_episode", "decompensation",
+                                                        "rupture_de_soins")},
+           "produit": "opioides", "sevrage_complique": False, "dependance": True,
+           "retentissement_travail": False}
+URGENCES = """
+          - {id: urg, name: Urgences, kind: urgences}
+          - {id: crise, name: Crise, kind: centre-crise}
+        """
+
+
+def test_a_non_psychiatric_reason_without_anyone_in_time_falls_back_on_the_urgences_only(
+        grid, tmp_path):
+    # opioid dependence calls for substitution within the week (no psychiatric reason): the
+    # crisis centre is the recourse of psychiatric reasons only (model.yaml, psy_only)
+    territory = _territory(tmp_path, grid, URGENCES + """
+          - {id: csapa, name: CSAPA, kind: csapa, wait_weeks: 6}
+        """)
+    result = decide(grid, grid.situations["addictions"], OPIOIDS, territory, TODAY)
+    assert (result.level, result.delay, result.fallback_needed) == ("2", "rapide", True)
+    assert result.fallback_delay == "rapide"
+    assert [r.id for r in result.fallback] == ["urg"]
+    assert "15" in [n.dial for n in result.numbers]  # with the fallback, the 15
+    psychiatric = decide(grid, grid.situations["psychiatrie"], {**PSY, "premier_episode": True},
+                         territory, TODAY)
+    assert {r.id for r in psychiatric.fallback} == {"urg", "crise"}
+
+
+def test_the_numbers_of_a_result(grid):
+    from gradation.core.decision import numbers_for
+
+    calm = {k: v for k, v in PSY.items()}
+    assert [n.dial for n in numbers_for(grid, "2", calm, False)] == []
+    assert [n.dial for n in numbers_for(grid, "2", calm, True)] == ["15"]  # with a fallback
+    assert [n.dial for n in numbers_for(grid, "3", calm, False, delay="sous-72h")] == ["15"]
+    assert [n.dial for n in numbers_for(grid, "urgence", calm, False)][:3] == [
+        "15", "112", "114"]
+    faible = {**calm, "risque_suicidaire": "faible"}
+    assert [n.dial for n in numbers_for(grid, "1", faible, False)] == ["3114"]
+    moyen = {**calm, "risque_suicidaire": "moyen"}
+    assert [n.dial for n in numbers_for(grid, "3", moyen, False)] == ["15", "3114"]
+
+
+def test_each_reason_keeps_its_delay_and_what_to_do_meanwhile(grid):
+    result = decide(grid, grid.situations["psychiatrie"],
+                    {**PSY, "premier_episode": True, "risque_suicidaire": "faible"})
+    by_rule = {r.rule: r for r in result.reasons}
+    first = by_rule["premier-episode"]
+    assert (first.level, first.delay, first.psy) == ("2", "rapide", True)
+    told = by_rule["idees-suicidaires-faibles"]
+    assert (told.level, told.delay, told.meanwhile) == ("1", "programme",
+                                                        "Revoir le patient dans la semaine")
+    assert told.cell == "CMGF 2022, table des situations (d'après CMG 2019)"
+
+
+def test_pregnancy_adds_the_pmi_alongside_a_higher_level(grid, tmp_path):
+    territory = _territory(tmp_path, grid, """
+          - {id: psy, name: Psy, kind: psychiatre, wait_weeks: 1}
+          - {id: pmi, name: PMI, kind: pmi}
+        """)
+    result = decide(grid, grid.situations["anxio-depression"],
+                    {**ANXIO, "phq9": 22, "age": 30, "perinatalite": "grossesse"}, territory,
+                    TODAY)
+    assert result.level == "3"
+    assert "pmi" in [r.id for r in result.alongside]
+    assert result.because["pmi"] == ["perinatalite-accompagnement"]
+
+
+def test_mon_soutien_psy_is_said_only_for_a_patient_it_excludes(grid, tmp_path):
+    territory = _territory(tmp_path, grid, """
+          - {id: msp-psy, name: Psy MSP, kind: psychologue, mon_soutien_psy: true}
+        """)
+    anxio = grid.situations["anxio-depression"]
+    light = decide(grid, anxio, {**ANXIO, "phq9": 5}, territory, TODAY)
+    assert [r.id for r in light.resources] == ["msp-psy"] and not light.mon_soutien_psy_excluded
+    assert not [w for w in light.warnings if "Mon soutien psy" in w]
+    risk = decide(grid, anxio, {**ANXIO, "phq9": 5, "risque_suicidaire": "faible"}, territory,
+                  TODAY)
+    assert risk.mon_soutien_psy_excluded is True
+    (said,) = [w for w in risk.warnings if "Mon soutien psy" in w]
+    assert said.startswith("Mon soutien psy est réservé à la détresse légère à modérée")
+
+
+def test_a_commune_outside_the_territory_is_said(grid, tmp_path):
+    territory = _territory(tmp_path, grid, "  - {id: p, name: P, kind: psychologue}\n")
+    result = decide(grid, grid.situations["anxio-depression"],
+                    {**ANXIO, "phq9": 5, "commune": "99999"}, territory, TODAY)
+    assert ("La commune 99999 est hors du territoire « T » : seules les ressources sans secteur, "
+            "ou dont le secteur la comprend, sont proposées.") in result.warnings
+
+
+@pytest.mark.parametrize(("weeks", "said"), [(1, "délai de 1 semaine déclaré le 01/04/2026"),
+                                              (2, "délai de 2 semaines déclaré le 01/04/2026")])
+def test_an_old_wait_is_said_with_its_date(grid, tmp_path, weeks, said):
+    territory = _territory(tmp_path, grid, f"""
+          - {{id: p, name: P, kind: psychologue, wait_weeks: {weeks}, wait_as_of: 2026-04-01}}
+        """)
+    result = decide(grid, grid.situations["anxio-depression"], {**ANXIO, "phq9": 5},
+                    territory, TODAY)
+    assert f"« P » : {said}, il y a plus de six mois (à vérifier auprès du service)." in (
+        result.warnings)
+
+
+def test_a_kind_missing_for_a_timed_reason_below_the_level_is_said(grid, tmp_path):
+    # care that failed in the 2nd line (level 3: cure, hospitalisation) with an opioid
+    # dependence (level 2, within the week: CSAPA or addictologist): the CSAPA missing is said
+    # too, a level-1 kind is not
+    territory = _territory(tmp_path, grid, """
+          - {id: hosp, name: Hosp, kind: hospitalisation-addictologie}
+        """)
+    result = decide(grid, grid.situations["addictions"],
+                    {**OPIOIDS, "echec_soins_anterieurs": "deuxieme_ligne"}, territory, TODAY)
+    assert result.level == "3"
+    missing = [w for w in result.warnings if w.startswith("Pas de ")]
+    assert any(w.startswith("Pas de CSAPA") and "Dépendance aux opioïdes" in w for w in missing)
+    assert not any("Médecin généraliste" in w for w in missing)
