@@ -680,3 +680,56 @@ def test_a_kind_missing_for_a_timed_reason_below_the_level_is_said(grid, tmp_pat
     missing = [w for w in result.warnings if w.startswith("Pas de ")]
     assert any(w.startswith("Pas de CSAPA") and "Dépendance aux opioïdes" in w for w in missing)
     assert not any("Médecin généraliste" in w for w in missing)
+
+
+def test_an_answer_is_checked_at_both_ends_of_its_range(grid):
+    from gradation.core.answers import AnswerError, normalise, parse_pairs
+
+    age = grid.situations["psychiatrie"].question("age")
+    assert normalise(age, 120) == 120 and normalise(age, "0") == 0
+    with pytest.raises(AnswerError) as refused:
+        normalise(age, 121)
+    assert refused.value.message == ("réponse invalide pour « age » : 121 ; attendu : un nombre "
+                                     "entier de 0 à 120")
+    impact = grid.situations["psychiatrie"].question("retentissement")
+    with pytest.raises(AnswerError) as typo:
+        normalise(impact, "sevre")
+    assert typo.value.message == (
+        "réponse invalide pour « retentissement » : « sevre » ; attendu : l'une des valeurs "
+        "aucun, leger, modere, severe — vouliez-vous dire « severe » ?")
+    assert parse_pairs(["age=34", "commune=", "note=a=b"]) == {
+        "age": "34", "commune": "", "note": "a=b"}
+
+
+def test_the_facts_a_model_condition_reads(grid):
+    from gradation.core.conditions import ConditionError, holds, parse
+    from gradation.core.facts import result_facts, result_questions
+
+    facts = result_facts({"age": None, "agitation": False}, "3", "rapide", "gaja", True)
+    assert facts == {"age": None, "agitation": False, "niveau": "3", "delai": "rapide",
+                     "situation": "gaja", "age_inconnu": True, "recours": True}
+    scope = {**grid.all_questions, **result_questions(list(grid.situations))}
+    assert holds(parse("niveau >= 2 and delai = rapide and situation = gaja and recours "
+                       "and age_inconnu", scope), facts)
+    assert not holds(parse("delai >= sous-72h", scope), facts)
+    with pytest.raises(ConditionError, match="n'est pas ordonnée"):
+        parse("situation >= gaja", scope)
+
+
+def test_a_question_that_changes_only_a_warning_about_a_resource_is_asked(grid, tmp_path):
+    # In a psychiatrie whose rules no longer read the three signs, a first episode changes
+    # only one thing: Mon soutien psy excludes the patient, and the result says so under the
+    # psychologist of that scheme. With that psychologist in the territory, the sign is asked;
+    # without a territory, nothing depends on it.
+    psy = grid.situations["psychiatrie"]
+    inert = ("premier_episode", "decompensation", "rupture_de_soins")
+    quiet = dataclasses.replace(psy, rules=[r for r in psy.rules if not any(
+        c.question in inert for c in comparisons(r.condition))])
+    answers = {k: v for k, v in {**PSY, "retentissement": "leger"}.items() if k not in inert}
+    territory = _territory(tmp_path, grid, """
+          - {id: msp-psy, name: Psy MSP, kind: psychologue, mon_soutien_psy: true}
+        """)
+    assert settled(grid, quiet, answers)
+    assert not settled(grid, quiet, answers, territory, TODAY)
+    assert unneeded(grid, quiet, answers, territory, TODAY) == []
+    assert unneeded(grid, quiet, answers) == list(inert)
