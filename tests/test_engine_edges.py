@@ -733,3 +733,55 @@ def test_a_question_that_changes_only_a_warning_about_a_resource_is_asked(grid, 
     assert not settled(grid, quiet, answers, territory, TODAY)
     assert unneeded(grid, quiet, answers, territory, TODAY) == []
     assert unneeded(grid, quiet, answers) == list(inert)
+
+
+@pytest.mark.parametrize(("text", "message", "offset"), [
+    ("agitation & confusion", "caractère inattendu « & »", 10),
+    ("agitation confusion", "« confusion » inattendu (and / or attendu)", 10),
+    ("agitation and", "condition incomplète", 13),
+    ("agitation > oui", "« agitation » se compare à oui ou non avec = ou !=", 0),
+    ("agitation = peutetre", "« agitation » se compare à oui ou non avec = ou !=", 0),
+    ("retentissement", "« retentissement » n'est pas une question oui/non : comparez-la "
+                       "(ex. retentissement = …)", 0),
+    ("commune >= 99001", "« commune » se compare avec = ou !=", 0),
+    ("(" * 51 + "agitation" + ")" * 51, "condition trop imbriquée (plus de 50 niveaux de "
+                                        "parenthèses ou de « not »)", 50),
+])
+def test_a_bad_condition_is_said_where_it_goes_wrong(grid, text, message, offset):
+    from gradation.core.conditions import ConditionError, parse
+
+    with pytest.raises(ConditionError) as refused:
+        parse(text, grid.all_questions)
+    assert (refused.value.message, refused.value.offset) == (message, offset)
+
+
+def test_the_comparisons_a_condition_makes(grid):
+    from gradation.core.conditions import Compare, parse
+
+    questions = grid.all_questions
+    assert parse("agitation != oui", questions) == Compare("agitation", "!=", True)
+    assert parse("agitation = non", questions) == Compare("agitation", "=", False)
+    assert parse("commune != 99001", questions) == Compare("commune", "!=", "99001")
+    ranked = parse("retentissement >= modere", questions)
+    assert (ranked.question, ranked.op, ranked.value) == ("retentissement", ">=", "modere")
+    assert ranked.rank == {"aucun": 0, "leger": 1, "modere": 2, "severe": 3}
+
+
+def test_text_checks_and_an_unknown_situation(grid):
+    from gradation.core.text import multi_line, text_problem
+    from gradation.errors import GradationError
+
+    assert text_problem("a\nb") == "retour à la ligne interdit : ce champ tient sur une ligne"
+    assert text_problem("a\nb", multiline=True) is None
+    assert text_problem("a\u200bb") == ("caractère invisible ou de contrôle interdit (U+200B) : "
+                                         "retirez-le")
+    assert multi_line("  un   deux \n\ttrois") == "un deux\ntrois"
+    with pytest.raises(ValueError, match="U\\+0007"):
+        multi_line("a\x07")
+    with pytest.raises(GradationError) as unknown:
+        grid.situation("psychiatri")
+    assert unknown.value.message == (
+        "situation « psychiatri » inconnue — vouliez-vous dire « psychiatrie » ? (situations : "
+        "anxio-depression, addictions, enfant-apprentissages, psychiatrie, gaja, adolescent)")
+    line_one = {kind: placed for _, kind, placed in grid.model.lines[0].kinds()}
+    assert line_one["medecin-generaliste"] is False and line_one["pmi"] is True
