@@ -4,6 +4,7 @@
     python bench/mutation.py --sample 600   # 600 mutants drawn at random (seed 1): ~20 minutes
     python bench/mutation.py                # every mutant (3 000 and more: hours on 2 cores)
     python bench/mutation.py --report       # the score of the last run, without running again
+    python bench/mutation.py --sample 600 --again   # the sample's survivors, with new tests
 
 A mutant is a small change of the code (a comparison turned around, a constant changed, an
 argument dropped); the selected tests must fail for each. The score counts the mutants killed
@@ -74,9 +75,9 @@ def report(found: list[tuple[str, str]], total: int) -> None:
         print(f"  {status:<14} {n:5d}")
     print(f"\n  {'module':<34} {'tués':>5} {'total':>6}  score")
     for module, counts in sorted(by_module.items()):
-        total = sum(counts.values())
-        print(f"  {module:<34} {counts['killed']:5d} {total:6d}  "
-              f"{100 * counts['killed'] / total:5.1f} %")
+        size = sum(counts.values())
+        print(f"  {module:<34} {counts['killed']:5d} {size:6d}  "
+              f"{100 * counts['killed'] / size:5.1f} %")
     score = 100 * killed / run if run else 0.0
     print(f"\nScore : {killed} mutants tués sur {run} exécutés ({total} générés), soit "
           f"{score:.1f} %", end="")
@@ -93,13 +94,21 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=0, help="run this many mutants, drawn "
                         "at random")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--again", action="store_true", help="run again the mutants that "
+                        "survived (after adding tests), then report")
     args = parser.parse_args()
-    if args.sample:
-        run_mutmut(sample(args.sample, args.seed))
+    drawn = sample(args.sample, args.seed) if args.sample else None
+    if args.again:
+        statuses = dict(results(full=True))
+        run_mutmut([n for n in drawn or statuses if statuses[n] in ("survived", "no tests")])
+    elif drawn is not None and not args.report:
+        run_mutmut(drawn)
     elif not args.report:
         run_mutmut()
-    found = results()
-    report(found, len(found))
+    full = results(full=True)
+    named = dict(zip([n for n, _ in full], results(), strict=True))
+    chosen = [named[n] for n in drawn] if drawn is not None else list(named.values())
+    report(chosen, len(full))
 
 
 if __name__ == "__main__":
