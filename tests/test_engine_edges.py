@@ -785,3 +785,90 @@ def test_text_checks_and_an_unknown_situation(grid):
         "anxio-depression, addictions, enfant-apprentissages, psychiatrie, gaja, adolescent)")
     line_one = {kind: placed for _, kind, placed in grid.model.lines[0].kinds()}
     assert line_one["medecin-generaliste"] is False and line_one["pmi"] is True
+
+
+def test_more_condition_errors_where_they_stand(grid):
+    from gradation.core.conditions import Compare, ConditionError, parse
+
+    questions = grid.all_questions
+    for text, message, offset in [
+        ("phq9 >= 1234567890", "nombre trop long (10 chiffres ; au plus 9)", 8),
+        ("= oui", "identifiant de question attendu, « = » trouvé", 0),
+        ("confusion and agitation > oui", "« agitation » se compare à oui ou non avec = ou !=",
+         14),
+        ("confusion and perinatalite >= grossesse",
+         "« perinatalite » n'est pas ordonnée : utilisez = ou !=", 14),
+        ("confusion and retentissement", "« retentissement » n'est pas une question oui/non : "
+         "comparez-la (ex. retentissement = …)", 14),
+    ]:
+        with pytest.raises(ConditionError) as refused:
+            parse(text, questions)
+        assert (refused.value.message, refused.value.offset) == (message, offset), text
+    absent: list[str] = []
+    assert parse("risque_suicidaire = inconnu", questions, absent) == Compare(
+        "risque_suicidaire", "=", "inconnu")
+
+
+def test_the_built_in_safety_rule_is_named_after_its_question(tmp_path, demo):
+    grids = copy_grids(tmp_path)
+    common = grids / "common.yaml"
+    text = common.read_text(encoding="utf-8")
+    start = text.index("  - id: tentative-recente\n", text.index("red_flags:"))
+    end = text.index("  - id:", start + 5)
+    common.write_text(text[:start] + text[end:], encoding="utf-8")
+    edited = load_grid(grids)
+    result = decide(edited, edited.situations["psychiatrie"],
+                    {**PSY, "tentative_recente": True}, demo, TODAY)
+    (reason,) = result.reasons
+    assert (reason.rule, reason.level, reason.delay) == (
+        "securite-tentative-recente", "urgence", "sans-delai")
+    assert reason.text == "Tentative de suicide récente, pas encore évaluée à l'hôpital"
+
+
+def test_the_commune_is_never_listed_as_not_evaluated(grid):
+    result = decide(grid, grid.situations["psychiatrie"],
+                    {**PSY, "commune": None, "tentative_evaluee": None})
+    assert result.unanswered == ["tentative_evaluee"]
+
+
+def test_a_reason_whose_kinds_the_seed_does_not_place_there_cites_no_cell(grid):
+    child = grid.situations["enfant-apprentissages"]
+    result = decide(grid, child, {**CHILD, "risque_suicidaire": "moyen",
+                                  "suspicion_tnd": False})
+    by_rule = {r.rule: r for r in result.reasons}
+    assert by_rule["risque-suicidaire"].cell == "extension"
+    assert by_rule["risque-suicidaire"].meanwhile == "Revoir l'enfant sous 48 à 72 h"
+
+
+def test_a_resource_placed_by_hand_at_level_1_comes_alongside(grid, tmp_path):
+    territory = _territory(tmp_path, grid, """
+          - {id: psy, name: Psy, kind: psychiatre, wait_weeks: 1}
+          - {id: groupe, name: Groupe, kind: associations, situations: [anxio-depression],
+             level: 1}
+        """)
+    result = decide(grid, grid.situations["anxio-depression"], {**ANXIO, "phq9": 22},
+                    territory, TODAY)
+    assert result.level == "3" and "groupe" in [r.id for r in result.alongside]
+
+
+def test_mon_soutien_psy_is_said_at_level_3_of_psychiatrie(grid, tmp_path):
+    # model.yaml: « niveau = 3 and (situation = psychiatrie or situation = gaja) »
+    territory = _territory(tmp_path, grid, """
+          - {id: chs, name: CHS, kind: chs, wait_weeks: 20}
+          - {id: msp-psy, name: Psy MSP, kind: psychologue, mon_soutien_psy: true}
+        """)
+    result = decide(grid, grid.situations["psychiatrie"],
+                    {**PSY, "echec_soins_anterieurs": "deuxieme_ligne"}, territory, TODAY)
+    assert result.level == "3" and result.mon_soutien_psy_excluded is True
+
+
+def test_small_text_and_range_edges():
+    from gradation.core.conditions import Compare
+    from gradation.core.space import class_starts
+    from gradation.core.suggest import distance
+    from gradation.core.text import noncharacter
+
+    assert class_starts(0, 27, [Compare("phq9", ">=", 27)], "phq9") == [0, 27]
+    assert distance("ab", "ba") == 1 and distance("abc", "acb") == 1
+    assert noncharacter("\uffff") and noncharacter("\ufffe") and noncharacter("\ufdd0")
+    assert not noncharacter("a") and not noncharacter("\ufffd")
