@@ -84,19 +84,19 @@ def test_the_completion_limit_is_exact(grid, monkeypatch):
     assert not settled(grid, quiet, answers)
 
 
-def _without_agitation_flag(tmp_path):  # type: ignore[no-untyped-def]
-    """The shipped grids, copied, whose common.yaml no longer lists the agitation red flag."""
+def _without_red_flag(tmp_path, flag: str = "agitation"):  # type: ignore[no-untyped-def]
+    """The shipped grids, copied, whose common.yaml no longer lists this red flag."""
     grids = copy_grids(tmp_path)
     common = grids / "common.yaml"
     text = common.read_text(encoding="utf-8")
-    start = text.index("  - id: agitation\n", text.index("red_flags:"))
+    start = text.index(f"  - id: {flag}\n", text.index("red_flags:"))
     end = text.index("  - id:", start + 5)
     common.write_text(text[:start] + text[end:], encoding="utf-8")
     return load_grid(grids)
 
 
 def test_a_red_flag_the_grid_dropped_still_calls_every_urgence_kind(tmp_path, demo):
-    edited = _without_agitation_flag(tmp_path)
+    edited = _without_red_flag(tmp_path)
     assert "agitation" not in {c.question for f in edited.red_flags
                                for c in comparisons(f.condition)}
     result = decide(edited, edited.situations["psychiatrie"], {**BASE, "agitation": True},
@@ -479,7 +479,7 @@ def test_the_proof_says_a_red_flag_the_grid_dropped(tmp_path, grid):
     from gradation.core.proofs import check_grid
 
     # the situations apart (their proof is test_grid_safety's): the red flags alone
-    dropped = check_grid(dataclasses.replace(_without_agitation_flag(tmp_path), situations={}))
+    dropped = check_grid(dataclasses.replace(_without_red_flag(tmp_path), situations={}))
     assert [(f.situation, f.check, f.answers) for f in dropped] == [
         ("*", "red-flag", {"agitation": True})]
     assert dropped[0].message.startswith("le drapeau rouge « agitation » manque dans red_flags")
@@ -805,13 +805,7 @@ def test_more_condition_errors_where_they_stand(grid):
 
 
 def test_the_built_in_safety_rule_is_named_after_its_question(tmp_path, demo):
-    grids = copy_grids(tmp_path)
-    common = grids / "common.yaml"
-    text = common.read_text(encoding="utf-8")
-    start = text.index("  - id: tentative-recente\n", text.index("red_flags:"))
-    end = text.index("  - id:", start + 5)
-    common.write_text(text[:start] + text[end:], encoding="utf-8")
-    edited = load_grid(grids)
+    edited = _without_red_flag(tmp_path, "tentative-recente")
     result = decide(edited, edited.situations["psychiatrie"],
                     {**PSY, "tentative_recente": True}, demo, TODAY)
     (reason,) = result.reasons
