@@ -2,7 +2,8 @@
 command it shows runs here, in a scratch folder, on the README's date.
 
 - In a ```console block, the lines after `$ gradation …` are what the command prints: they must
-  match (at 100 columns). `GRADATION_README_UPDATE=1 pytest tests/test_readme.py` rewrites them.
+  match (at 100 columns). `GRADATION_README_UPDATE=1 pytest -n 0 tests/test_readme.py` rewrites
+  them (one process: the README is rewritten block after block).
 - In a ```sh block, each `gradation …` line (a `\\` continues it, `# …` comments it) must succeed.
   An interactive command (`train --salle`, `orient` without answers) runs in a pseudo-terminal
   until its first question, then Ctrl-C: it must stop cleanly (code 130).
@@ -217,6 +218,7 @@ def test_every_command_shown_runs_and_prints_what_is_shown(block, folder):
         if command.expected is None:
             continue
         if os.environ.get("GRADATION_README_UPDATE"):
+            assert not os.environ.get("PYTEST_XDIST_WORKER"), "rewrite the README with -n 0"
             _update(command.argv, _tidy(result.stdout) + "\n")
         else:
             assert _tidy(result.stdout) == _tidy(command.expected), where
