@@ -9,13 +9,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from gradation.core.text import visible_lines
-from gradation.present.documents import md
-from gradation.present.terminal import plain
+
+# Plain lines and errors are printed by most commands, and on every error: they load rich's
+# console alone. The tables, the documents' escaping and the terminal's helpers are loaded by
+# the functions that draw a table.
 
 
 def print_lines(console: Console, lines: list[str]) -> None:
@@ -35,6 +35,8 @@ def print_error(message: str) -> None:
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], code_first: bool = False
                    ) -> list[str]:
     """A Markdown table, every cell inert (the first as `code` with `code_first`)."""
+    from gradation.present.documents import md
+
     def first(value: str) -> str:
         return f"`{value}`" if code_first else md(value)
 
@@ -45,6 +47,10 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], code_fi
 
 def print_table(console: Console, title: str, header: Sequence[str],
                 rows: Sequence[Sequence[str]]) -> None:
+    from rich.table import Table
+
+    from gradation.present.terminal import plain
+
     table = Table(title=plain(title), title_justify="left")
     for name in header:
         table.add_column(name, overflow="fold")
@@ -65,6 +71,10 @@ def resource_rows(resources: list[Any]) -> list[tuple[str, ...]]:
 
 
 def print_resources(console: Console, territory: str, resources: list[Any]) -> None:
+    from rich.table import Table
+
+    from gradation.present.terminal import plain
+
     count = f"{len(resources)} ressource{'s' if len(resources) > 1 else ''}"
     table = Table(title=plain(f"{territory} — {count}"))
     for column in ("id", "nom", "type", "secteur", "âges", "délai"):
@@ -76,6 +86,10 @@ def print_resources(console: Console, territory: str, resources: list[Any]) -> N
 
 def print_sources(console: Console, references: list[Any], cited: dict[str, list[str]],
                   unknown: dict[str, list[str]]) -> None:
+    from rich.padding import Padding
+
+    from gradation.present.terminal import plain
+
     for ref in references:
         console.print(Text(ref.tag, style="bold"))
         for line in (ref.reference, f"Couvre : {ref.covers}" if ref.covers else None,
@@ -92,7 +106,10 @@ def print_sources(console: Console, references: list[Any], cited: dict[str, list
 def print_compare(console: Console, grid: Any, sides: list[Any],
                   label: Callable[[Any, str], str]) -> None:
     """The same answers under several situations, side by side."""
+    from rich.table import Table
+
     from gradation.present.comparison import compare_rows
+    from gradation.present.terminal import plain
 
     table = Table(title="Mêmes réponses, situations comparées", show_lines=True)
     table.add_column("")

@@ -7,9 +7,6 @@ from typing import Any
 
 from gradation.core.model import Grid
 from gradation.core.result import Result
-from gradation.present.documents import SHEET_CSS, blocks_html, blocks_markdown, result_blocks
-from gradation.present.letters import letter_blocks
-from gradation.present.sheet import sheet_blocks
 
 
 def render_document(document: str, output_format: str, result: Result, grid: Grid,
@@ -18,6 +15,11 @@ def render_document(document: str, output_format: str, result: Result, grid: Gri
                     praticien: Any = None) -> str:
     """`resultat`, `lettre` (of a purpose, headed and signed by `praticien` when known) or
     `fiche`, as Markdown or HTML; the result with its explanation (`--explain`) when given."""
+    # loaded here, not for the JSON or the terminal's text
+    from gradation.present.documents import SHEET_CSS, blocks_html, blocks_markdown, result_blocks
+    from gradation.present.letters import letter_blocks
+    from gradation.present.sheet import sheet_blocks
+
     today = today or dt.date.today()
     if document == "resultat":
         blocks, title, patient = result_blocks(result, grid), "Orientation", False
